@@ -1,0 +1,108 @@
+"""The content model: items (信息条目), column pages and attachments, typed and normalised.
+
+Built by :mod:`generator.content.validate` from :class:`~generator.content.load.SourceFile`.
+A field that failed validation is ``None`` here; its diagnostic is in the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from generator.content.catalog import Catalog, Column, Unit
+from generator.content.dates import AsOf
+from generator.content.doc_number import DocNumber
+from generator.content.fields import PUBLIC_DISCLOSURE
+from generator.content.index_number import IndexNumber
+from generator.content.topics import Topic
+
+
+@dataclass(eq=False)
+class Item:
+    """One disclosure item: a Markdown file in a list column."""
+
+    source: str  # path relative to the site root: content/fdzdgknr/zcwj/x.md
+    src_uri: str  # path relative to content/: fdzdgknr/zcwj/x.md
+    column: Column
+    title: str
+    index_no: IndexNumber | None
+    publisher: Unit | None
+    topic: Topic | None
+    disclosure: str | None
+    published: datetime | None
+    published_has_time: bool = False
+    doc_no: DocNumber | None = None
+    written: date | None = None
+    genre: str | None = None
+    keywords: tuple[str, ...] = ()
+    summary: str | None = None
+    validity: str | None = None
+    superseded_by: str | None = None
+    interprets: str | None = None
+    editor: str | None = None
+    reviewer: str | None = None
+    approver: str | None = None
+    draft: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    lines: dict[str, int] = field(default_factory=dict)  # field key → line in the file
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+    def is_public(self, as_of: AsOf) -> bool:
+        """SPEC §6: 主动公开, not a draft, and published no later than the as-of moment."""
+        return (
+            self.disclosure == PUBLIC_DISCLOSURE
+            and not self.draft
+            and self.published is not None
+            and self.published <= as_of.moment
+        )
+
+    def is_scheduled(self, as_of: AsOf) -> bool:
+        """Public in all but date: waiting for its publication date (定时发布)."""
+        return (
+            self.disclosure == PUBLIC_DISCLOSURE
+            and not self.draft
+            and self.published is not None
+            and self.published > as_of.moment
+        )
+
+    @property
+    def published_text(self) -> str:
+        if self.published is None:
+            return ""
+        return self.published.strftime("%Y-%m-%d %H:%M" if self.published_has_time else "%Y-%m-%d")
+
+    @property
+    def sort_key(self) -> tuple[datetime, str]:
+        """Newest first when sorted in reverse; ties broken by index number for stable output."""
+        return (self.published or datetime.min, str(self.index_no or self.source))
+
+
+@dataclass(eq=False)
+class ColumnPage:
+    """A column's own page: the introduction (index.md) of a list column, or a page column."""
+
+    source: str
+    src_uri: str
+    column: Column | None  # None for the home page introduction content/index.md
+    title: str | None
+    summary: str | None
+    body: str
+    body_line: int
+
+
+@dataclass
+class Collection:
+    """Everything under content/, read and validated: what the site model is built from."""
+
+    catalog: Catalog
+    items: list[Item]
+    pages: list[ColumnPage]
+    attachments: list[str]  # src_uris of non-Markdown files under content/
+
+    def item_by_index_no(self) -> dict[str, Item]:
+        return {str(item.index_no): item for item in self.items if item.index_no}
