@@ -98,6 +98,47 @@ def check(site: Path, as_of: AsOf, output_format: str, paths: tuple[Path, ...]) 
     sys.exit(report.exit_code() if not paths else _exit_for(_selected(list(report), site, paths)))
 
 
+@main.command()
+@site_option
+@as_of_option
+@format_option
+def build(site: Path, as_of: AsOf, output_format: str) -> None:
+    """校验、生成网站到 site/；任何错误都不会改动已有的 site/。"""
+    from generator.render.mkdocs_build import BuildFailed, build_site
+
+    report = Report()
+    collection = check_site(site, as_of, report)
+    emit(list(report), output_format)
+    if collection is None or report.has_errors():
+        click.echo("校验未通过，未生成网站；原有 site/ 保持不变。", err=True)
+        sys.exit(report.exit_code())
+    try:
+        output = build_site(site, as_of, collection, report)
+    except BuildFailed as failure:
+        click.echo(f"{failure}\n原有 site/ 保持不变。", err=True)
+        sys.exit(failure.exit_code)
+    click.echo(f"网站已生成：{output}（截至 {as_of}）", err=True)
+
+
+@main.command()
+@site_option
+@click.option("--as-of", "as_of", default=None, help="按此日期判断是否已发布；默认为现在")
+@click.option("-a", "--dev-addr", "address", default="127.0.0.1:8000", show_default=True)
+def serve(site: Path, as_of: str | None, address: str) -> None:
+    """本地预览，修改内容后自动刷新。"""
+    from generator.render.mkdocs_build import BuildFailed, serve_site
+
+    try:
+        parsed = AsOf.parse(as_of) if as_of else None
+    except DateProblem as problem:
+        raise click.BadParameter(problem.reason, param_hint="--as-of") from None
+    try:
+        serve_site(site, parsed, address)
+    except BuildFailed as failure:
+        click.echo(str(failure), err=True)
+        sys.exit(failure.exit_code)
+
+
 def _exit_for(diagnostics: list[Diagnostic]) -> int:
     selected = Report()
     selected.extend(diagnostics)

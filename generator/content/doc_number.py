@@ -25,6 +25,9 @@ class DocNumber:
     year: int
     serial: int
 
+    def __str__(self) -> str:
+        return self.text
+
 
 @dataclass
 class DocNumberProblem:

@@ -71,6 +71,11 @@ class Item:
         )
 
     @property
+    def url(self) -> str:
+        """Site-relative URL of the item page: the file's path without .md, as a folder."""
+        return self.src_uri.removesuffix(".md") + "/"
+
+    @property
     def published_text(self) -> str:
         if self.published is None:
             return ""

@@ -1,0 +1,192 @@
+"""The MkDocs plugin `disclosure`: the only place that knows MkDocs.
+
+It wires MkDocs events to the core and hands templates ready data:
+- on_config: validate the site (stop with the diagnostics on errors), build the site model,
+  put the columns — never the items — into the navigation, add the bundled templates, and
+  render into a temporary folder so that `site/` is only replaced by a successful build;
+- on_files: drop every file that is not public, add the generated pages (listings, browse);
+- on_page_markdown / on_page_context: choose the template and pass the page's view;
+- on_post_build: swap the finished build into place.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as option
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from generator.content.collection import CONTENT_DIR, check_site
+from generator.content.dates import AsOf, DateProblem
+from generator.content.model import Collection
+from generator.diagnostics import Report, Severity, summary_line
+from generator.publish.atomic import AtomicOutput
+from generator.render.mkdocs_build import AS_OF_VARIABLE
+from generator.render.views import PageView, plan_pages
+from generator.site.model import SiteIdentity, SiteModel, build_site_model
+
+log = logging.getLogger("mkdocs.plugins.disclosure")
+THEME_DIR = Path(__file__).parent / "theme"
+
+
+class DisclosureConfig(Config):
+    as_of = option.Optional(option.Type(str))
+    site_domain = option.Type(str, default="")
+    site_id_code = option.Type(str, default="")
+    organizer = option.Type(str, default="")
+    icp = option.Type(str, default="")
+    police_record = option.Type(str, default="")
+    error_report_url = option.Type(str, default="")
+    contact = option.Type(str, default="")
+
+
+class DisclosurePlugin(BasePlugin[DisclosureConfig]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.command = "build"
+        # Set by `disclosure build`, which has already validated the site.
+        self.as_of_override: AsOf | None = None
+        self.preloaded: tuple[Collection, Report] | None = None
+        self.model: SiteModel | None = None
+        self.views: dict[str, PageView] = {}
+        self.output: AtomicOutput | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    # Configuration --------------------------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        site_dir = Path(config.config_file_path or ".").resolve().parent
+        content_dir = Path(config.docs_dir)
+        if content_dir.resolve() != (site_dir / CONTENT_DIR).resolve():
+            raise PluginError(
+                f"mkdocs.yml 中的 docs_dir 必须是 {CONTENT_DIR}（当前为 {config.docs_dir}）。"
+            )
+        as_of = self._as_of()
+        if self.preloaded is not None:
+            collection, report = self.preloaded
+        else:
+            report = Report()
+            collection = check_site(site_dir, as_of, report)
+            for diagnostic in report:
+                level = logging.ERROR if diagnostic.severity is Severity.ERROR else logging.WARNING
+                log.log(level, diagnostic.as_text())
+        if collection is None or report.has_errors():
+            raise PluginError(f"校验未通过，未生成网站。{summary_line(report)}")
+        self.model = build_site_model(collection, as_of, content_dir)
+        identity = SiteIdentity(
+            name=config.site_name,
+            url=config.site_url or "",
+            domain=self.config.site_domain,
+            id_code=self.config.site_id_code,
+            organizer=self.config.organizer,
+            icp=self.config.icp,
+            police_record=self.config.police_record,
+            error_report_url=self.config.error_report_url,
+            contact=self.config.contact,
+        )
+        self.views = plan_pages(self.model, identity)
+        config.nav = _navigation(self.model)
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
+        if self.command == "build":
+            self.output = AtomicOutput(Path(config.site_dir))
+            config.site_dir = str(self.output.staging)
+        return config
+
+    def _as_of(self) -> AsOf:
+        if self.as_of_override is not None:
+            return self.as_of_override
+        configured = self.config.as_of or os.environ.get(AS_OF_VARIABLE)
+        if configured:
+            try:
+                return AsOf.parse(configured)
+            except DateProblem as problem:
+                raise PluginError(
+                    f"mkdocs.yml 中 disclosure 插件的 as_of 无效：{problem.reason}"
+                ) from None
+        return AsOf.now()
+
+    # Files and pages --------------------------------------------------------------------------
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.model is not None
+        model = self.model
+        items = {item.src_uri for item in model.collection.items}
+        attachments = set(model.collection.attachments)
+        public_items = {item.src_uri for item in model.items}
+        for file in list(files):
+            uri = file.src_uri
+            if (uri in items and uri not in public_items) or (
+                uri in attachments and uri not in model.published_files
+            ):
+                files.remove(file)
+            elif uri in public_items:
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+        for src_uri, view in self.views.items():
+            if view.generated and files.get_file_from_path(src_uri) is None:
+                generated = File.generated(config, src_uri, content=f"# {view.title}\n")
+                if not view.in_nav:
+                    generated.inclusion = InclusionLevel.NOT_IN_NAV
+                files.append(generated)
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        view = self.views.get(page.file.src_uri)
+        if view is None:
+            return markdown
+        page.meta["template"] = view.template
+        page.meta["title"] = view.title
+        if view.generated or view.hide_body_title:
+            # The template prints the title; a leading "# title" would repeat it.
+            return _drop_leading_heading(markdown)
+        return markdown
+
+    def on_page_context(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any]:
+        context["disclosure"] = self.views.get(page.file.src_uri)
+        return context
+
+    # Publishing -------------------------------------------------------------------------------
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.output is not None:
+            self.output.commit()
+            log.info(f"网站已生成：{self.output.target}")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.output is not None:
+            self.output.abandon()
+
+
+def _drop_leading_heading(markdown: str) -> str:
+    lines = markdown.lstrip("\n").split("\n", 1)
+    if lines and lines[0].startswith("# "):
+        return lines[1] if len(lines) > 1 else ""
+    return markdown
+
+
+def _navigation(model: SiteModel) -> list[Any]:
+    """Columns only: an item never appears in the navigation, so pages stay small at any scale."""
+
+    def entry(column) -> dict[str, Any]:
+        if column.children:
+            return {column.name: [f"{column.path}/index.md", *(entry(c) for c in column.children)]}
+        return {column.name: f"{column.path}/index.md"}
+
+    return [
+        {"首页": "index.md"},
+        *(entry(c) for c in model.catalog.columns),
+        {"分类浏览": "browse/index.md"},
+    ]
