@@ -108,15 +108,17 @@ def build(site: Path, as_of: AsOf, output_format: str) -> None:
 
     report = Report()
     collection = check_site(site, as_of, report)
-    emit(list(report), output_format)
     if collection is None or report.has_errors():
+        emit(list(report), output_format)
         click.echo("校验未通过，未生成网站；原有 site/ 保持不变。", err=True)
         sys.exit(report.exit_code())
     try:
         output = build_site(site, as_of, collection, report)
     except BuildFailed as failure:
+        emit(list(report), output_format)
         click.echo(f"{failure}\n原有 site/ 保持不变。", err=True)
-        sys.exit(failure.exit_code)
+        sys.exit(max(failure.exit_code, report.exit_code()))
+    emit(list(report), output_format)
     click.echo(f"网站已生成：{output}（截至 {as_of}）", err=True)
 
 

@@ -178,6 +178,11 @@ def load_catalog(site_dir: Path, report: Report) -> Catalog | None:
     except yaml.YAMLError as error:
         report.add("E-CATALOG-YAML", rel, 1, f"{CATALOG_FILE} 无法解析：{error}")
         return None
+    except RecursionError:  # the pure-Python loader recurses once per nesting level
+        report.add(
+            "E-CATALOG-YAML", rel, 1, f"{CATALOG_FILE} 嵌套过深，无法解析；请按 SPEC §5 书写。"
+        )
+        return None
     if not isinstance(data, dict):
         report.add("E-CATALOG-YAML", rel, 1, f"{CATALOG_FILE} 的顶层必须是“键: 值”的映射。")
         return None

@@ -33,8 +33,9 @@ MAX_NODES = 5000
 
 FENCE = "---"
 _KEY_LINE = re.compile(r"^(?P<key>[A-Za-z_\u4e00-\u9fff]{1,20})[ \t\u3000]*(?P<colon>[:：])")
+_KEY_SPACE = re.compile(r"^(?P<key>[A-Za-z_\u4e00-\u9fff]{1,20})\u3000")
 _YAML_PROBLEMS = {
-    "mapping values are not allowed here": "这里不能再出现“: ”——值里含有半角冒号时，请用英文引号把整个值括起来",
+    "mapping values are not allowed": "这里不能再出现“: ”——值里含有半角冒号时，请用英文引号把整个值括起来",
     "could not find expected ':'": "缺少半角冒号“:”，或上一行的引号没有闭合",
     "found character '\\t' that cannot start any token": "含有制表符（Tab），请改为空格",
     "found unexpected end of stream": "引号或括号没有闭合",
@@ -260,6 +261,16 @@ def _prescan(front_lines: list[str], rel: str, report: Report) -> bool:
                     column=position + 1,
                 )
                 problems += 1
+        elif indent == 0 and (spaced := _KEY_SPACE.match(line)) and spaced["key"] in KEY_BY_NAME:
+            key = spaced["key"]  # "标题　关于……": a full-width space where the colon belongs
+            report.add(
+                "E-FM-FULLWIDTH-SPACE",
+                rel,
+                number,
+                f"“{key}”后面是全角空格，没有冒号；应为“{key}: 值”（半角冒号、半角空格）。",
+                column=spaced.end("key") + 1,
+            )
+            problems += 1
         stripped = line.lstrip()
         flow_depth += stripped.count("[") + stripped.count("{")
         flow_depth -= stripped.count("]") + stripped.count("}")
@@ -272,7 +283,38 @@ def _prescan(front_lines: list[str], rel: str, report: Report) -> bool:
                 f"第 {number} 行的元数据嵌套超过 {MAX_NESTING} 层。元数据只写简单的“键: 值”和列表。",
             )
             return False
-    return problems == 0
+    return problems == 0 and not _too_deep(front_lines, rel, report)
+
+
+def _too_deep(front_lines: list[str], rel: str, report: Report) -> bool:
+    """Refuse nesting deeper than MAX_NESTING, measured on the parser's events.
+
+    The line scan above misses nesting hidden from it (``]`` in a comment or a quoted value
+    cancelling the count, compact ``? - - -`` forms), and composing such input with the C
+    loader overflows the C stack: a segfault, not an exception. The event parser keeps its
+    own stack, so walking its events is safe for any depth.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse("\n".join(front_lines), Loader=_YamlLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    line = event.start_mark.line + 2
+                    report.add(
+                        "E-FM-TOO-COMPLEX",
+                        rel,
+                        line,
+                        f"第 {line} 行的元数据嵌套超过 {MAX_NESTING} 层。"
+                        "元数据只写简单的“键: 值”和列表。",
+                        column=event.start_mark.column + 1,
+                    )
+                    return True
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # a syntax error: _compose reports it, and stops there too
+    return False
 
 
 def _compose(front_lines: list[str], rel: str, report: Report) -> dict[str, Entry] | None:
@@ -281,6 +323,10 @@ def _compose(front_lines: list[str], rel: str, report: Report) -> dict[str, Entr
         root = yaml.compose("\n".join(front_lines), Loader=_YamlLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        opened = error.context_mark  # where a quote or bracket that was never closed opens
+        unclosed = any(word in (error.context or "") for word in ("quoted", "flow"))
+        if mark and opened and unclosed and opened.line < mark.line:
+            mark = opened
         line = mark.line + offset if mark else offset
         column = mark.column + 1 if mark else 1
         problem = error.problem or error.context or "无法解析"

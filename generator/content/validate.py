@@ -106,12 +106,19 @@ class ItemValidator:
         )
         item.draft = self.draft()
         item.extra = self.extra()
-        if item.superseded_by and item.validity and item.validity not in SUPERSEDED_VALIDITY:
+        written_validity = self.source.entries.get("validity")
+        if (
+            item.superseded_by
+            and item.validity not in SUPERSEDED_VALIDITY
+            # a validity that is written but wrong has its own diagnostic already
+            and (item.validity or written_validity is None or not written_validity.value)
+        ):
             self.problem(
                 "E-SUPERSEDED-VALIDITY",
-                "validity",
-                f"填写了替代文件 {item.superseded_by}，有效性却是“{item.validity}”；"
-                "请改为“已修订”或“已废止”，或删除替代文件。",
+                "validity" if item.validity else "superseded_by",
+                f"填写了替代文件 {item.superseded_by}，"
+                + (f"有效性却是“{item.validity}”" if item.validity else "却没有填写有效性")
+                + "；请改为“已修订”或“已废止”，或删除替代文件。",
             )
         if item.written and item.published and item.written > item.published.date():
             self.problem(

@@ -6,6 +6,7 @@ import logging
 import os
 from pathlib import Path
 
+import jinja2
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.commands.serve import serve as mkdocs_serve
 from mkdocs.config import load_config
@@ -41,6 +42,7 @@ def build_site(site: Path, as_of: AsOf, collection: Collection, report: Report) 
     config_file = site / CONFIG_FILE
     if not config_file.is_file():
         raise BuildFailed(f"找不到 {config_file}：站点目录中需要 mkdocs.yml。", 2)
+    plugin = None
     try:
         config = load_config(str(config_file))
         plugin = config.plugins.get("disclosure")
@@ -55,6 +57,15 @@ def build_site(site: Path, as_of: AsOf, collection: Collection, report: Report) 
         raise BuildFailed(f"mkdocs.yml 配置错误：{error}", 2) from None
     except (Abort, MkDocsException) as error:
         raise BuildFailed(f"生成失败：{error}", 1) from None
+    except jinja2.TemplateSyntaxError as error:
+        raise BuildFailed(f"模板语法错误：{error.filename}:{error.lineno}: {error.message}", 1) from None
+    except jinja2.TemplateError as error:
+        raise BuildFailed(f"模板错误：{error}", 1) from None
+    except OSError as error:
+        raise BuildFailed(f"读写文件失败：{error}", 1) from None
+    finally:
+        if plugin is not None:
+            report.extend(plugin.publish_report)
     return output
 
 

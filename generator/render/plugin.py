@@ -25,10 +25,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.content.collection import CONTENT_DIR, check_site
-from generator.content.dates import AsOf, DateProblem
+from generator.content.dates import BEIJING, AsOf, DateProblem
 from generator.content.model import Collection
 from generator.diagnostics import Report, Severity, summary_line
 from generator.publish.atomic import AtomicOutput
+from generator.publish.pipeline import run_publish_steps
 from generator.render.mkdocs_build import AS_OF_VARIABLE
 from generator.render.views import PageView, plan_pages
 from generator.site.model import SiteIdentity, SiteModel, build_site_model
@@ -58,6 +59,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self.model: SiteModel | None = None
         self.views: dict[str, PageView] = {}
         self.output: AtomicOutput | None = None
+        self.publish_report = Report()  # findings of the steps after rendering (link check…)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -77,12 +79,12 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         else:
             report = Report()
             collection = check_site(site_dir, as_of, report)
-            for diagnostic in report:
-                level = logging.ERROR if diagnostic.severity is Severity.ERROR else logging.WARNING
-                log.log(level, diagnostic.as_text())
+            _log_diagnostics(report)
         if collection is None or report.has_errors():
             raise PluginError(f"校验未通过，未生成网站。{summary_line(report)}")
         self.model = build_site_model(collection, as_of, content_dir)
+        # Reproducible output: MkDocs stamps sitemap.xml(.gz) with the build time unless told.
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(as_of.moment.replace(tzinfo=BEIJING).timestamp())))
         identity = SiteIdentity(
             name=config.site_name,
             url=config.site_url or "",
@@ -147,6 +149,9 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
             return markdown
         page.meta["template"] = view.template
         page.meta["title"] = view.title
+        # sitemap.xml's <lastmod>: the item's publication date, else the as-of date.
+        updated = view.item.published if view.item and view.item.published else self.model.as_of.moment
+        page.update_date = updated.strftime("%Y-%m-%d")
         if view.generated or view.hide_body_title:
             # The template prints the title; a leading "# title" would repeat it.
             return _drop_leading_heading(markdown)
@@ -161,6 +166,13 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
     # Publishing -------------------------------------------------------------------------------
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.model is not None
+        report = self.publish_report = Report()
+        run_publish_steps(Path(config.site_dir), self.model, report)
+        if self.preloaded is None:  # `disclosure build` prints them itself, in the chosen format
+            _log_diagnostics(report)
+        if report.has_errors():
+            raise PluginError(f"发布前检查未通过，未更新网站。{summary_line(report)}")
         if self.output is not None:
             self.output.commit()
             log.info(f"网站已生成：{self.output.target}")
@@ -168,6 +180,12 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         if self.output is not None:
             self.output.abandon()
+
+
+def _log_diagnostics(report: Report) -> None:
+    for diagnostic in report:
+        level = logging.ERROR if diagnostic.severity is Severity.ERROR else logging.WARNING
+        log.log(level, diagnostic.as_text())
 
 
 def _drop_leading_heading(markdown: str) -> str:

@@ -68,7 +68,7 @@ def plan_pages(model: SiteModel, identity: SiteIdentity) -> dict[str, PageView]:
         kind="home",
         template="home.html",
         title=identity.name,
-        meta=page_meta(identity) + [("ColumnName", "首页"), ("ColumnType", "首页")],
+        meta=[*page_meta(identity), ("ColumnName", "首页"), ("ColumnType", "首页")],
         generated=True,
         hide_body_title=True,
     )
