@@ -215,6 +215,45 @@ _ALL_CODES = [
     _code(
         "W-COLUMN-STALE", "栏目更新不及时", "发布新内容，或调整该栏目的 update_within", warning=True
     ),
+    _code(
+        "W-INTERPRETATION-RATIO",
+        "解读比例低于 columns.yml 中 inspection 的要求",
+        "为缺少解读的政策文件发布政策解读（interprets 填写政策文件的索引号）",
+        warning=True,
+    ),
+    # Links (issue #4): before rendering, in the Markdown sources
+    _code(
+        "E-LINK-MISSING",
+        "链接的文件不存在",
+        "核对文件名（区分大小写）和相对路径；附件要放在条目旁边",
+    ),
+    _code(
+        "E-LINK-NOT-PUBLIC",
+        "链接指向不公开的条目（依申请公开、不予公开、草稿或尚未到发布日期）",
+        "删除该链接，或等被链接的条目发布后再链接",
+    ),
+    _code(
+        "E-LINK-OUTSIDE",
+        "链接指向 content/ 以外的位置或本机文件路径",
+        "把文件放进 content/ 中条目旁边，用相对路径链接，如 附件1.pdf",
+    ),
+    # Links: after rendering, in the generated HTML
+    _code(
+        "E-LINK-DEAD",
+        "生成的网站中有死链：链接、图片或附件的目标不存在",
+        "修正 Markdown 中的链接；若链接来自模板（theme/），修正模板",
+    ),
+    _code(
+        "E-LINK-ANCHOR",
+        "链接的锚点（#…）在目标页面中不存在",
+        "改为目标页面中存在的标题锚点，或删除 # 之后的部分",
+    ),
+    _code(
+        "W-LINK-EXTERNAL",
+        "外部链接无法访问",
+        "核对网址；网站已迁移时改为新网址，已撤销时删除链接",
+        warning=True,
+    ),
 ]
 
 CODES: dict[str, Code] = {code.id: code for code in _ALL_CODES}

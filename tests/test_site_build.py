@@ -409,3 +409,14 @@ def test_item_pages_do_not_grow_with_the_number_of_items(tmp_path: Path) -> None
     assert len(pages) == 2000
     largest = max(p.stat().st_size for p in pages)
     assert largest < 60 * 1024, largest
+
+
+def test_rendering_on_several_processes_gives_the_same_site(reference: Path, tmp_path: Path) -> None:
+    site = copy_reference_site(tmp_path / "site")
+    config = site / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  - disclosure:\n", "  - disclosure:\n      workers: 3\n"),
+        encoding="utf-8",
+    )
+    assert build(site).returncode == 0
+    assert tree_bytes(site / "site") == tree_bytes(reference / "site")

@@ -19,7 +19,7 @@ import yaml
 from generator.content.fields import FIELDS_BY_KEY, GENRES, KEY_BY_NAME
 from generator.content.index_number import IndexPattern, PatternError
 from generator.content.topics import NATIONAL_TOPICS, TopicVocabulary
-from generator.diagnostics import Report
+from generator.diagnostics import Report, Severity
 
 CATALOG_FILE = "columns.yml"
 
@@ -35,7 +35,11 @@ UNIT_CODE = re.compile(r"^(?:[0-9A-Z]{9}|[0-9A-Z]{18})$")
 DURATION = re.compile(r"^(?P<number>\d+)\s*(?P<unit>d|w|mo|y)$")
 DURATION_UNITS = {"d": "天", "w": "周", "mo": "个月", "y": "年"}
 
-_TOP_KEYS = {"index_no", "units", "topics", "genres", "columns", "require_approval", "page_size"}
+_TOP_KEYS = {
+    "index_no", "units", "topics", "genres", "columns", "require_approval", "page_size", "inspection",
+}  # fmt: skip
+_INSPECTION_SEVERITIES = ("empty_columns", "stale_columns", "interpretation_ratio")
+_INSPECTION_KEYS = {*_INSPECTION_SEVERITIES, "interpretation_ratio_min"}
 _UNIT_KEYS = {"name", "code", "aliases"}
 _COLUMN_KEYS = {
     "id", "name", "type", "kind", "description", "keywords", "required", "update_within", "units",
@@ -63,6 +67,21 @@ class Duration:
 
     def __str__(self) -> str:
         return f"{self.number}{DURATION_UNITS[self.unit]}"
+
+
+@dataclass(frozen=True)
+class InspectionRules:
+    """Thresholds of the inspection report (columns.yml ``inspection:``).
+
+    Site-wide findings are warnings unless raised to errors here (SPEC §7). The 解读比例 is
+    always reported; it becomes a finding only when ``interpretation_ratio_min`` is set.
+    """
+
+    empty_columns: Severity = Severity.WARNING
+    stale_columns: Severity = Severity.WARNING
+    interpretation_ratio: Severity = Severity.WARNING
+    interpretation_ratio_min: float | None = None  # 0.8 = 80 %
+    line: int = 1  # where it is declared in columns.yml
 
 
 @dataclass(frozen=True)
@@ -115,6 +134,7 @@ class Catalog:
     index_pattern: IndexPattern
     require_approval: bool = False
     page_size: int = 20
+    inspection: InspectionRules = field(default_factory=InspectionRules)
     _unit_by_name: dict[str, Unit] = field(default_factory=dict, repr=False)
     _column_by_path: dict[str, Column] = field(default_factory=dict, repr=False)
 
@@ -227,6 +247,7 @@ class _CatalogReader:
         if not isinstance(page_size, int) or isinstance(page_size, bool) or page_size < 1:
             self.problem("E-CATALOG-VALUE", top_line, "page_size 必须是正整数，例如 20。")
             page_size = 20
+        inspection = self.read_inspection(data.get("inspection"), top_line)
         unit_names = {name for unit in units for name in (unit.name, *unit.aliases)}
         columns = self.read_columns(data.get("columns"), None, top_line, unit_names)
         self.check_column_ids(columns)
@@ -243,6 +264,48 @@ class _CatalogReader:
             index_pattern=pattern,
             require_approval=require_approval,
             page_size=page_size,
+            inspection=inspection,
+        )
+
+    def read_inspection(self, raw: Any, line: int) -> InspectionRules:
+        if raw is None:
+            return InspectionRules()
+        if not isinstance(raw, dict):
+            self.problem(
+                "E-CATALOG-VALUE",
+                line,
+                "inspection 应为映射，如 inspection: {empty_columns: error, interpretation_ratio_min: 0.8}。",
+            )
+            return InspectionRules()
+        self.unknown_keys(raw, _INSPECTION_KEYS, "inspection ")
+        at = raw["__line__"]
+        severities: dict[str, Severity] = {}
+        for key in _INSPECTION_SEVERITIES:
+            value = raw.get(key, Severity.WARNING.value)
+            if value not in (Severity.WARNING.value, Severity.ERROR.value):
+                self.problem(
+                    "E-CATALOG-VALUE",
+                    at,
+                    f"inspection 的 {key}“{value}”不对：只能是 warning（警告）或 error（阻止发布）。",
+                )
+                value = Severity.WARNING.value
+            severities[key] = Severity(value)
+        minimum = raw.get("interpretation_ratio_min")
+        if minimum is not None and (
+            isinstance(minimum, bool)
+            or not isinstance(minimum, int | float)
+            or not 0 <= minimum <= 1
+        ):
+            self.problem(
+                "E-CATALOG-VALUE",
+                at,
+                f"inspection 的 interpretation_ratio_min“{minimum}”不对：写 0 到 1 之间的小数，如 0.8 表示 80%。",
+            )
+            minimum = None
+        return InspectionRules(
+            **severities,
+            interpretation_ratio_min=None if minimum is None else float(minimum),
+            line=at,
         )
 
     def read_units(self, raw: Any, line: int) -> list[Unit]:

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from generator.content.catalog import Catalog, Column, load_catalog
 from generator.content.dates import AsOf
+from generator.content.link_rules import check_links
 from generator.content.load import read_source
 from generator.content.model import Collection, ColumnPage, Item
 from generator.content.validate import (
     ItemValidator,
-    check_columns,
     check_public_references,
     check_references,
     read_page,
@@ -129,5 +129,9 @@ def check_site(site_dir: Path, as_of: AsOf, report: Report) -> Collection | None
     if collection is None:
         return None
     check_public_references(collection.items, as_of, report)
-    check_columns(collection.catalog, collection.items, as_of, report)
+    check_links(collection, as_of, report)
+    # Site-wide findings (empty and stale columns, 解读比例) have one home, the inspection.
+    from generator.site.inspection import inspect_site, report_findings
+
+    report_findings(inspect_site(collection, as_of), report)
     return collection

@@ -2,7 +2,8 @@
 
 Each rule reports a diagnostic and carries on, so one run lists every problem. Field rules live
 in :class:`ItemValidator`; rules needing all items (uniqueness, references, cycles) live in
-:func:`check_references`; findings about columns live in :func:`check_columns`.
+:func:`check_references`. Findings about the whole site (empty and stale columns) live in
+:mod:`generator.site.inspection`.
 """
 
 from __future__ import annotations
@@ -458,37 +459,6 @@ def check_public_references(items: list[Item], as_of: AsOf, report: Report) -> N
                     item.line_of(key),
                     f"{_field_name(key)}指向的“{target.title}”（{target.source}）不是已发布的主动公开条目，"
                     "公开页面上的链接会失效；请先发布它，或删除此引用。",
-                )
-
-
-def check_columns(catalog: Catalog, items: list[Item], as_of: AsOf, report: Report) -> None:
-    """Whole-site findings (warnings): empty columns (空白栏目) and stale ones (更新不及时)."""
-    newest: dict[str, Item] = {}
-    for item in items:
-        if item.is_public(as_of):
-            path = item.column.path
-            if path not in newest or item.sort_key > newest[path].sort_key:
-                newest[path] = item
-    for column in catalog.list_columns():
-        where = f"content/{column.path}"
-        latest = newest.get(column.path)
-        if latest is None:
-            report.add(
-                "W-COLUMN-EMPTY",
-                where,
-                1,
-                f"空白栏目：“{column.name}”没有已发布的条目（截至 {as_of.day}）；检查中会被判为空白栏目。",
-            )
-            continue
-        if column.update_within and latest.published:
-            due = column.update_within.before(as_of.day)
-            if latest.published.date() < due:
-                report.add(
-                    "W-COLUMN-STALE",
-                    where,
-                    1,
-                    f"栏目“{column.name}”最近一次发布是 {latest.published_text}，"
-                    f"超过 {column.update_within} 未更新（截至 {as_of.day}）。",
                 )
 
 

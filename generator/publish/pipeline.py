@@ -17,7 +17,9 @@ PublishStep = Callable[[Path, SiteModel, Report], None]
 
 def publish_steps() -> list[PublishStep]:
     """The steps in order. Search indexing runs before the link check so that its files exist."""
-    return []
+    from generator.publish.linkcheck import check_output_links
+
+    return [check_output_links]
 
 
 def run_publish_steps(output: Path, model: SiteModel, report: Report) -> None:

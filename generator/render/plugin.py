@@ -31,6 +31,7 @@ from generator.diagnostics import Report, Severity, summary_line
 from generator.publish.atomic import AtomicOutput
 from generator.publish.pipeline import run_publish_steps
 from generator.render.mkdocs_build import AS_OF_VARIABLE
+from generator.render.parallel import RenderShare, default_workers, fork_workers
 from generator.render.views import PageView, plan_pages
 from generator.site.model import SiteIdentity, SiteModel, build_site_model
 
@@ -47,6 +48,7 @@ class DisclosureConfig(Config):
     police_record = option.Type(str, default="")
     error_report_url = option.Type(str, default="")
     contact = option.Type(str, default="")
+    workers = option.Type(int, default=0)  # processes that render pages; 0 = one per core
 
 
 class DisclosurePlugin(BasePlugin[DisclosureConfig]):
@@ -60,6 +62,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self.views: dict[str, PageView] = {}
         self.output: AtomicOutput | None = None
         self.publish_report = Report()  # findings of the steps after rendering (link check…)
+        self.share = RenderShare()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -139,19 +142,38 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
                 if not view.in_nav:
                     generated.inclusion = InclusionLevel.NOT_IN_NAV
                 files.append(generated)
+        if self.command == "build":
+            self._fork(files, config)
         return files
+
+    def _fork(self, files: Files, config: MkDocsConfig) -> None:
+        workers = self.config.workers or default_workers(len(files.documentation_pages()))
+        self.share = fork_workers(files, workers)
+        if self.share.is_worker:
+            # Shared outputs (assets, attachments, sitemap.xml, 404.html) are the parent's job.
+            files.copy_static_files = _no_static_files  # type: ignore[method-assign]
+            config.theme.static_templates.clear()
+            config.extra_templates = []
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        assert self.model is not None
+        view = self.views.get(page.file.src_uri)
+        # sitemap.xml's <lastmod>: the item's publication date, else the as-of date.
+        item = view.item if view else None
+        updated = item.published if item and item.published else self.model.as_of.moment
+        page.update_date = updated.strftime("%Y-%m-%d")
+        if not self.share.owns(page):
+            self.share.skip(page)
+        return page
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         view = self.views.get(page.file.src_uri)
-        if view is None:
+        if view is None or not self.share.owns(page):
             return markdown
         page.meta["template"] = view.template
         page.meta["title"] = view.title
-        # sitemap.xml's <lastmod>: the item's publication date, else the as-of date.
-        updated = view.item.published if view.item and view.item.published else self.model.as_of.moment
-        page.update_date = updated.strftime("%Y-%m-%d")
         if view.generated or view.hide_body_title:
             # The template prints the title; a leading "# title" would repeat it.
             return _drop_leading_heading(markdown)
@@ -166,6 +188,11 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
     # Publishing -------------------------------------------------------------------------------
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.share.is_worker:
+            self.share.finish_worker(succeeded=True)
+        failed = self.share.wait_for_workers()
+        if failed:
+            raise PluginError(f"{len(failed)} 个渲染进程失败，未更新网站。")
         assert self.model is not None
         report = self.publish_report = Report()
         run_publish_steps(Path(config.site_dir), self.model, report)
@@ -178,8 +205,15 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
             log.info(f"网站已生成：{self.output.target}")
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.share.is_worker:
+            self.share.finish_worker(succeeded=False)
+        self.share.stop_workers()
         if self.output is not None:
             self.output.abandon()
+
+
+def _no_static_files(*args: Any, **kwargs: Any) -> None:
+    """Workers copy no static files: the parent does, once."""
 
 
 def _log_diagnostics(report: Report) -> None:

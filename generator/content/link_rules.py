@@ -1,0 +1,192 @@
+"""Link rules before rendering: every link a Markdown source writes must reach a published file.
+
+Checked for items and column pages (index.md), at the link's line and column:
+
+- a link to a file that does not exist under content/ (E-LINK-MISSING), with the likely fix
+  (wrong case, ``\\`` instead of ``/``, a near file name);
+- a link from a published page to an item that will not be published at the as-of moment —
+  依申请公开, 不予公开, a draft, or scheduled after the as-of date — which would 404 or leak
+  (E-LINK-NOT-PUBLIC);
+- a link that leaves content/: ``../`` past the root, ``/`` absolute paths, ``C:\\…``,
+  ``file:`` and ``\\\\server`` paths from the clerk's computer (E-LINK-OUTSIDE).
+
+Links without a file extension (``../zcjd/``) and ``#anchors`` are not files: MkDocs leaves them
+as written, and the link check of the rendered site (:mod:`generator.publish.linkcheck`) checks
+them against the real output and reports them here, at the same line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from generator.content.dates import AsOf
+from generator.content.links import Link, attachment_type, extract_links
+from generator.content.model import Collection, Item
+from generator.diagnostics import Report
+
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")  # C:\Users\… or C:/Users/…
+
+
+@dataclass(frozen=True)
+class MarkdownSource:
+    """A Markdown file whose links are checked: an item or a column page."""
+
+    source: str  # content/…, for diagnostics
+    src_uri: str  # relative to content/
+    body: str
+    body_line: int
+    published: bool  # ends up on the public site at the as-of moment
+
+    def links(self) -> list[Link]:
+        return extract_links(self.body, self.body_line)
+
+
+def markdown_sources(collection: Collection, as_of: AsOf) -> list[MarkdownSource]:
+    """Every item and column page; column pages are always published."""
+    return [
+        MarkdownSource(item.source, item.src_uri, item.body, item.body_line, item.is_public(as_of))
+        for item in collection.items
+    ] + [
+        MarkdownSource(page.source, page.src_uri, page.body, page.body_line, True)
+        for page in collection.pages
+    ]
+
+
+def local_file_path(target: str) -> bool:
+    """A path on the clerk's computer: ``C:\\…``, ``file:…`` or ``\\\\server\\share``."""
+    return (
+        bool(_DRIVE.match(target))
+        or target.lower().startswith("file:")
+        or target.startswith("\\\\")
+    )
+
+
+def is_file_link(path: str) -> bool:
+    """Whether a link path names a file (has an extension), as MkDocs decides it."""
+    return bool(posixpath.splitext(path.rstrip("/"))[1]) and not path.endswith("/")
+
+
+class LinkRules:
+    def __init__(self, collection: Collection, as_of: AsOf, report: Report) -> None:
+        self.as_of = as_of
+        self.report = report
+        self.items: dict[str, Item] = {item.src_uri: item for item in collection.items}
+        self.files: set[str] = (
+            set(self.items)
+            | {page.src_uri for page in collection.pages}
+            | set(collection.attachments)
+        )
+        self.by_lower: dict[str, str] = {uri.lower(): uri for uri in self.files}
+
+    def check(self, source: MarkdownSource) -> None:
+        for link in source.links():
+            self.check_link(source, link)
+
+    def problem(self, code: str, source: MarkdownSource, link: Link, message: str) -> None:
+        self.report.add(code, source.source, link.line, message, column=link.column)
+
+    def check_link(self, source: MarkdownSource, link: Link) -> None:
+        target = link.target.strip()
+        if local_file_path(target):
+            self.problem(
+                "E-LINK-OUTSIDE",
+                source,
+                link,
+                f"链接“{target}”是本机电脑上的文件路径，网站上打不开；"
+                "请把文件复制到本条目所在的文件夹，再用文件名链接，如 附件1.pdf。",
+            )
+            return
+        if not target or target.startswith("#") or link.is_external:
+            return  # anchors are checked on the rendered site; external links with --external
+        path = unquote(urlsplit(target).path)
+        if path.startswith(("/", "\\")):
+            self.problem(
+                "E-LINK-OUTSIDE",
+                source,
+                link,
+                f"链接“{target}”以“/”开头，是绝对路径，网站部署在子目录时会失效；"
+                "请改为相对于本文件的路径（同一文件夹中的附件直接写文件名）。",
+            )
+            return
+        folder = posixpath.dirname(source.src_uri)
+        resolved = posixpath.normpath(posixpath.join(folder, path.replace("\\", "/")))
+        if resolved == ".." or resolved.startswith("../"):
+            self.problem(
+                "E-LINK-OUTSIDE",
+                source,
+                link,
+                f"链接“{target}”指向 content/ 以外（“../”过多），生成的网站中没有这个文件；"
+                "请把文件放进 content/ 中，并按本文件所在位置写相对路径。",
+            )
+            return
+        if not path or not is_file_link(path):
+            return  # a folder or page address: checked on the rendered site
+        if "\\" not in path and resolved in self.files:
+            item = self.items.get(resolved)
+            if item is not None and source.published and not item.is_public(self.as_of):
+                self.problem(
+                    "E-LINK-NOT-PUBLIC",
+                    source,
+                    link,
+                    f"链接“{target}”指向的“{item.title}”{self.why_not_public(item)}，"
+                    "公开页面上的这个链接会失效或泄露不公开的信息；"
+                    "请删除该链接，或在被链接的条目发布后再添加。",
+                )
+            return
+        self.problem(
+            "E-LINK-MISSING",
+            source,
+            link,
+            f"链接的{_what(resolved)}“{target}”不存在（应在 content/{resolved}）。"
+            f"{self.hint(path, resolved, folder)}",
+        )
+
+    def why_not_public(self, item: Item) -> str:
+        if item.draft:
+            return "是草稿，不会发布"
+        if item.disclosure and item.disclosure != "主动公开":
+            return f"的公开属性是“{item.disclosure}”，不在网站上公开"
+        if item.is_scheduled(self.as_of):
+            return f"定于 {item.published_text} 发布，晚于本次生成的截至时间 {self.as_of}"
+        return "未通过校验（公开属性或发布日期有误），不会发布"
+
+    def hint(self, path: str, resolved: str, folder: str) -> str:
+        """The likely fix: the separator, the letter case, or a near name in the folder."""
+        if resolved in self.files:  # only the backslashes were wrong
+            return f"路径分隔符应为“/”，应写为 {_relative(resolved, folder)}。"
+        same_but_case = self.by_lower.get(resolved.lower())
+        if same_but_case:
+            return f"文件名大小写不一致（网站服务器区分大小写），应写为 {_relative(same_but_case, folder)}。"
+        target_folder = posixpath.dirname(resolved)
+        is_page = resolved.endswith(".md")
+        neighbours = [
+            f
+            for f in self.files
+            if posixpath.dirname(f) == target_folder and f.endswith(".md") == is_page
+        ]
+        close = difflib.get_close_matches(resolved, neighbours, n=1, cutoff=0.6)
+        if close:
+            return f"是不是 {_relative(close[0], folder)}？"
+        return "请核对文件名和路径；附件要放在条目所在的文件夹中。"
+
+
+def _what(resolved: str) -> str:
+    if resolved.endswith(".md"):
+        return "页面"
+    kind = attachment_type(resolved)
+    return "图片" if kind == "图片" else f"附件（{kind}）" if kind != "文件" else "文件"
+
+
+def _relative(uri: str, folder: str) -> str:
+    return posixpath.relpath(uri, folder or ".")
+
+
+def check_links(collection: Collection, as_of: AsOf, report: Report) -> None:
+    """Check every link of every item and column page (see the module docstring)."""
+    rules = LinkRules(collection, as_of, report)
+    for source in markdown_sources(collection, as_of):
+        rules.check(source)

@@ -1,0 +1,155 @@
+"""External links (``--external``): checked concurrently, with a timeout, and cached.
+
+Off by default: CI has no network, and a build must not depend on someone else's server. When
+asked, every distinct ``http(s)`` address is requested once (HEAD, then GET where the server
+refuses HEAD), many at a time, and the answers are kept in
+``.disclosure-cache/external-links.json`` with the time of the check. An address that answered
+within :data:`CACHE_MAX_AGE` is not asked again; failures are always asked again, since they are
+often passing. Unreachable addresses are warnings, errors with ``--external-strict``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from generator.diagnostics import Severity
+
+CACHE_DIR = ".disclosure-cache"
+CACHE_FILE = "external-links.json"
+CACHE_MAX_AGE = timedelta(hours=24)
+TIMEOUT_SECONDS = 10.0
+MAX_CONCURRENT = 16
+USER_AGENT = "disclosure-linkcheck/1.0 (+政府信息公开专栏链接检查)"
+MODE_VARIABLE = "DISCLOSURE_EXTERNAL_LINKS"  # how `disclosure build --external` tells the plugin
+_RETRY_WITH_GET = {403, 405, 501}
+
+
+class ExternalMode(StrEnum):
+    OFF = "off"
+    CHECK = "check"  # unreachable addresses are warnings
+    STRICT = "strict"  # … errors
+
+    @classmethod
+    def from_environment(cls) -> ExternalMode:
+        value = os.environ.get(MODE_VARIABLE, "").strip().lower()
+        return cls(value) if value in cls._value2member_map_ else cls.OFF
+
+    @property
+    def severity(self) -> Severity:
+        return Severity.ERROR if self is ExternalMode.STRICT else Severity.WARNING
+
+
+@dataclass(frozen=True)
+class ExternalResult:
+    url: str
+    ok: bool
+    status: int | None  # the HTTP status, None when no answer came
+    reason: str  # in Chinese, for the message; empty when ok
+    checked: str  # ISO time of the check (UTC)
+
+    def fresh(self, now: datetime) -> bool:
+        try:
+            checked = datetime.fromisoformat(self.checked)
+        except ValueError:
+            return False
+        return self.ok and now - checked < CACHE_MAX_AGE
+
+
+def checkable(url: str) -> bool:
+    return urlsplit(url).scheme.lower() in ("http", "https")
+
+
+class ExternalLinkChecker:
+    def __init__(
+        self,
+        cache_dir: Path | None,
+        *,
+        timeout: float = TIMEOUT_SECONDS,
+        concurrent: int = MAX_CONCURRENT,
+    ) -> None:
+        self.cache_path = cache_dir / CACHE_FILE if cache_dir else None
+        self.timeout = timeout
+        self.concurrent = concurrent
+
+    def check(self, urls: Iterable[str]) -> dict[str, ExternalResult]:
+        """The result of every checkable address; cached answers are reused while fresh."""
+        now = datetime.now(UTC)
+        cache = self._read_cache()
+        wanted = sorted({url for url in urls if checkable(url)})
+        results = {url: cache[url] for url in wanted if url in cache and cache[url].fresh(now)}
+        to_ask = [url for url in wanted if url not in results]
+        if to_ask:
+            with ThreadPoolExecutor(max_workers=min(self.concurrent, len(to_ask))) as pool:
+                for result in pool.map(self._request, to_ask):
+                    results[result.url] = result
+        cache.update(results)
+        self._write_cache(cache)
+        return results
+
+    def _request(self, url: str) -> ExternalResult:
+        status, reason = self._ask(url, "HEAD")
+        if status in _RETRY_WITH_GET:
+            status, reason = self._ask(url, "GET")
+        ok = status is not None and status < 400
+        return ExternalResult(url, ok, status, "" if ok else reason, datetime.now(UTC).isoformat())
+
+    def _ask(self, url: str, method: str) -> tuple[int | None, str]:
+        request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.status, ""
+        except urllib.error.HTTPError as error:
+            return error.code, f"服务器返回 HTTP {error.code}"
+        except urllib.error.URLError as error:
+            return None, f"无法连接（{_explain(error.reason)}）"
+        except TimeoutError:
+            return None, f"{self.timeout:g} 秒内没有响应"
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            return None, f"无法连接（{_explain(error)}）"
+
+    # The cache ----------------------------------------------------------------------------
+
+    def _read_cache(self) -> dict[str, ExternalResult]:
+        if self.cache_path is None or not self.cache_path.is_file():
+            return {}
+        try:
+            data = json.loads(self.cache_path.read_text(encoding="utf-8"))
+            return {url: ExternalResult(**entry) for url, entry in data["links"].items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}  # a damaged cache is only a cache: start afresh
+
+    def _write_cache(self, cache: dict[str, ExternalResult]) -> None:
+        if self.cache_path is None:
+            return
+        data = {"version": 1, "links": {url: asdict(r) for url, r in sorted(cache.items())}}
+        try:
+            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.cache_path.with_suffix(".json.partial")
+            partial.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+            partial.replace(self.cache_path)
+        except OSError:
+            pass  # a cache we cannot write costs time, not correctness
+
+
+def _explain(reason: object) -> str:
+    if isinstance(reason, TimeoutError):
+        return "超时"
+    if isinstance(reason, ConnectionRefusedError):
+        return "连接被拒绝"
+    text = str(reason)
+    if "Name or service not known" in text or "getaddrinfo" in text or "nodename" in text:
+        return "域名无法解析"
+    if "CERTIFICATE" in text.upper():
+        return "HTTPS 证书无效"
+    return text

@@ -1,0 +1,646 @@
+"""Link check of the rendered site, the last gate before publishing (死链、断链).
+
+Every HTML page of the staging folder is read with an HTML parser — lxml when it is installed,
+the standard library's html.parser otherwise — and every internal link, ``#anchor``, image,
+stylesheet, script and attachment is resolved against the files of the build: in the Markdown
+body, and in what the templates generate around it (listings, browse pages, pagers,
+breadcrumbs, navigation, footer). Pages are read in parallel, one process per core.
+
+A broken target is reported where it can be fixed: at the line of the Markdown source when the
+link was written there (the page is mapped back to its item or column page through the site
+model), otherwise at the generated page, once per broken target with the number of pages that
+carry it. Any finding is an error, so the previous ``site/`` stays in place (SPEC §7).
+
+External links are collected here and checked only on request (:mod:`.external_links`).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from multiprocessing import get_all_start_methods, get_context
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from generator.content.link_rules import MarkdownSource, markdown_sources
+from generator.content.links import Link, attachment_type
+from generator.diagnostics import Report
+from generator.publish.external_links import (
+    CACHE_DIR,
+    ExternalLinkChecker,
+    ExternalMode,
+    ExternalResult,
+)
+from generator.site.model import SiteModel
+
+try:  # lxml parses about five times faster; html.parser is the fallback that is always there
+    from lxml import etree as _lxml_etree
+except ImportError:  # pragma: no cover - depends on the installation
+    _lxml_etree = None
+
+# Which attributes of which elements load or link to a URL.
+LINK_ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "a": ("href",),
+    "area": ("href",),
+    "link": ("href",),
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "script": ("src",),
+    "iframe": ("src",),
+    "embed": ("src",),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "object": ("data",),
+    "input": ("src",),
+}
+_ORIGIN_ONLY_RELS = {"preconnect", "dns-prefetch"}  # <link rel> that names a host, not a file
+_NOT_CHECKED_SCHEMES = {"mailto", "tel", "javascript", "data", "about", "sms", "blob"}
+_LANDMARKS = {"footer": "页脚", "nav": "导航", "header": "页眉", "aside": "侧栏", "table": "表格"}
+_VOID = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+}  # fmt: skip
+_STAGING = re.compile(r"^\.(?P<name>.+)-staging-\d+$")  # generator.publish.atomic's folder name
+PARALLEL_FROM_PAGES = 300  # below this, starting processes costs more than it saves
+
+
+@dataclass(frozen=True)
+class HtmlLink:
+    """One URL in a page, as written, and where: line, element, landmark (页脚, 导航…)."""
+
+    url: str
+    tag: str
+    attribute: str
+    line: int
+    landmark: str = ""
+
+    @property
+    def what(self) -> str:
+        if self.tag in ("img", "source", "video") or self.attribute == "poster":
+            return "图片"
+        if self.tag == "link":
+            return "样式表或图标"
+        if self.tag == "script":
+            return "脚本"
+        return "链接"
+
+
+@dataclass(frozen=True)
+class Problem:
+    page: str  # the HTML file, relative to the output folder
+    link: HtmlLink
+    kind: str  # "dead", "outside" or "anchor"
+    target: str  # resolved path in the output ("" when outside)
+    fragment: str = ""
+
+
+@dataclass
+class PageScan:
+    """What one page holds: its anchors, its broken links, and what only the whole site can tell."""
+
+    page: str
+    anchors: frozenset[str]
+    problems: list[Problem] = field(default_factory=list)
+    foreign_anchors: list[Problem] = field(default_factory=list)  # #x in another page, unchecked
+    external: list[tuple[str, HtmlLink]] = field(default_factory=list)
+
+
+# Reading one page ---------------------------------------------------------------------------
+
+
+Locator = Callable[[], HtmlLink]  # where a URL sits: asked only for the URLs that are broken
+
+
+class _PageParser(HTMLParser):
+    """html.parser backend: ids, link attributes with their line, and the open landmarks."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.anchors: set[str] = set()
+        self.urls: dict[str, Locator] = {}
+        self.open: list[tuple[str, str]] = []  # (tag, landmark description)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_startendtag(tag, attrs)
+        if tag not in _VOID:
+            landmark = _describe(tag, dict(attrs)) if tag in _LANDMARKS else ""
+            self.open.append((tag, landmark))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and (name == "id" or (name == "name" and tag == "a")):
+                self.anchors.add(value)
+        names = LINK_ATTRIBUTES.get(tag)
+        if not names:
+            return
+        values = {name: value or "" for name, value in attrs}
+        if tag == "link" and set(values.get("rel", "").lower().split()) & _ORIGIN_ONLY_RELS:
+            return
+        line = self.getpos()[0]
+        for name in names:
+            for url in _urls(name, values.get(name, "")):
+                if url not in self.urls:
+                    link = HtmlLink(url, tag, name, line, self._landmark())
+                    self.urls[url] = lambda link=link: link
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.open) - 1, -1, -1):
+            if self.open[depth][0] == tag:
+                del self.open[depth:]
+                return
+
+    def _landmark(self) -> str:
+        return next((text for _, text in reversed(self.open) if text), "")
+
+
+def _describe(tag: str, attributes: dict[str, str | None]) -> str:
+    """``导航 nav.dp-pager（分页）``: where on the page a link sits, for whoever edits templates."""
+    classes = (attributes.get("class") or "").split()
+    label = attributes.get("aria-label") or ""
+    text = f"{_LANDMARKS[tag]} {tag}" + (f".{classes[0]}" if classes else "")
+    return text + (f"（{label}）" if label else "")
+
+
+def _urls(attribute: str, value: str) -> list[str]:
+    """The URLs of one attribute value: one, or the candidates of a ``srcset``."""
+    if attribute == "srcset":
+        return [part.split()[0] for part in value.split(",") if part.strip()]
+    value = value.strip()
+    return [value] if value else []
+
+
+def _read_with_html_parser(data: bytes) -> tuple[set[str], dict[str, Locator]]:
+    parser = _PageParser()
+    parser.feed(data.decode("utf-8", errors="replace"))
+    parser.close()
+    return parser.anchors, parser.urls
+
+
+def _lxml_queries():  # compiled once per process
+    assert _lxml_etree is not None
+    origin_only = " and ".join(
+        f"not(contains(concat(' ', normalize-space(@rel), ' '), ' {rel} '))"
+        for rel in sorted(_ORIGIN_ONLY_RELS)
+    )
+    paths = [
+        f"//{tag}[{origin_only}]/@{name}" if tag == "link" else f"//{tag}/@{name}"
+        for tag, names in LINK_ATTRIBUTES.items()
+        for name in names
+    ]
+    return (
+        _lxml_etree.XPath("//@id | //a/@name", smart_strings=False),
+        _lxml_etree.XPath(" | ".join(paths)),
+    )
+
+
+_LXML_QUERIES = _lxml_queries() if _lxml_etree is not None else None
+
+
+def _read_with_lxml(data: bytes) -> tuple[set[str], dict[str, Locator]]:
+    assert _lxml_etree is not None and _LXML_QUERIES is not None
+    root = _lxml_etree.fromstring(data, _lxml_etree.HTMLParser(encoding="utf-8"))
+    if root is None:
+        return set(), {}
+    anchor_query, url_query = _LXML_QUERIES
+    urls: dict[str, Locator] = {}
+    for value in url_query(root):  # attribute values that know their element
+        for url in _urls(value.attrname, value):
+            if url not in urls:
+                urls[url] = lambda url=url, value=value: _lxml_link(url, value)
+    return set(anchor_query(root)), urls
+
+
+def _lxml_link(url: str, value) -> HtmlLink:
+    element = value.getparent()
+    landmark = next(
+        (_describe(a.tag, dict(a.attrib)) for a in element.iterancestors(*_LANDMARKS)), ""
+    )
+    return HtmlLink(url, element.tag, value.attrname, element.sourceline or 1, landmark)
+
+
+def read_page(data: bytes) -> tuple[set[str], dict[str, Locator]]:
+    """Anchors (``id``, ``<a name>``) and URLs of one HTML page, each URL once."""
+    if _lxml_etree is not None:
+        return _read_with_lxml(data)
+    return _read_with_html_parser(data)
+
+
+def parser_name() -> str:
+    return "lxml" if _lxml_etree is not None else "html.parser"
+
+
+# Resolving URLs against the output ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutputFiles:
+    """The files of the build, and the address the site is served at (for absolute links)."""
+
+    root: Path
+    files: frozenset[str]  # relative paths with /
+    origin: str = ""  # https://www.example.gov.cn
+    base_path: str = "/"  # /xxgk/
+    external: bool = False  # collect external URLs
+
+    def page_file(self, path: str, folder: bool) -> str | None:
+        """The file a resolved path is served from: the file itself or the folder's index.html."""
+        if path in ("", "."):
+            return "index.html" if "index.html" in self.files else None
+        if not folder and path in self.files:
+            return path
+        index = f"{path}/index.html"
+        return index if index in self.files else None
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.origin).netloc.lower()
+
+    def local_path(self, url: str, folder: str) -> tuple[str, bool] | None:
+        """(site-relative path, names a folder) of an internal URL; None if it is external.
+
+        ``folder`` is the linking page's folder. Absolute URLs and ``/paths`` are internal when
+        they fall under the site's own address (the home page's canonical link).
+        """
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc:
+            if not self.host or parts.netloc.lower() != self.host:
+                return None
+            rooted: str | None = parts.path or "/"
+        else:
+            rooted = parts.path if parts.path.startswith("/") else None
+        if rooted is not None:
+            if rooted == self.base_path.rstrip("/"):
+                rooted = self.base_path
+            if not rooted.startswith(self.base_path):
+                return None  # elsewhere on the server: cannot be checked offline
+            decoded = unquote(rooted[len(self.base_path) :])
+            return posixpath.normpath(decoded or "."), decoded.endswith("/") or not decoded
+        decoded = unquote(parts.path)
+        return posixpath.normpath(posixpath.join(folder, decoded)), decoded.endswith("/")
+
+    def resolve(self, url: str, folder: str) -> Resolution:
+        """What a URL (with a path) on a page in ``folder`` leads to; the fragment is apart."""
+        scheme = urlsplit(url).scheme.lower()
+        if scheme in _NOT_CHECKED_SCHEMES:
+            return Resolution("skip")
+        local = self.local_path(url, folder)
+        if local is None:
+            return Resolution("external", _absolute(url, self.origin))
+        path, is_folder = local
+        if path == ".." or path.startswith("../"):
+            return Resolution("outside")
+        target = self.page_file(path, is_folder)
+        if target is None:
+            return Resolution("dead", path + ("/" if is_folder and path != "." else ""))
+        return Resolution("found", target)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    verdict: str  # skip, external, outside, dead, found
+    target: str = ""  # found: the file; dead: the missing path; external: the absolute URL
+
+
+def _absolute(url: str, origin: str) -> str:
+    if url.startswith("//"):
+        return "https:" + url
+    if url.startswith("/") and origin:
+        return origin + url
+    return url
+
+
+def _cache_key(folder: str, url: str) -> tuple[str, str] | None:
+    """Pages deep in different folders share their navigation links: ``../../x/`` from any
+    folder two levels below ``a`` means ``a/x/``. The key is (that ancestor, the rest)."""
+    rest, up = url, 0
+    while rest.startswith("../"):
+        rest, up = rest[3:], up + 1
+    if rest.startswith(("/", "#", "?")) or "://" in rest or rest.startswith("//"):
+        return ("", url)
+    parts = folder.split("/") if folder else []
+    if up > len(parts):
+        return None
+    return ("/".join(parts[: len(parts) - up]), rest)
+
+
+_STATE: OutputFiles | None = None  # the worker processes' copy
+
+
+_RESOLVED: dict[tuple[str, str], Resolution] = {}  # per process: (folder key, URL) → verdict
+
+
+def _start_worker(state: OutputFiles) -> None:
+    global _STATE
+    _STATE = state
+    _RESOLVED.clear()
+
+
+def scan_page(page: str) -> PageScan:
+    """Read one page and check what it alone can tell (the worker's task)."""
+    state = _STATE
+    assert state is not None
+    anchors, urls = read_page((state.root / page).read_bytes())
+    scan = PageScan(page, frozenset(anchors))
+    folder = posixpath.dirname(page)
+    for url, locate in urls.items():
+        if url.startswith(("#", "?")):
+            resolution = Resolution("found", page)
+        else:
+            key = _cache_key(folder, url)
+            resolution = _RESOLVED.get(key) if key else None
+            if resolution is None:
+                resolution = state.resolve(url, folder)
+                if key:
+                    _RESOLVED[key] = resolution
+        verdict, target = resolution.verdict, resolution.target
+        if verdict == "skip":
+            continue
+        if verdict == "external":
+            if state.external:
+                scan.external.append((target, locate()))
+            continue
+        if verdict in ("outside", "dead"):
+            scan.problems.append(Problem(page, locate(), verdict, target))
+            continue
+        fragment = unquote(urlsplit(url).fragment)
+        if not fragment or fragment == "top" or not target.endswith(".html"):
+            continue
+        if target == page:
+            if fragment not in anchors:
+                scan.problems.append(Problem(page, locate(), "anchor", target, fragment))
+        else:
+            scan.foreign_anchors.append(Problem(page, locate(), "anchor", target, fragment))
+    return scan
+
+
+def site_address(root: Path) -> tuple[str, str]:
+    """(origin, base path) the site is served at, as the home page's canonical link declares."""
+    home = root / "index.html"
+    if not home.is_file():
+        return "", "/"
+    parser = _Canonical()
+    parser.feed(home.read_text(encoding="utf-8", errors="replace"))
+    parts = urlsplit(parser.href)
+    if not parts.scheme or not parts.netloc:
+        return "", "/"
+    path = parts.path if parts.path.endswith("/") else posixpath.dirname(parts.path) + "/"
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}", path
+
+
+class _Canonical(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.href = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "link" and "canonical" in (values.get("rel") or "").split() and not self.href:
+            self.href = values.get("href") or ""
+
+
+def html_pages(root: Path) -> Iterator[str]:
+    for folder, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        relative = Path(folder).relative_to(root).as_posix()
+        for name in sorted(filenames):
+            if name.endswith(".html"):
+                yield name if relative == "." else f"{relative}/{name}"
+
+
+def all_files(root: Path) -> frozenset[str]:
+    found = set()
+    for folder, _, filenames in os.walk(root):
+        relative = Path(folder).relative_to(root).as_posix()
+        prefix = "" if relative == "." else f"{relative}/"
+        found.update(prefix + name for name in filenames)
+    return frozenset(found)
+
+
+def scan_site(state: OutputFiles, workers: int | None = None) -> list[PageScan]:
+    """Scan every page, in parallel where it pays; then check anchors across pages."""
+    pages = list(html_pages(state.root))
+    workers = workers or _cores()
+    if workers > 1 and len(pages) >= PARALLEL_FROM_PAGES and "fork" in get_all_start_methods():
+        chunk = max(1, len(pages) // (workers * 8))
+        with ProcessPoolExecutor(
+            workers, mp_context=get_context("fork"), initializer=_start_worker, initargs=(state,)
+        ) as pool:
+            scans = list(pool.map(scan_page, pages, chunksize=chunk))
+    else:
+        _start_worker(state)
+        scans = [scan_page(page) for page in pages]
+    anchors = {scan.page: scan.anchors for scan in scans}
+    for scan in scans:
+        scan.problems.extend(
+            problem
+            for problem in scan.foreign_anchors
+            if problem.fragment not in anchors.get(problem.target, frozenset())
+        )
+    return scans
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+# Back to the sources ------------------------------------------------------------------------
+
+
+def output_page(src_uri: str) -> str:
+    """The HTML file a Markdown source becomes (directory URLs, as the site model assumes)."""
+    if posixpath.basename(src_uri) == "index.md":
+        folder = posixpath.dirname(src_uri)
+        return f"{folder}/index.html" if folder else "index.html"
+    return f"{src_uri.removesuffix('.md')}/index.html"
+
+
+class SourceMap:
+    """From a generated page back to the Markdown file, line and column a link was written at."""
+
+    def __init__(self, model: SiteModel) -> None:
+        self.by_page: dict[str, MarkdownSource] = {
+            output_page(source.src_uri): source
+            for source in markdown_sources(model.collection, model.as_of)
+            if source.published
+        }
+        self._links: dict[str, list[Link]] = {}
+
+    def locate(
+        self, page: str, url: str, target: str, fragment: str
+    ) -> tuple[MarkdownSource, Link] | None:
+        source = self.by_page.get(page)
+        if source is None:
+            return None
+        links = self._links.setdefault(page, source.links())
+        for link in links:
+            if link.target == url or _renders_to(source, link) == (target, fragment):
+                return source, link
+        return self._search(source, url)
+
+    def _search(self, source: MarkdownSource, url: str) -> tuple[MarkdownSource, Link] | None:
+        """The brute way: the first line of the body that contains the URL as written."""
+        for needle in dict.fromkeys((url, unquote(url))):
+            for offset, text in enumerate(source.body.split("\n")):
+                column = text.find(needle)
+                if column >= 0:
+                    return source, Link(url, "", source.body_line + offset, column + 1)
+        return None
+
+
+def _renders_to(source: MarkdownSource, link: Link) -> tuple[str, str] | None:
+    """Where MkDocs sends a Markdown link to a file: (output file, fragment)."""
+    if link.is_external or not link.path or link.path.startswith("/"):
+        return None
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source.src_uri), link.path))
+    if resolved.endswith(".md"):
+        return output_page(resolved), link.fragment
+    return resolved, link.fragment
+
+
+# Reporting ----------------------------------------------------------------------------------
+
+
+def _reason(problem: Problem) -> str:
+    link = problem.link
+    if problem.kind == "outside":
+        return f"{link.what}“{link.url}”指向网站目录之外"
+    if problem.kind == "anchor":
+        page_url = _page_url(problem.target)
+        return f"锚点“#{problem.fragment}”在页面 {page_url or '首页'} 中不存在"
+    kind = attachment_type(problem.target)
+    what = link.what if kind in ("文件", "图片") else f"附件（{kind}）"
+    return f"{what}“{link.url}”的目标 {problem.target} 不存在"
+
+
+def _page_url(page: str) -> str:
+    return page.removesuffix("index.html")
+
+
+def _code(problem: Problem) -> str:
+    return "E-LINK-ANCHOR" if problem.kind == "anchor" else "E-LINK-DEAD"
+
+
+def report_problems(
+    scans: Iterable[PageScan], sources: SourceMap, shown_root: str, report: Report
+) -> None:
+    generated: dict[tuple[str, str, str], list[Problem]] = defaultdict(list)
+    reported_in_source: set[tuple[str, int, int, str]] = set()
+    for scan in scans:
+        for problem in scan.problems:
+            found = sources.locate(problem.page, problem.link.url, problem.target, problem.fragment)
+            if found is None:
+                key = (
+                    _code(problem),
+                    problem.target or problem.link.url,
+                    problem.fragment,
+                )
+                generated[key].append(problem)
+                continue
+            source, link = found
+            key2 = (source.source, link.line, link.column, problem.link.url)
+            if key2 in reported_in_source:
+                continue
+            reported_in_source.add(key2)
+            fix = (
+                "请改为目标页面中存在的标题锚点，或删除 # 之后的部分。"
+                if problem.kind == "anchor"
+                else "请链接到 Markdown 源文件（如 ../zcjd/index.md、同一文件夹的 附件1.pdf），"
+                "并核对文件名。"
+            )
+            report.add(
+                _code(problem),
+                source.source,
+                link.line,
+                f"生成的页面 {_page_url(problem.page)} 中，{_reason(problem)}。{fix}",
+                column=link.column,
+            )
+    for (code, *_), problems in sorted(generated.items(), key=lambda pair: pair[1][0].page):
+        first = problems[0]
+        pages = sorted({p.page for p in problems})
+        where = f"，位于{first.link.landmark}" if first.link.landmark else ""
+        count = (
+            f"共 {len(pages)} 个页面有此链接（如 {'、'.join(pages[:3])}）" if len(pages) > 1 else ""
+        )
+        report.add(
+            code,
+            f"{shown_root}/{first.page}",
+            first.link.line,
+            f"{_reason(first)}{where}。{count}{'；' if count else ''}"
+            "这个链接不是 Markdown 中写的，而是模板生成的（列表、分页、面包屑、导航或页脚）："
+            "请修正 theme/ 中的模板覆盖或 columns.yml/mkdocs.yml 中的配置。",
+        )
+
+
+def report_external(
+    found: Iterable[tuple[str, str, HtmlLink]],
+    results: dict[str, ExternalResult],
+    sources: SourceMap,
+    mode: ExternalMode,
+    shown_root: str,
+    report: Report,
+) -> None:
+    """``found``: (page, absolute URL, link) for every external link of the site."""
+    by_url: dict[str, list[tuple[str, HtmlLink]]] = defaultdict(list)
+    for page, url, link in found:
+        by_url[url].append((page, link))
+    for url, places in sorted(by_url.items()):
+        result = results.get(url)
+        if result is None or result.ok:
+            continue
+        located = set()
+        generated = []
+        for page, link in places:
+            hit = sources.locate(page, link.url, "", "")
+            if hit is None:
+                generated.append(page)
+            else:
+                located.add((hit[0].source, hit[1].line, hit[1].column))
+        message = f"外部链接“{url}”无法访问：{result.reason}。请核对网址，网站已迁移时改为新网址，已撤销时删除链接。"
+        for file, line, column in sorted(located):
+            report.add(
+                "W-LINK-EXTERNAL", file, line, message, column=column, severity=mode.severity
+            )
+        if generated:
+            pages = sorted(set(generated))
+            report.add(
+                "W-LINK-EXTERNAL",
+                f"{shown_root}/{pages[0]}",
+                next(link.line for page, link in places if page == pages[0]),
+                f"{message}（来自模板，共 {len(pages)} 个页面）",
+                severity=mode.severity,
+            )
+
+
+# The publish step ---------------------------------------------------------------------------
+
+
+def shown_name(output: Path) -> str:
+    """The name the output folder will have after the swap (``site``), for diagnostics."""
+    match = _STAGING.match(output.name)
+    return match["name"] if match else output.name
+
+
+def check_output_links(output: Path, model: SiteModel, report: Report) -> None:
+    """Publish step: check every link of the rendered site in ``output``."""
+    mode = ExternalMode.from_environment()
+    origin, base_path = site_address(output)
+    state = OutputFiles(output, all_files(output), origin, base_path, mode is not ExternalMode.OFF)
+    scans = scan_site(state)
+    sources = SourceMap(model)
+    shown = shown_name(output)
+    report_problems(scans, sources, shown, report)
+    if mode is ExternalMode.OFF:
+        return
+    found = [(scan.page, url, link) for scan in scans for url, link in scan.external]
+    results = ExternalLinkChecker(output.parent / CACHE_DIR).check(url for _, url, _ in found)
+    report_external(found, results, sources, mode, shown, report)
