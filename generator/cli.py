@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -10,8 +13,29 @@ import click
 from generator.content.collection import check_site
 from generator.content.dates import AsOf, DateProblem
 from generator.diagnostics import Diagnostic, Report, format_report, summary_line
+from generator.publish.external_links import MODE_VARIABLE, ExternalMode
 
 FORMATS = ("text", "json", "github")
+
+
+def external_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--external`` and ``--external-strict`` (issue #4): off by default, CI has no network."""
+    command = click.option(
+        "--external-strict",
+        is_flag=True,
+        help="同 --external，但无法访问的外部链接算作错误（阻止发布）",
+    )(command)
+    return click.option(
+        "--external",
+        is_flag=True,
+        help="同时检查外部链接（需联网；结果缓存在 .disclosure-cache/）；无法访问的报警告",
+    )(command)
+
+
+def _external_mode(external: bool, strict: bool) -> ExternalMode:
+    if strict:
+        return ExternalMode.STRICT
+    return ExternalMode.CHECK if external else ExternalMode.OFF
 
 
 class SiteOptions:
@@ -89,22 +113,63 @@ def _selected(
 @site_option
 @as_of_option
 @format_option
+@click.option(
+    "--report",
+    "with_report",
+    is_flag=True,
+    help="同时输出检查报告：空白栏目、栏目更新、发布日期、定时发布、解读比例、各机构每月发布数量"
+    '（--format json 时输出 {"diagnostics": […], "report": {…}}）',
+)
+@external_options
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def check(site: Path, as_of: AsOf, output_format: str, paths: tuple[Path, ...]) -> None:
+def check(
+    site: Path,
+    as_of: AsOf,
+    output_format: str,
+    with_report: bool,
+    external: bool,
+    external_strict: bool,
+    paths: tuple[Path, ...],
+) -> None:
     """校验栏目目录和全部条目；给出 PATH 时只报告这些文件的问题（仍对照全站检查索引号重复）。"""
+    from generator.publish.external_links import CACHE_DIR, check_markdown_external
+    from generator.site.inspection import inspect_site, report_as_dict, report_as_text
+
     report = Report()
-    check_site(site, as_of, report)
-    emit(_selected(list(report), site, paths), output_format)
-    sys.exit(report.exit_code() if not paths else _exit_for(_selected(list(report), site, paths)))
+    collection = check_site(site, as_of, report)
+    mode = _external_mode(external, external_strict)
+    if collection is not None:
+        check_markdown_external(collection, as_of, site / CACHE_DIR, mode, report)
+    selected = _selected(list(report), site, paths)
+    if with_report and collection is not None:
+        inspection = inspect_site(collection, as_of)
+        if output_format == "json":
+            document = {
+                "diagnostics": [d.as_dict() for d in selected],
+                "report": report_as_dict(inspection),
+            }
+            click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+            click.echo(summary_line(selected), err=True)
+        else:
+            emit(selected, output_format)
+            click.echo(("\n" if selected else "") + report_as_text(inspection))
+    else:
+        emit(selected, output_format)
+    sys.exit(report.exit_code() if not paths else _exit_for(selected))
 
 
 @main.command()
 @site_option
 @as_of_option
 @format_option
-def build(site: Path, as_of: AsOf, output_format: str) -> None:
-    """校验、生成网站到 site/；任何错误都不会改动已有的 site/。"""
+@external_options
+def build(
+    site: Path, as_of: AsOf, output_format: str, external: bool, external_strict: bool
+) -> None:
+    """校验、生成网站到 site/，检查生成结果中的全部链接和锚点；任何错误都不会改动已有的 site/。"""
     from generator.render.mkdocs_build import BuildFailed, build_site
+
+    os.environ[MODE_VARIABLE] = _external_mode(external, external_strict).value
 
     report = Report()
     collection = check_site(site, as_of, report)
@@ -145,6 +210,55 @@ def _exit_for(diagnostics: list[Diagnostic]) -> int:
     selected = Report()
     selected.extend(diagnostics)
     return selected.exit_code()
+
+
+@main.command()
+@site_option
+@as_of_option
+@click.option("--column", help="栏目 id，如 zcwj")
+@click.option("--publisher", help="发布机构全称或简称，如 县政府办")
+@click.option("--title", help="标题")
+@click.option("--topic", default=None, help="主题分类，默认“综合政务/政务公开”")
+@click.option("--doc-no", default=None, help="文号，如 源政办〔2026〕12号")
+@click.option("--genre", default=None, help="体裁，默认“通知”")
+@click.option("--interprets", default=None, help="政策解读所解读文件的索引号")
+@click.option("--editor", default=None, help="信息员")
+@click.option("--reviewer", default=None, help="审核人")
+@click.option("--approver", default=None, help="签发人")
+@click.option("--file", "file_name", default=None, help="文件名，默认“日期-流水号.md”")
+def new(site: Path, as_of: AsOf, **answers: str | None) -> None:
+    """新建条目：写好完整的元数据和下一个可用的索引号，绝不覆盖已有文件。"""
+    from generator.workflow.new_item import DEFAULT_TOPIC, NewItem, NewItemError, create_item
+
+    interactive = sys.stdin.isatty()
+    for key, question in (("column", "栏目 id"), ("publisher", "发布机构"), ("title", "标题")):
+        if not answers[key]:
+            if not interactive:
+                raise click.UsageError(f"请用 --{key} 指定{question}。")
+            answers[key] = click.prompt(question)
+    answers["topic"] = answers["topic"] or DEFAULT_TOPIC
+    try:
+        path = create_item(site, NewItem(**answers), as_of)  # type: ignore[arg-type]
+    except NewItemError as error:
+        click.echo(f"无法新建条目：{error}", err=True)
+        sys.exit(2)
+    click.echo(f"已新建 {path.relative_to(site)}；请补写正文和关键词、内容概述，然后运行 disclosure check。")
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="只列出要做的修改，不写文件")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def fix(dry_run: bool, paths: tuple[Path, ...]) -> None:
+    """修复常见录入问题（全角冒号、文号括号、BOM/CRLF、GBK 编码、日期格式），并列出每处修改。"""
+    from generator.workflow.fix import fix_files
+
+    changed = fix_files(list(paths), write=not dry_run)
+    for path, repairs in changed.items():
+        for repair in repairs:
+            where = f"{path}:{repair.line}" if repair.line else f"{path}"
+            click.echo(f"{where}: {repair.describe()}")
+    verb = "将修改" if dry_run else "已修改"
+    click.echo(f"{verb} {len(changed)} 个文件。" if changed else "没有需要修复的地方。", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

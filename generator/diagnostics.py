@@ -254,6 +254,23 @@ _ALL_CODES = [
         "核对网址；网站已迁移时改为新网址，已撤销时删除链接",
         warning=True,
     ),
+    # Search index (issue #5): built by Pagefind from the rendered item pages
+    _code(
+        "E-SEARCH-UNAVAILABLE",
+        "找不到生成检索索引的 Pagefind 扩展版",
+        "运行 pip install 'pagefind[extended]' 安装后重新生成",
+        config=True,
+    ),
+    _code(
+        "E-SEARCH-FAILED",
+        "Pagefind 生成检索索引失败",
+        "按消息中 Pagefind 的输出排查；内存不足时用环境变量 DISCLOSURE_SEARCH_SHARD_ITEMS 调小每批条目数",
+    ),
+    _code(
+        "E-SEARCH-INCOMPLETE",
+        "检索索引收录的条目与应公开的条目不一致",
+        "自定义 theme/ 覆盖 item.html 时保留正文上的 data-pagefind-body；不要改动 use_directory_urls",
+    ),
 ]
 
 CODES: dict[str, Code] = {code.id: code for code in _ALL_CODES}

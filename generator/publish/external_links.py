@@ -23,7 +23,10 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from generator.diagnostics import Severity
+from generator.content.dates import AsOf
+from generator.content.link_rules import markdown_sources
+from generator.content.model import Collection
+from generator.diagnostics import Report, Severity
 
 CACHE_DIR = ".disclosure-cache"
 CACHE_FILE = "external-links.json"
@@ -153,3 +156,39 @@ def _explain(reason: object) -> str:
     if "CERTIFICATE" in text.upper():
         return "HTTPS 证书无效"
     return text
+
+
+def check_markdown_external(
+    collection: Collection, as_of: AsOf, cache_dir: Path | None, mode: ExternalMode, report: Report
+) -> None:
+    """`disclosure check --external`: the external links written in published Markdown."""
+    if mode is ExternalMode.OFF:
+        return
+    places: dict[str, list[tuple[str, int, int]]] = {}
+    for source in markdown_sources(collection, as_of):
+        if not source.published:
+            continue
+        for link in source.links():
+            if link.is_external and checkable(link.target):
+                places.setdefault(link.target, []).append((source.source, link.line, link.column))
+    results = ExternalLinkChecker(cache_dir).check(places)
+    for url, where in sorted(places.items()):
+        result = results.get(url)
+        if result is None or result.ok:
+            continue
+        for file, line, column in where:
+            report.add(
+                "W-LINK-EXTERNAL",
+                file,
+                line,
+                unreachable_message(result),
+                column=column,
+                severity=mode.severity,
+            )
+
+
+def unreachable_message(result: ExternalResult) -> str:
+    return (
+        f"外部链接“{result.url}”无法访问：{result.reason}。"
+        "请核对网址；网站已迁移时改为新网址，已撤销时删除链接。"
+    )

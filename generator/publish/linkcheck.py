@@ -36,6 +36,7 @@ from generator.publish.external_links import (
     ExternalLinkChecker,
     ExternalMode,
     ExternalResult,
+    unreachable_message,
 )
 from generator.site.model import SiteModel
 
@@ -605,7 +606,7 @@ def report_external(
                 generated.append(page)
             else:
                 located.add((hit[0].source, hit[1].line, hit[1].column))
-        message = f"外部链接“{url}”无法访问：{result.reason}。请核对网址，网站已迁移时改为新网址，已撤销时删除链接。"
+        message = unreachable_message(result)
         for file, line, column in sorted(located):
             report.add(
                 "W-LINK-EXTERNAL", file, line, message, column=column, severity=mode.severity

@@ -18,8 +18,9 @@ PublishStep = Callable[[Path, SiteModel, Report], None]
 def publish_steps() -> list[PublishStep]:
     """The steps in order. Search indexing runs before the link check so that its files exist."""
     from generator.publish.linkcheck import check_output_links
+    from generator.publish.search import build_search_index
 
-    return [check_output_links]
+    return [build_search_index, check_output_links]
 
 
 def run_publish_steps(output: Path, model: SiteModel, report: Report) -> None:

@@ -10,6 +10,14 @@ from dataclasses import dataclass, field
 
 from generator.content.catalog import Column
 from generator.content.model import Item
+from generator.publish.search import (
+    SEARCH_ROOT,
+    SearchPage,
+    SearchRecord,
+    search_page,
+    search_records,
+)
+from generator.site.inspection import REPORT_ROOT, Inspection, inspect_site
 from generator.site.listings import ListingPage
 from generator.site.model import (
     BROWSE_ROOT,
@@ -27,7 +35,7 @@ HOME = "index.md"
 
 @dataclass
 class PageView:
-    kind: str  # home, page, section, column, item, browse, facet, facet_value
+    kind: str  # home, page, section, column, item, browse, facet, facet_value, report, search
     template: str
     title: str
     meta: list[tuple[str, str]]
@@ -48,6 +56,11 @@ class PageView:
     interpretations: list[Item] = field(default_factory=list)
     policy: Item | None = None
     replacement: Item | None = None
+    # The staff page report/ only
+    inspection: Inspection | None = None
+    # Site search: the hidden index data of an item page; the search page's filters and shards
+    search_record: SearchRecord | None = None
+    search: SearchPage | None = None
 
 
 def _crumbs(column: Column | None) -> list[tuple[str, str]]:
@@ -110,6 +123,7 @@ def plan_pages(model: SiteModel, identity: SiteIdentity) -> dict[str, PageView]:
                     listing=listing,
                     **common,
                 )
+    records = search_records(model)
     for item in model.items:
         view(
             item.src_uri,
@@ -125,6 +139,7 @@ def plan_pages(model: SiteModel, identity: SiteIdentity) -> dict[str, PageView]:
             interpretations=model.interpretations.get(str(item.index_no), []),
             policy=model.policy_of(item),
             replacement=model.replacement_of(item),
+            search_record=records[item.src_uri],
         )
     browse_crumbs = [("首页", ""), ("分类浏览", f"{BROWSE_ROOT}/")]
     view(
@@ -165,4 +180,26 @@ def plan_pages(model: SiteModel, identity: SiteIdentity) -> dict[str, PageView]:
                     listing=listing,
                     breadcrumbs=[*facet_crumbs, (value.name, f"{value.base(facet)}/")],
                 )
+    view(
+        f"{SEARCH_ROOT}/index.md",
+        kind="search",
+        template="search.html",
+        title="站内检索",
+        meta=page_meta(identity),
+        generated=True,
+        in_nav=False,
+        breadcrumbs=[("首页", ""), ("站内检索", f"{SEARCH_ROOT}/")],
+        search=search_page(model),
+    )
+    view(
+        f"{REPORT_ROOT}/index.md",
+        kind="report",
+        template="report.html",
+        title="网站检查报告",
+        meta=[*page_meta(identity), ("robots", "noindex, nofollow")],
+        generated=True,
+        in_nav=False,
+        breadcrumbs=[("首页", ""), ("网站检查报告", f"{REPORT_ROOT}/")],
+        inspection=inspect_site(model.collection, model.as_of).redacted(),
+    )
     return views

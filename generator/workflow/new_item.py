@@ -1,0 +1,142 @@
+"""`disclosure new`: scaffold an item with complete front matter and the next free 索引号.
+
+The file is written with the Chinese key names a clerk reads, never over an existing file, and
+passes `disclosure check` as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.content.catalog import Catalog, Column, Unit
+from generator.content.collection import CONTENT_DIR, read_collection
+from generator.content.dates import AsOf
+from generator.content.fields import label
+from generator.content.index_number import IndexNumber
+from generator.diagnostics import Report
+
+DEFAULT_TOPIC = "综合政务/政务公开"
+# Optional keys written empty so that the clerk sees them and fills them in.
+TO_FILL_IN = {"summary", "editor", "reviewer", "approver"}
+
+
+class NewItemError(ValueError):
+    """A request that cannot be fulfilled; the message says why, in Chinese."""
+
+
+@dataclass
+class NewItem:
+    column: str  # column id or path, e.g. zcwj or fdzdgknr/zcwj
+    publisher: str
+    title: str
+    topic: str = DEFAULT_TOPIC
+    doc_no: str | None = None
+    genre: str | None = None
+    validity: str | None = None
+    interprets: str | None = None
+    editor: str | None = None
+    reviewer: str | None = None
+    approver: str | None = None
+    file_name: str | None = None
+
+
+def find_column(catalog: Catalog, wanted: str) -> Column:
+    wanted = wanted.strip().strip("/")
+    for column in catalog.walk():
+        if wanted in (column.id, column.path, column.name):
+            if not column.is_list:
+                raise NewItemError(f"栏目“{column.name}”不是列表栏目，不能添加条目。")
+            return column
+    names = "、".join(f"{c.id}（{c.name}）" for c in catalog.list_columns())
+    raise NewItemError(f"没有栏目“{wanted}”。可用的列表栏目：{names}。")
+
+
+def find_unit(catalog: Catalog, column: Column, wanted: str) -> Unit:
+    unit = catalog.unit(wanted)
+    if unit is None:
+        names = "、".join(u.name for u in catalog.units)
+        raise NewItemError(f"机构名录中没有“{wanted}”。可用：{names}。")
+    if column.units and unit.name not in column.units:
+        raise NewItemError(
+            f"“{unit.name}”不能在栏目“{column.name}”发布；该栏目只允许：{'、'.join(column.units)}。"
+        )
+    return unit
+
+
+def next_index_number(catalog: Catalog, used: list[IndexNumber], unit: Unit, as_of: AsOf) -> str:
+    """The next serial after the highest one used by this unit in this year (and month)."""
+    day = as_of.day
+    scope = (unit.code, day.year, day.month if catalog.index_pattern.has_month else None)
+    highest = max((number.serial for number in used if number.scope == scope), default=0)
+    return catalog.index_pattern.format(unit.code, day.year, highest + 1, day.month)
+
+
+def create_item(site: Path, request: NewItem, as_of: AsOf) -> Path:
+    report = Report()
+    collection = read_collection(site, report)
+    if collection is None or report.has_config_errors():
+        raise NewItemError("columns.yml 有错误，请先运行 disclosure check 修正。")
+    catalog = collection.catalog
+    column = find_column(catalog, request.column)
+    unit = find_unit(catalog, column, request.publisher)
+    if catalog.topics.parse(request.topic) is None:
+        raise NewItemError(f"主题分类“{request.topic}”不在词表中，格式为“一级/二级”。")
+    used = [item.index_no for item in collection.items if item.index_no]
+    index_no = next_index_number(catalog, used, unit, as_of)
+    for key in column.required:
+        if not getattr(request, key, None) and key not in ("validity",):
+            raise NewItemError(
+                f"栏目“{column.name}”要求填写{label(key)}（--{key.replace('_', '-')}）。"
+            )
+    if catalog.require_approval and not (request.reviewer and request.approver):
+        raise NewItemError(
+            "本站要求先审核后发布，请用 --reviewer 和 --approver 填写审核人、签发人。"
+        )
+    day = as_of.day.isoformat()
+    serial = index_no.rsplit("-", 1)[-1]
+    name = request.file_name or f"{as_of.day.strftime('%Y%m%d')}-{serial}.md"
+    if not name.endswith(".md"):
+        name += ".md"
+    path = site / CONTENT_DIR / column.path / name
+    values: list[tuple[str, str | None]] = [
+        ("title", _quoted(request.title)),
+        ("index_no", index_no),
+        ("publisher", unit.name),
+        ("doc_no", request.doc_no),
+        ("topic", request.topic),
+        ("disclosure", "主动公开"),
+        ("written", day),
+        ("published", day),
+        ("genre", request.genre or "通知"),
+        ("keywords", "[]"),
+        ("summary", None),
+        ("validity", request.validity or ("现行有效" if "validity" in column.required else None)),
+        ("interprets", request.interprets),
+        ("editor", request.editor),
+        ("reviewer", request.reviewer),
+        ("approver", request.approver),
+    ]
+    lines = ["---"]
+    for key, value in values:
+        if value:
+            lines.append(f"{label(key)}: {value}")
+        elif key in TO_FILL_IN:
+            lines.append(f"{label(key)}:")
+    lines += ["---", "", "（在此撰写正文。附件放在本文件旁边，并用 [附件名称](文件名) 链接。）", ""]
+    try:
+        with path.open("x", encoding="utf-8", newline="\n") as stream:
+            stream.write("\n".join(lines))
+    except FileExistsError:
+        raise NewItemError(
+            f"{path.relative_to(site)} 已存在，不会覆盖；请换一个文件名（--file）。"
+        ) from None
+    return path
+
+
+def _quoted(text: str) -> str:
+    """Quote a title when YAML would otherwise misread it (colons, leading symbols…)."""
+    text = " ".join(text.split())
+    if any(mark in text for mark in (": ", " #", "'", '"')) or text[:1] in "[]{}&*!|>%@`-?,":
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
