@@ -88,12 +88,7 @@ def emit(diagnostics: list[Diagnostic], output_format: str) -> None:
     click.echo(summary_line(diagnostics), err=True)
 
 
-def _selected(
-    diagnostics: list[Diagnostic], site: Path, paths: tuple[Path, ...]
-) -> list[Diagnostic]:
-    """Keep diagnostics of the named files or folders, and every configuration problem."""
-    if not paths:
-        return diagnostics
+def _site_relative(site: Path, paths: tuple[Path, ...]) -> list[str]:
     root = site.resolve()
     wanted = []
     for path in paths:
@@ -101,12 +96,27 @@ def _selected(
             wanted.append(path.resolve().relative_to(root).as_posix())
         except ValueError:
             wanted.append(path.as_posix())
-    return [
-        d
-        for d in diagnostics
-        if d.category == "config"
-        or any(d.file == w or d.file.startswith(w.rstrip("/") + "/") for w in wanted)
-    ]
+    return wanted
+
+
+def _focus(site: Path, paths: tuple[Path, ...]) -> Callable[[str], bool] | None:
+    """Whether a site-relative path is among the named files or inside the named folders."""
+    if not paths:
+        return None
+    wanted = _site_relative(site, paths)
+
+    def accepts(file: str) -> bool:
+        return any(w == "." or file == w or file.startswith(w.rstrip("/") + "/") for w in wanted)
+
+    return accepts
+
+
+def _selected(diagnostics: list[Diagnostic], site: Path, paths: tuple[Path, ...]) -> list[Diagnostic]:
+    """Keep diagnostics of the named files or folders, and every configuration problem."""
+    accepts = _focus(site, paths)
+    if accepts is None:
+        return diagnostics
+    return [d for d in diagnostics if d.category == "config" or accepts(d.file)]
 
 
 @main.command()
@@ -121,7 +131,7 @@ def _selected(
     '（--format json 时输出 {"diagnostics": […], "report": {…}}）',
 )
 @external_options
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def check(
     site: Path,
     as_of: AsOf,
@@ -136,7 +146,7 @@ def check(
     from generator.site.inspection import inspect_site, report_as_dict, report_as_text
 
     report = Report()
-    collection = check_site(site, as_of, report)
+    collection = check_site(site, as_of, report, focus=_focus(site, paths))
     mode = _external_mode(external, external_strict)
     if collection is not None:
         check_markdown_external(collection, as_of, site / CACHE_DIR, mode, report)
@@ -259,6 +269,19 @@ def fix(dry_run: bool, paths: tuple[Path, ...]) -> None:
             click.echo(f"{where}: {repair.describe()}")
     verb = "将修改" if dry_run else "已修改"
     click.echo(f"{verb} {len(changed)} 个文件。" if changed else "没有需要修复的地方。", err=True)
+
+
+@main.command()
+@click.option("--write", is_flag=True, help="更新仓库中的 generator/guide/README.md")
+def guide(write: bool) -> None:
+    """输出信息员指南（含字段表和全部校验代码）。"""
+    from generator.guide import RENDERED, committed_guide
+
+    if write:
+        RENDERED.write_text(committed_guide(), encoding="utf-8")
+        click.echo(f"已更新 {RENDERED}", err=True)
+    else:
+        click.echo(committed_guide())
 
 
 if __name__ == "__main__":  # pragma: no cover

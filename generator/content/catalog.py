@@ -152,6 +152,9 @@ class Catalog:
         """A unit by full name or alias."""
         return self._unit_by_name.get(name.strip())
 
+    def unit_by_code(self, code: str) -> Unit | None:
+        return next((unit for unit in self.units if unit.code == code), None)
+
     def column(self, path: str) -> Column | None:
         return self._column_by_path.get(path)
 
@@ -163,6 +166,14 @@ class _LineLoader(yaml.SafeLoader):
     """A SafeLoader whose mappings remember the line they start on (key ``__line__``)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = getattr(key_node, "value", None)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"键“{key}”在同一处写了两次，请删除其中一个", key_node.start_mark
+                )
+            seen.add(key)
         mapping = super().construct_mapping(node, deep=deep)
         mapping["__line__"] = node.start_mark.line + 1
         return mapping

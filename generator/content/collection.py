@@ -7,11 +7,13 @@ This is the one entry point the commands and the MkDocs adapter use to get a val
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.content.catalog import Catalog, Column, load_catalog
 from generator.content.dates import AsOf
+from generator.content.digest_cache import DigestCache
 from generator.content.link_rules import check_links
 from generator.content.load import read_source
 from generator.content.model import Collection, ColumnPage, Item
@@ -94,8 +96,14 @@ def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFile
     return found
 
 
-def read_collection(site_dir: Path, report: Report) -> Collection | None:
-    """Load and validate everything that does not depend on the as-of date."""
+def read_collection(
+    site_dir: Path, report: Report, focus: Callable[[str], bool] | None = None
+) -> Collection | None:
+    """Load and validate everything that does not depend on the as-of date.
+
+    With ``focus``, only the files it accepts (paths relative to the site) are fully validated;
+    every other item comes from the digest cache, which is all the site-wide rules need.
+    """
     catalog = load_catalog(site_dir, report)
     if catalog is None:
         return None
@@ -110,10 +118,24 @@ def read_collection(site_dir: Path, report: Report) -> Collection | None:
         return Collection(catalog, [], [], [])
     files = discover(content_dir, catalog, report)
     items: list[Item] = []
+    cache = DigestCache.open(site_dir)
     for src_uri, column in files.items:
-        source = read_source(content_dir / src_uri, f"{CONTENT_DIR}/{src_uri}", report)
+        path, rel = content_dir / src_uri, f"{CONTENT_DIR}/{src_uri}"
+        if focus is not None and not focus(rel):
+            cached = cache.lookup(path, rel, column, catalog)
+            if cached is not None:
+                items.append(cached)
+                continue
+            item_report = Report()  # an unfocused file's own problems are not asked for
+        else:
+            item_report = report
+        source = read_source(path, rel, item_report)
         if source.readable:
-            items.append(ItemValidator(source, column, catalog, report).run(src_uri))
+            item = ItemValidator(source, column, catalog, item_report).run(src_uri)
+            items.append(item)
+            cache.remember(path, rel, item)
+    cache.forget_missing({f"{CONTENT_DIR}/{src_uri}" for src_uri, _ in files.items})
+    cache.save()
     pages: list[ColumnPage] = []
     for src_uri, column in files.pages:
         source = read_source(content_dir / src_uri, f"{CONTENT_DIR}/{src_uri}", report)
@@ -123,9 +145,11 @@ def read_collection(site_dir: Path, report: Report) -> Collection | None:
     return Collection(catalog, items, pages, files.attachments)
 
 
-def check_site(site_dir: Path, as_of: AsOf, report: Report) -> Collection | None:
-    """Everything `disclosure check` validates for a build at ``as_of``."""
-    collection = read_collection(site_dir, report)
+def check_site(
+    site_dir: Path, as_of: AsOf, report: Report, focus: Callable[[str], bool] | None = None
+) -> Collection | None:
+    """Everything `disclosure check` validates for a build at ``as_of`` (see read_collection)."""
+    collection = read_collection(site_dir, report, focus)
     if collection is None:
         return None
     check_public_references(collection.items, as_of, report)
