@@ -49,7 +49,16 @@ def main() -> None:
             source = REPO / part
             (shutil.copytree if source.is_dir() else shutil.copy2)(source, site / part)
         subprocess.run(
-            [sys.executable, "-m", "generator.cli", "build", "--site", str(site), "--as-of", args.as_of],
+            [
+                sys.executable,
+                "-m",
+                "generator.cli",
+                "build",
+                "--site",
+                str(site),
+                "--as-of",
+                args.as_of,
+            ],
             check=True,
         )
         handler = functools.partial(QuietHandler, directory=str(site / "site"))

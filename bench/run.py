@@ -1,0 +1,237 @@
+"""Benchmark runner: generate a corpus per size, then time each stage as a subprocess.
+
+    python bench/run.py --items 1000 10000 [--stages check,build] [--repeat 3] [--keep]
+
+For every size it writes a synthetic site with bench/corpus.py into bench/out/items-N/ and runs
+
+- ``corpus``: the generator itself (for reference),
+- ``check``:  ``disclosure check --site DIR --as-of 2026-11-20 --format json``,
+- ``build``:  ``disclosure build --site DIR --as-of 2026-11-20`` (skipped while the command
+  does not exist).
+
+Each stage is one child process: wall time from ``time.perf_counter`` and peak resident memory
+from ``os.wait4`` (the child's own ``ru_maxrss``). The corpus must be valid: if ``check`` reports
+any diagnostic other than a ``W-*`` warning the run stops with the offending diagnostics, since
+timings of a failing check say nothing. Results go to stdout and to bench/out/results.md; each
+child's output is kept in bench/out/logs/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "bench" / "out"
+LOGS = OUT / "logs"
+CORPUS = REPO / "bench" / "corpus.py"
+STAGES = ("check", "build")
+AS_OF = "2026-11-20"
+
+
+class BenchFailure(Exception):
+    """A stage failed: the message says which and why."""
+
+
+@dataclass
+class Measurement:
+    seconds: float
+    peak_mb: float
+    returncode: int
+    stdout: Path
+    stderr: Path
+
+
+@dataclass
+class Row:
+    items: int
+    stage: str
+    seconds: float | None = None
+    peak_mb: float | None = None
+    note: str = ""
+
+
+def disclosure_command() -> list[str]:
+    """The installed console script, or the module when the script is not on PATH."""
+    script = shutil.which("disclosure")
+    return [script] if script else [sys.executable, "-m", "generator.cli"]
+
+
+def measure(command: Sequence[str], log: str) -> Measurement:
+    """Run one child process; its output goes to bench/out/logs/<log>.out and <log>.err."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    stdout, stderr = LOGS / f"{log}.out", LOGS / f"{log}.err"
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, stdout=out, stderr=err, cwd=REPO)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
+    peak_bytes = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    return Measurement(seconds, peak_bytes / 2**20, child.returncode, stdout, stderr)
+
+
+def best_of(command: Sequence[str], log: str, repeat: int) -> Measurement:
+    """The fastest of ``repeat`` runs, with the highest peak memory seen in any of them."""
+    runs = [measure(command, log) for _ in range(repeat)]
+    fastest = min(runs, key=lambda m: m.seconds)
+    fastest.peak_mb = max(m.peak_mb for m in runs)
+    return fastest
+
+
+def tail(path: Path, lines: int = 15) -> str:
+    return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+
+
+def run_corpus(items: int, site_dir: Path, seed: int, reference: Path) -> Row:
+    command = [sys.executable, str(CORPUS), "--items", str(items), "--out", str(site_dir)]
+    command += ["--seed", str(seed), "--site", str(reference), "--force"]
+    result = measure(command, f"items-{items}-corpus")
+    if result.returncode != 0:
+        raise BenchFailure(f"corpus.py 失败（退出码 {result.returncode}）：\n{tail(result.stderr)}")
+    return Row(items, "corpus", result.seconds, result.peak_mb, f"seed {seed}")
+
+
+def run_check(items: int, site_dir: Path, repeat: int) -> Row:
+    command = [*disclosure_command(), "check", "--site", str(site_dir), "--as-of", AS_OF]
+    command += ["--format", "json"]
+    result = best_of(command, f"items-{items}-check", repeat)
+    if result.returncode not in (0, 1):
+        raise BenchFailure(
+            f"disclosure check 退出码 {result.returncode}（{items} 条）：\n{tail(result.stderr)}"
+        )
+    text = result.stdout.read_text(encoding="utf-8").strip()
+    diagnostics = json.loads(text) if text else []
+    unexpected = [d for d in diagnostics if not str(d.get("code", "")).startswith("W-")]
+    if unexpected:
+        shown = "\n".join(
+            f"  {d.get('file')}:{d.get('line')}: {d.get('code')} {d.get('message')}"
+            for d in unexpected[:10]
+        )
+        raise BenchFailure(
+            f"语料未通过校验：{len(unexpected)} 个非 W-* 诊断（{items} 条），"
+            f"请修正 bench/corpus.py：\n{shown}"
+        )
+    codes = Counter(str(d["code"]) for d in diagnostics)
+    note = "no diagnostics" if not codes else ", ".join(f"{n}× {c}" for c, n in codes.items())
+    return Row(items, "check", result.seconds, result.peak_mb, note)
+
+
+def build_available() -> bool:
+    probe = subprocess.run(
+        [*disclosure_command(), "build", "--help"], capture_output=True, cwd=REPO, check=False
+    )
+    return probe.returncode == 0
+
+
+def run_build(items: int, site_dir: Path, repeat: int) -> Row:
+    command = [*disclosure_command(), "build", "--site", str(site_dir), "--as-of", AS_OF]
+    result = best_of(command, f"items-{items}-build", repeat)
+    if result.returncode != 0:
+        raise BenchFailure(
+            f"disclosure build 退出码 {result.returncode}（{items} 条）：\n{tail(result.stderr)}"
+        )
+    pages = (
+        sum(1 for _ in (site_dir / "site").rglob("*.html")) if (site_dir / "site").is_dir() else 0
+    )
+    return Row(items, "build", result.seconds, result.peak_mb, f"{pages} HTML files")
+
+
+def table(rows: Sequence[Row]) -> str:
+    lines = ["| items | stage | seconds | peak MB | note |", "|---:|---|---:|---:|---|"]
+    for row in rows:
+        seconds = f"{row.seconds:.2f}" if row.seconds is not None else "–"
+        peak = f"{row.peak_mb:.0f}" if row.peak_mb is not None else "–"
+        lines.append(f"| {row.items:,} | {row.stage} | {seconds} | {peak} | {row.note} |")
+    return "\n".join(lines)
+
+
+def write_results(rows: Sequence[Row], argv: Sequence[str], failure: str | None) -> Path:
+    machine = (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}"
+    )
+    parts = [
+        "# Benchmark results",
+        "",
+        f"- when: {datetime.now().isoformat(timespec='seconds')}",
+        f"- machine: {machine}",
+        f"- command: `python bench/run.py {' '.join(argv)}`",
+        f"- as-of: {AS_OF}",
+        "",
+        table(rows),
+        "",
+    ]
+    if failure:
+        parts += ["**FAILED:**", "", "```", failure, "```", ""]
+    path = OUT / "results.md"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--items", type=int, nargs="+", default=[1000, 10000], help="sizes")
+    parser.add_argument("--stages", default="check,build", help="comma-separated: check,build")
+    parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per stage; the best counts")
+    parser.add_argument("--site", type=Path, default=REPO, help="reference site (default: repo)")
+    parser.add_argument("--keep", action="store_true", help="keep the corpora in bench/out/")
+    args = parser.parse_args(argv)
+    args.stages = [s.strip() for s in args.stages.split(",") if s.strip()]
+    unknown = [s for s in args.stages if s not in STAGES]
+    if unknown:
+        parser.error(f"unknown stage(s) {', '.join(unknown)}; choose from {', '.join(STAGES)}")
+    if args.repeat < 1 or any(n < 0 for n in args.items):
+        parser.error("--repeat must be >= 1 and --items >= 0")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    with_build = "build" in args.stages and build_available()
+    rows: list[Row] = []
+    failure: str | None = None
+    try:
+        for items in args.items:
+            site_dir = OUT / f"items-{items}"
+            rows.append(run_corpus(items, site_dir, args.seed, args.site.resolve()))
+            print(f"{items:,} items: corpus ready in {rows[-1].seconds:.1f}s", file=sys.stderr)
+            if "check" in args.stages:
+                rows.append(run_check(items, site_dir, args.repeat))
+            if "build" in args.stages:
+                if with_build:
+                    rows.append(run_build(items, site_dir, args.repeat))
+                else:
+                    rows.append(
+                        Row(items, "build", note="skipped: `disclosure build` not available")
+                    )
+            if not args.keep:
+                shutil.rmtree(site_dir)
+    except BenchFailure as error:
+        failure = str(error)
+    print(table(rows))
+    path = write_results(rows, argv, failure)
+    print(f"\n→ {path.relative_to(REPO)}", file=sys.stderr)
+    if failure:
+        print(f"\nFAILED: {failure}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
