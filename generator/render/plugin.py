@@ -32,11 +32,13 @@ from generator.publish.atomic import AtomicOutput
 from generator.publish.pipeline import run_publish_steps
 from generator.render.mkdocs_build import AS_OF_VARIABLE
 from generator.render.parallel import RenderShare, default_workers, fork_workers
-from generator.render.views import PageView, plan_pages
+from generator.render.views import PageView, plan_files, plan_pages
+from generator.site.annual_report import with_tables
 from generator.site.model import SiteIdentity, SiteModel, build_site_model
 
 log = logging.getLogger("mkdocs.plugins.disclosure")
 THEME_DIR = Path(__file__).parent / "theme"
+ANNUAL_TABLE_TEMPLATE = "partials/annual-report-table.html"
 
 
 class DisclosureConfig(Config):
@@ -49,6 +51,7 @@ class DisclosureConfig(Config):
     error_report_url = option.Type(str, default="")
     contact = option.Type(str, default="")
     workers = option.Type(int, default=0)  # processes that render pages; 0 = one per core
+    reuse_navigation = option.Type(bool, default=True)  # see theme/partials/nav.html
 
 
 class DisclosurePlugin(BasePlugin[DisclosureConfig]):
@@ -60,9 +63,11 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self.preloaded: tuple[Collection, Report] | None = None
         self.model: SiteModel | None = None
         self.views: dict[str, PageView] = {}
+        self.generated_files: dict[str, bytes] = {}  # feeds, open data, CSV: path → content
         self.output: AtomicOutput | None = None
         self.publish_report = Report()  # findings of the steps after rendering (link check…)
         self.share = RenderShare()
+        self.nav_cache = RenderedFragments()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -100,6 +105,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
             contact=self.config.contact,
         )
         self.views = plan_pages(self.model, identity)
+        self.generated_files = plan_files(self.model, identity)
         config.nav = _navigation(self.model)
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         if self.command == "build":
@@ -138,10 +144,14 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
                 file.inclusion = InclusionLevel.NOT_IN_NAV
         for src_uri, view in self.views.items():
             if view.generated and files.get_file_from_path(src_uri) is None:
-                generated = File.generated(config, src_uri, content=f"# {view.title}\n")
+                content = view.markdown if view.markdown is not None else f"# {view.title}\n"
+                generated = File.generated(config, src_uri, content=content)
                 if not view.in_nav:
                     generated.inclusion = InclusionLevel.NOT_IN_NAV
                 files.append(generated)
+        for src_uri, content in self.generated_files.items():
+            if files.get_file_from_path(src_uri) is None:
+                files.append(File.generated(config, src_uri, content=content))
         if self.command == "build":
             self._fork(files, config)
         return files
@@ -177,12 +187,24 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         if view.generated or view.hide_body_title:
             # The template prints the title; a leading "# title" would repeat it.
             return _drop_leading_heading(markdown)
+        if view.item is not None and view.item.annual_report is not None:
+            # 年报: tables 二、三、四 from the sidecar, rendered by a template, in their sections.
+            template = config.theme.get_env().get_template(ANNUAL_TABLE_TEMPLATE)
+            return with_tables(
+                markdown, view.item.annual_report, lambda table: template.render(table=table)
+            )
         return markdown
 
     def on_page_context(
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
     ) -> dict[str, Any]:
         context["disclosure"] = self.views.get(page.file.src_uri)
+        # Pages outside the navigation share one rendering of it per parent folder (its links
+        # are relative, so they are the same for all pages in one folder, e.g. a column's items).
+        context["dp_nav_cache"] = self.nav_cache
+        parent_folder = page.url.rstrip("/").rpartition("/")[0]
+        reusable = self.config.reuse_navigation and page.file.inclusion.is_not_in_nav()
+        context["dp_nav_key"] = parent_folder if reusable else None
         return context
 
     # Publishing -------------------------------------------------------------------------------
@@ -210,6 +232,23 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self.share.stop_workers()
         if self.output is not None:
             self.output.abandon()
+
+
+class RenderedFragments:
+    """Template fragments rendered once and reused (see theme/partials/nav.html)."""
+
+    def __init__(self) -> None:
+        self._fragments: dict[object, str] = {}
+
+    def has(self, key: object) -> bool:
+        return key in self._fragments
+
+    def get(self, key: object) -> str:
+        return self._fragments[key]
+
+    def put(self, key: object, fragment: str) -> str:
+        self._fragments[key] = fragment
+        return fragment
 
 
 def _no_static_files(*args: Any, **kwargs: Any) -> None:
