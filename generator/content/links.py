@@ -75,6 +75,8 @@ class _TagLinks(HTMLParser):
 def extract_links(body: str, first_line: int) -> list[Link]:
     """Every link and image target in a Markdown body; ``first_line`` is the body's file line."""
     links: list[Link] = []
+    if "](" not in body and "]:" not in body and "<" not in body:
+        return links  # most bodies are plain text: skip the line-by-line scan
     in_fence = False
     for offset, line in enumerate(body.split("\n")):
         if _FENCE.match(line):
@@ -85,7 +87,7 @@ def extract_links(body: str, first_line: int) -> list[Link]:
         ):
             continue
         number = first_line + offset
-        for match in _INLINE.finditer(line):
+        for match in _INLINE.finditer(line) if "](" in line else ():
             target = match["target"].strip("<>")
             links.append(Link(target, match["text"], number, match.start("target") + 1))
         reference = _REFERENCE.match(line)
