@@ -89,13 +89,18 @@ def emit(diagnostics: list[Diagnostic], output_format: str) -> None:
 
 
 def _site_relative(site: Path, paths: tuple[Path, ...]) -> list[str]:
+    """PATHs as paths relative to the site; each may be given from the cwd or from the site."""
     root = site.resolve()
     wanted = []
     for path in paths:
+        candidates = [site / path, path] if not path.is_absolute() else [path]
+        found = next((c for c in candidates if c.exists()), None)
+        if found is None:
+            raise click.BadParameter(f"找不到“{path}”（当前目录和站点目录中都没有）。", param_hint="PATH")
         try:
-            wanted.append(path.resolve().relative_to(root).as_posix())
+            wanted.append(found.resolve().relative_to(root).as_posix())
         except ValueError:
-            wanted.append(path.as_posix())
+            raise click.BadParameter(f"“{path}”不在站点目录 {site} 中。", param_hint="PATH") from None
     return wanted
 
 
@@ -131,7 +136,7 @@ def _selected(diagnostics: list[Diagnostic], site: Path, paths: tuple[Path, ...]
     '（--format json 时输出 {"diagnostics": […], "report": {…}}）',
 )
 @external_options
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def check(
     site: Path,
     as_of: AsOf,

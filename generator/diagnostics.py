@@ -264,12 +264,91 @@ _ALL_CODES = [
     _code(
         "E-SEARCH-FAILED",
         "Pagefind 生成检索索引失败",
-        "按消息中 Pagefind 的输出排查；内存不足时用环境变量 DISCLOSURE_SEARCH_SHARD_ITEMS 调小每批条目数",
+        "按消息中 Pagefind 的输出排查；内存不足时用环境变量 DISCLOSURE_SEARCH_SHARD_CHARS 调小每批的字数",
     ),
     _code(
         "E-SEARCH-INCOMPLETE",
         "检索索引收录的条目与应公开的条目不一致",
         "自定义 theme/ 覆盖 item.html 时保留正文上的 data-pagefind-body；不要改动 use_directory_urls",
+    ),
+    # Annual reports (issue #8): the statistical tables in <item>.tables.yml beside the report
+    _code(
+        "E-REPORT-YAML",
+        "年报统计表文件（.tables.yml）无法解析",
+        "按提示检查冒号、方括号和缩进；可对照参考站点 content/nianbao/ 中的统计表文件",
+    ),
+    _code(
+        "E-REPORT-PLACE",
+        "统计表文件没有对应的年报条目",
+        "统计表文件与年报条目同名（把 .md 换成 .tables.yml），放在“信息公开年报”类型的栏目中",
+    ),
+    _code(
+        "E-REPORT-FORMAT",
+        "年报统计表的结构不对：缺少或多出表、行，或一行的数字个数不对",
+        "按国办公开办函〔2021〕30号的表格填写，键名见提示；一行的数字按表中列的顺序写在方括号里",
+    ),
+    _code(
+        "E-REPORT-VALUE",
+        "年报统计表中的取值不对",
+        "件数填非负整数（没有的填 0），收费金额填以万元为单位的数字；年度填四位年份",
+    ),
+    _code(
+        "E-REPORT-TOTAL",
+        "年报统计表中的总计不等于各分项之和",
+        "按提示核对该总计及其各分项，改正填错的数字",
+    ),
+    _code(
+        "E-REPORT-BALANCE",
+        "表三勾稽关系不成立：第一项加第二项之和不等于第三项（七）总计加第四项之和",
+        "核对本年新收、上年结转、办理结果总计和结转下年度的数字",
+    ),
+    _code(
+        "W-REPORT-DOCS",
+        "年报表二的规章、行政规范性文件件数与本站政策文件栏目的条目不一致",
+        "核对年报数字；或补发本站缺少的文件、更正文件的有效性和替代文件；"
+        "统计范围不对时在统计表文件中填写“统计范围”",
+        warning=True,
+    ),
+    # Trust and safety (issue #6): privacy, raw HTML, paths, concurrent builds
+    _code(
+        "E-PRIVACY-ID-CARD",
+        "疑似公民身份号码：个人隐私不得公开",
+        "删除或去标识化（只保留前 3 位和后 2 位）；依法确需公开的，在元数据中写 隐私豁免（类型和理由）",
+    ),
+    _code(
+        "E-PRIVACY-MOBILE",
+        "疑似个人手机号码：个人隐私不得公开",
+        "删除或去标识化，公开办公电话；依法确需公开的，在元数据中写 隐私豁免（类型和理由）",
+    ),
+    _code(
+        "E-PRIVACY-BANK-CARD",
+        "疑似银行卡号：个人隐私不得公开",
+        "删除或去标识化（只保留前 3 位和后 2 位）；依法确需公开的，在元数据中写 隐私豁免（类型和理由）",
+    ),
+    _code(
+        "E-PRIVACY-EXEMPT",
+        "隐私豁免写得不完整：缺少类型或理由，或类型不认识",
+        "在 隐私豁免 下分行写“类型: 手机号码”（身份证号码、手机号码、银行卡号）和“理由: 公开的依据”",
+    ),
+    _code(
+        "E-HTML-TAG",
+        "正文中有不允许的 HTML 元素（脚本、内嵌网页、插件、表单、样式表、meta、base 等）",
+        "删除该元素；视频、地图等请作为附件或用普通链接；表格、span、br、sup、sub、div 可以使用",
+    ),
+    _code(
+        "E-HTML-ATTR",
+        "HTML 元素上有事件属性（onclick 等）或危险的样式（expression、behavior 等）",
+        "删除该属性；正文不能带脚本",
+    ),
+    _code(
+        "E-HTML-URL",
+        "链接地址是 javascript:、vbscript: 或 data: 网页，点击会执行脚本",
+        "改为 http(s) 网址或本站附件的相对路径",
+    ),
+    _code(
+        "E-PATH-SYMLINK",
+        "content/ 中有符号链接（快捷方式）指向 content/ 以外、不存在的位置，或是文件夹链接",
+        "删除该链接，把文件本身复制到 content/ 中条目旁边",
     ),
 ]
 

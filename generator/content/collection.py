@@ -14,9 +14,12 @@ from pathlib import Path
 from generator.content.catalog import Catalog, Column, load_catalog
 from generator.content.dates import AsOf
 from generator.content.digest_cache import DigestCache
+from generator.content.fields import DISCLOSURE_VALUES, PUBLIC_DISCLOSURE
 from generator.content.link_rules import check_links
-from generator.content.load import read_source
+from generator.content.load import SourceFile, read_source
 from generator.content.model import Collection, ColumnPage, Item
+from generator.content.privacy import check_privacy
+from generator.content.raw_html import check_raw_html
 from generator.content.validate import (
     ItemValidator,
     check_public_references,
@@ -27,6 +30,8 @@ from generator.diagnostics import Report
 
 CONTENT_DIR = "content"
 INTRO = "index.md"
+# 依申请公开 and 不予公开: never published, so not held to the rules of public text.
+WITHHELD_DISCLOSURES = frozenset(DISCLOSURE_VALUES) - {PUBLIC_DISCLOSURE}
 
 
 @dataclass
@@ -42,10 +47,18 @@ def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFile
     """Walk content/ and give every file its role; folders that are no column are errors."""
     found = ContentFiles()
     seen_columns: set[str] = set()
+    content_root = content_dir.resolve()
     for folder, dirnames, filenames in os.walk(content_dir):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         rel_folder = Path(folder).relative_to(content_dir).as_posix()
         rel_folder = "" if rel_folder == "." else rel_folder
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not d.startswith(".")
+            and not _refused_link(
+                Path(folder) / d, f"{rel_folder}/{d}".lstrip("/"), content_root, report
+            )
+        )
         column = catalog.column(rel_folder) if rel_folder else None
         if rel_folder and column is None:
             report.add(
@@ -60,9 +73,11 @@ def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFile
         if column is not None:
             seen_columns.add(column.path)
         for name in sorted(filenames):
-            if name.startswith("."):
-                continue
             src_uri = f"{rel_folder}/{name}" if rel_folder else name
+            if name.startswith(".") or _refused_link(
+                Path(folder) / name, src_uri, content_root, report
+            ):
+                continue
             if not name.endswith(".md"):
                 found.attachments.append(src_uri)
             elif name == INTRO:
@@ -94,6 +109,35 @@ def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFile
                 f"单页栏目“{column.name}”缺少 {CONTENT_DIR}/{column.path}/{INTRO}。",
             )
     return found
+
+
+def _refused_link(path: Path, src_uri: str, content_root: Path, report: Report) -> bool:
+    """A symbolic link that must not be followed: reported, and then never read or published.
+
+    A folder link is refused wherever it points (MkDocs would follow it and publish what it
+    holds unchecked); a file link only when its target is missing or outside content/.
+    """
+    if not path.is_symlink():
+        return False
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing target, or a loop of links
+        problem = "指向的位置不存在（或链接互相循环）"
+    else:
+        if not target.is_relative_to(content_root):
+            problem = "指向 content/ 以外的位置，那里的文件不能发布到网站上"
+        elif target.is_dir():
+            problem = "是文件夹链接，其中的文件会不经检查、以另一个地址重复发布"
+        else:
+            return False
+    report.add(
+        "E-PATH-SYMLINK",
+        f"{CONTENT_DIR}/{src_uri}",
+        1,
+        f"{CONTENT_DIR}/{src_uri} 是符号链接（快捷方式），{problem}；生成时不会读取它。"
+        "请删除该链接，把文件本身复制到 content/ 中条目旁边。",
+    )
+    return True
 
 
 def read_collection(
@@ -133,6 +177,8 @@ def read_collection(
         if source.readable:
             item = ItemValidator(source, column, catalog, item_report).run(src_uri)
             items.append(item)
+            if item.disclosure not in WITHHELD_DISCLOSURES:
+                check_publishable_text(source, catalog, item_report)
             cache.remember(path, rel, item)
     cache.forget_missing({f"{CONTENT_DIR}/{src_uri}" for src_uri, _ in files.items})
     cache.save()
@@ -141,8 +187,19 @@ def read_collection(
         source = read_source(content_dir / src_uri, f"{CONTENT_DIR}/{src_uri}", report)
         if source.readable:
             pages.append(read_page(source, src_uri, column, report))
+            check_publishable_text(source, catalog, report)
     check_references(items, report)
     return Collection(catalog, items, pages, files.attachments)
+
+
+def check_publishable_text(source: SourceFile, catalog: Catalog, report: Report) -> None:
+    """What a public page must not carry: personal numbers, and HTML that runs or redirects.
+
+    Run on column pages and on every item that may be published (主动公开, drafts and scheduled
+    items included: they are published later); 依申请公开 and 不予公开 items never are.
+    """
+    check_privacy(source, frozenset(unit.code.upper() for unit in catalog.units), report)
+    check_raw_html(source, report)
 
 
 def check_site(
@@ -154,6 +211,10 @@ def check_site(
         return None
     check_public_references(collection.items, as_of, report)
     check_links(collection, as_of, report)
+    # 年报 statistical tables (<item>.tables.yml beside a report): read, attached, checked.
+    from generator.site.annual_report import check_annual_reports
+
+    check_annual_reports(collection, site_dir / CONTENT_DIR, as_of, report)
     # Site-wide findings (empty and stale columns, 解读比例) have one home, the inspection.
     from generator.site.inspection import inspect_site, report_findings
 

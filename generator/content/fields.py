@@ -56,6 +56,13 @@ FIELDS: tuple[Field, ...] = (
     Field("reviewer", "审核人", Kind.LINE, False, "审核人姓名"),
     Field("approver", "签发人", Kind.LINE, False, "签发人姓名"),
     Field("draft", "草稿", Kind.BOOL, False, "true 表示草稿：校验但不发布"),
+    Field(
+        "privacy_exempt",
+        "隐私豁免",
+        Kind.MAPPING,
+        False,
+        "确需公开身份证号码、手机号码或银行卡号时填写：下面分行写 类型 和 理由（都必填）",
+    ),
     Field("extra", "扩展", Kind.MAPPING, False, "自定义字段，不校验"),
 )
 
@@ -65,7 +72,7 @@ FIELDS_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
 KEY_BY_NAME: dict[str, str] = {f.key: f.key for f in FIELDS} | {f.alias: f.key for f in FIELDS}
 
 # The keys a column's introduction (index.md) or a single-page column may carry.
-PAGE_KEYS: frozenset[str] = frozenset({"title", "summary", "keywords", "extra"})
+PAGE_KEYS: frozenset[str] = frozenset({"title", "summary", "keywords", "extra", "privacy_exempt"})
 
 DISCLOSURE_VALUES = ("主动公开", "依申请公开", "不予公开")
 PUBLIC_DISCLOSURE = "主动公开"

@@ -75,10 +75,14 @@ class LinkRules:
         self.as_of = as_of
         self.report = report
         self.items: dict[str, Item] = {item.src_uri: item for item in collection.items}
+        # A column's index.md exists on the site even without a source file: the renderer
+        # generates the listing or section page (and the home page) in its place.
+        generated = {"index.md"} | {f"{c.path}/index.md" for c in collection.catalog.walk()}
         self.files: set[str] = (
             set(self.items)
             | {page.src_uri for page in collection.pages}
             | set(collection.attachments)
+            | generated
         )
         self.by_lower: dict[str, str] = {uri.lower(): uri for uri in self.files}
 

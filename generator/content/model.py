@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.content.catalog import Catalog, Column, Unit
 from generator.content.dates import AsOf
@@ -16,6 +16,9 @@ from generator.content.doc_number import DocNumber
 from generator.content.fields import PUBLIC_DISCLOSURE
 from generator.content.index_number import IndexNumber
 from generator.content.topics import Topic
+
+if TYPE_CHECKING:
+    from generator.site.annual_report import AnnualReport
 
 
 @dataclass(eq=False)
@@ -48,6 +51,8 @@ class Item:
     body: str = ""
     body_line: int = 1
     lines: dict[str, int] = field(default_factory=dict)  # field key → line in the file
+    # 年报 only: the statistical tables of its sidecar <name>.tables.yml, set by the site check
+    annual_report: AnnualReport | None = None
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)

@@ -29,6 +29,7 @@ from generator.content.dates import BEIJING, AsOf, DateProblem
 from generator.content.model import Collection
 from generator.diagnostics import Report, Severity, summary_line
 from generator.publish.atomic import AtomicOutput
+from generator.publish.lock import BuildLock, LockBusy
 from generator.publish.pipeline import run_publish_steps
 from generator.render.mkdocs_build import AS_OF_VARIABLE
 from generator.render.parallel import RenderShare, default_workers, fork_workers
@@ -109,7 +110,10 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         config.nav = _navigation(self.model)
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         if self.command == "build":
-            self.output = AtomicOutput(Path(config.site_dir))
+            try:  # one build of a site at a time: the lock lasts until commit or abandon
+                self.output = AtomicOutput(Path(config.site_dir), BuildLock(site_dir))
+            except LockBusy as busy:
+                raise PluginError(str(busy)) from None
             config.site_dir = str(self.output.staging)
         return config
 

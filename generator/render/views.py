@@ -6,10 +6,14 @@ Python over the site model; the plugin turns the missing ones into MkDocs virtua
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from generator.content.catalog import Column
 from generator.content.model import Item
+from generator.guide import render_guide
+from generator.publish.feeds import SITE_FEED, atom_feeds, feed_path
+from generator.publish.open_data import DATA_ROOT, OpenDataPage, open_data_files, open_data_page
 from generator.publish.search import (
     SEARCH_ROOT,
     SearchPage,
@@ -29,19 +33,37 @@ from generator.site.model import (
     metadata_rows,
     page_meta,
 )
+from generator.site.statistics import (
+    CSV_PATH,
+    STATISTICS_ROOT,
+    STATISTICS_TITLE,
+    Statistics,
+    site_statistics,
+    statistics_csv,
+)
+from generator.site.validity import (
+    VALID_ROOT,
+    VALID_TITLE,
+    policy_columns,
+    shows_valid_list,
+    valid_listing,
+)
 
 HOME = "index.md"
+GUIDE = "guide/index.md"  # the clerk's guide, outside the 专栏 columns
 
 
 @dataclass
 class PageView:
-    kind: str  # home, page, section, column, item, browse, facet, facet_value, report, search
+    kind: str  # home, page, section, column, item, browse, facet, facet_value, report, search,
+    # valid (现行有效文件), statistics, open_data
     template: str
     title: str
     meta: list[tuple[str, str]]
     identity: SiteIdentity
     model: SiteModel
     generated: bool = False  # create a virtual page when no source file exists
+    markdown: str | None = None  # the Markdown of a generated page (else just its title)
     in_nav: bool = True
     hide_body_title: bool = False
     column: Column | None = None
@@ -61,6 +83,11 @@ class PageView:
     # Site search: the hidden index data of an item page; the search page's filters and shards
     search_record: SearchRecord | None = None
     search: SearchPage | None = None
+    # Links shown under a page's title (现行有效文件, 统计, 数据开放, 订阅): (title, url)
+    related: list[tuple[str, str]] = field(default_factory=list)
+    feed: tuple[str, str] | None = None  # (title, url) of the page's Atom feed, for readers
+    statistics: Statistics | None = None  # tongji/ only
+    open_data: OpenDataPage | None = None  # data/ only
 
 
 def _crumbs(column: Column | None) -> list[tuple[str, str]]:
@@ -68,6 +95,15 @@ def _crumbs(column: Column | None) -> list[tuple[str, str]]:
     if column is not None:
         trail += [(c.name, f"{c.path}/") for c in column.trail()]
     return trail
+
+
+def _column_extras(model: SiteModel, column: Column) -> dict[str, object]:
+    """A column's feed, and the 现行有效 list on 政策文件 columns; nothing for single pages."""
+    if column.kind == "page":
+        return {}
+    feed = (f"订阅“{column.name}”（Atom）", feed_path(column))
+    related = [(VALID_TITLE, f"{VALID_ROOT}/")] if shows_valid_list(column) else []
+    return {"related": [*related, feed], "feed": feed}
 
 
 def plan_pages(model: SiteModel, identity: SiteIdentity) -> dict[str, PageView]:
@@ -84,10 +120,22 @@ def plan_pages(model: SiteModel, identity: SiteIdentity) -> dict[str, PageView]:
         meta=[*page_meta(identity), ("ColumnName", "首页"), ("ColumnType", "首页")],
         generated=True,
         hide_body_title=True,
+        related=[
+            *([(VALID_TITLE, f"{VALID_ROOT}/")] if policy_columns(model) else []),
+            (STATISTICS_TITLE, f"{STATISTICS_ROOT}/"),
+            ("数据开放", f"{DATA_ROOT}/"),
+            ("订阅最新信息（Atom）", SITE_FEED),
+        ],
+        feed=("订阅最新信息（Atom）", SITE_FEED),
     )
     for column in model.catalog.walk():
         intro = f"{column.path}/index.md"
-        common = dict(column=column, breadcrumbs=_crumbs(column), hide_body_title=True)
+        common = dict(
+            column=column,
+            breadcrumbs=_crumbs(column),
+            hide_body_title=True,
+            **_column_extras(model, column),
+        )
         meta = page_meta(identity, column=column)
         if column.kind == "page":
             view(
@@ -141,6 +189,18 @@ def plan_pages(model: SiteModel, identity: SiteIdentity) -> dict[str, PageView]:
             replacement=model.replacement_of(item),
             search_record=records[item.src_uri],
         )
+    view(
+        GUIDE,
+        kind="guide",
+        template="column-page.html",
+        title="信息员指南",
+        meta=page_meta(identity),
+        generated=True,
+        in_nav=False,
+        hide_body_title=True,
+        markdown=render_guide(),
+        breadcrumbs=[("首页", ""), ("信息员指南", "guide/")],
+    )
     browse_crumbs = [("首页", ""), ("分类浏览", f"{BROWSE_ROOT}/")]
     view(
         f"{BROWSE_ROOT}/index.md",
@@ -202,4 +262,59 @@ def plan_pages(model: SiteModel, identity: SiteIdentity) -> dict[str, PageView]:
         breadcrumbs=[("首页", ""), ("网站检查报告", f"{REPORT_ROOT}/")],
         inspection=inspect_site(model.collection, model.as_of).redacted(),
     )
+    _plan_reference_pages(model, identity, view)
     return views
+
+
+def _plan_reference_pages(
+    model: SiteModel, identity: SiteIdentity, view: Callable[..., None]
+) -> None:
+    """现行有效文件 (xianxing/), 信息发布统计 (tongji/) and 数据开放 (data/)."""
+    columns = policy_columns(model)
+    if columns:
+        crumbs = [("首页", ""), (VALID_TITLE, f"{VALID_ROOT}/")]
+        for listing in valid_listing(model):
+            suffix = "" if listing.number == 1 else f"（第 {listing.number} 页）"
+            view(
+                listing.src_uri,
+                kind="valid",
+                template="valid-list.html",
+                title=f"{VALID_TITLE}{suffix}",
+                meta=[*page_meta(identity), ("ColumnName", VALID_TITLE), ("ColumnType", "政策文件")],
+                generated=True,
+                in_nav=False,
+                listing=listing,
+                breadcrumbs=crumbs,
+                related=[(column.name, f"{column.path}/") for column in columns],
+            )
+    view(
+        f"{STATISTICS_ROOT}/index.md",
+        kind="statistics",
+        template="statistics.html",
+        title=STATISTICS_TITLE,
+        meta=[*page_meta(identity), ("ColumnName", STATISTICS_TITLE), ("ColumnType", "数据发布")],
+        generated=True,
+        in_nav=False,
+        breadcrumbs=[("首页", ""), (STATISTICS_TITLE, f"{STATISTICS_ROOT}/")],
+        statistics=site_statistics(model),
+    )
+    view(
+        f"{DATA_ROOT}/index.md",
+        kind="open_data",
+        template="open-data.html",
+        title="数据开放",
+        meta=[*page_meta(identity), ("ColumnName", "数据开放"), ("ColumnType", "数据开放")],
+        generated=True,
+        in_nav=False,
+        breadcrumbs=[("首页", ""), ("数据开放", f"{DATA_ROOT}/")],
+        open_data=open_data_page(model),
+    )
+
+
+def plan_files(model: SiteModel, identity: SiteIdentity) -> dict[str, bytes]:
+    """The generated files that are not pages: feeds, open data, the statistics CSV."""
+    return {
+        **atom_feeds(model, identity),
+        **open_data_files(model, identity),
+        CSV_PATH: statistics_csv(model),
+    }

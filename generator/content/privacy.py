@@ -1,0 +1,278 @@
+"""Privacy scan: citizens' ID card, mobile and bank card numbers must never reach a public page.
+
+Seeds 000 and 002: personal privacy is never published (涉及个人隐私……一律不准公开); where personal
+data must appear it is de-identified. Official contact numbers and office e-mail addresses are
+public. So the scan looks for numbers that are *personal* by their form, and proves each one
+before it reports it:
+
+- 公民身份号码: 18 digits (the last may be X) with a valid ISO 7064 MOD 11-2 check digit, or the
+  15-digit legacy form; in both a known province code and a plausible birth date;
+- 手机号码: ``1[3-9]`` and 9 more digits (also ``138 1234 5678``, ``138-1234-5678``, ``+86…``);
+- 银行卡号: 16 to 19 digits (also in groups of four) passing the Luhn check, with the first digit
+  of a payment card (3, 4, 5, 6 or 9).
+
+A candidate that is part of a longer run of digits or letters is no such number. Never flagged:
+landlines (``0935-7522894``, ``2432774``), 邮编, dates, 文号, amounts (a number followed by 元, 万,
+亿, % or decimals), e-mail addresses, 索引号 (a code followed by ``/2018-``), and unit codes —
+those of the registry, and any code labelled 统一社会信用代码, 组织机构代码 or 注册号.
+
+Findings are errors at the number's line and column, and the message shows the number masked:
+a diagnostic must not leak what it protects. An item may lawfully publish such a number (a
+village service point's only phone, say); it then names the kinds and the reason in its front
+matter, and only those kinds are let through in that file::
+
+    隐私豁免:
+      类型: 手机号码
+      理由: 村便民服务点的办公手机，经审核签发公开
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from generator.content.fields import label
+from generator.content.load import SourceFile
+from generator.content.texts import IDENTIFIER_KEYS, Text, body_text, front_matter_texts
+from generator.diagnostics import Report
+
+EXEMPT_KEY = "privacy_exempt"
+EXEMPT_CODE = "E-PRIVACY-EXEMPT"
+
+# GB/T 2260: the first two digits of an administrative division code.
+PROVINCES = frozenset(
+    ("11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+     "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+     "65", "71", "81", "82", "83", "91")
+)  # fmt: skip
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_CARD_FIRST_DIGITS = "34569"  # American Express/JCB, Visa, Mastercard, 银联 62…, old domestic 9…
+
+# A number that is no personal number because of what stands next to it.
+_INDEX_NUMBER_AFTER = re.compile(r"[/／]\d{4,6}[-－]\d")
+_AMOUNT_AFTER = re.compile(r"\s*(?:[.．]\d|[元万亿%％‰]|美元|人民币)")
+_AMOUNT_BEFORE = re.compile(r"[¥￥$]\s*$")
+_CODE_LABELS = ("信用代码", "机构代码", "注册号", "索引号", "识别码", "标识码", "备案号")
+_LABEL_REACH = 16  # characters before a number in which a label counts
+_CANDIDATE = re.compile(r"[+\d][\d -]{10,}[\dXx]?")
+_SHORTEST = 11  # characters of the shortest personal number (a mobile number)
+
+
+@dataclass(frozen=True)
+class PersonalKind:
+    """One kind of personal number: how it is written and how a candidate is proved."""
+
+    key: str  # English name, as written in an exemption
+    name: str  # Chinese name, as shown and as written in an exemption
+    aliases: tuple[str, ...]
+    code: str
+    pattern: re.Pattern[str]
+    proves: Callable[[str], bool]  # the digits (and X) of a candidate → is it such a number?
+
+    def names(self) -> tuple[str, ...]:
+        return (self.key, self.name, *self.aliases)
+
+
+def _is_id_number(digits: str) -> bool:
+    """18 digits with a MOD 11-2 check digit, or 15 (legacy); province and birth date plausible."""
+    if digits[:2] not in PROVINCES:
+        return False
+    if len(digits) == 15:
+        year, rest = "19" + digits[6:8], digits[8:12]
+    else:
+        total = sum(int(d) * w for d, w in zip(digits[:17], _ID_WEIGHTS, strict=True))
+        if _ID_CHECK[total % 11] != digits[17].upper():
+            return False
+        year, rest = digits[6:10], digits[10:14]
+    try:
+        born = date(int(year), int(rest[:2]), int(rest[2:]))
+    except ValueError:
+        return False
+    return date(1900, 1, 1) <= born <= date.today()
+
+
+def _passes_luhn(digits: str) -> bool:
+    if digits[0] not in _CARD_FIRST_DIGITS:
+        return False
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        value = int(digit)
+        if position % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def _bounded(pattern: str) -> re.Pattern[str]:
+    """A number that is not part of a longer run of digits or letters."""
+    return re.compile(rf"(?<![0-9A-Za-z])(?:{pattern})(?![0-9A-Za-z])")
+
+
+KINDS: tuple[PersonalKind, ...] = (
+    PersonalKind(
+        "id_card",
+        "身份证号码",
+        ("身份证", "身份证号", "公民身份号码"),
+        "E-PRIVACY-ID-CARD",
+        _bounded(r"\d{17}[\dXx]|\d{15}"),
+        _is_id_number,
+    ),
+    PersonalKind(
+        "bank_card",
+        "银行卡号",
+        ("银行卡", "银行账号"),
+        "E-PRIVACY-BANK-CARD",
+        _bounded(r"\d{4}(?P<sep>[ -]?)\d{4}(?P=sep)\d{4}(?P=sep)\d{4}(?:(?P=sep)\d{1,3})?"),
+        _passes_luhn,
+    ),
+    PersonalKind(
+        "mobile",
+        "手机号码",
+        ("手机", "手机号"),
+        "E-PRIVACY-MOBILE",
+        _bounded(r"(?:\+?86[ -]?)?1[3-9]\d(?P<sep>[ -]?)\d{4}(?P=sep)\d{4}"),
+        lambda digits: True,
+    ),
+)
+KIND_BY_NAME: dict[str, PersonalKind] = {name: kind for kind in KINDS for name in kind.names()}
+
+
+@dataclass(frozen=True)
+class PersonalNumber:
+    kind: PersonalKind
+    start: int  # offset in the scanned text
+    end: int
+    digits: str  # without separators and country code
+
+    @property
+    def masked(self) -> str:
+        """The first three and last two characters; every other digit is a ``*``."""
+        return self.digits[:3] + "*" * (len(self.digits) - 5) + self.digits[-2:]
+
+
+def find_personal_numbers(
+    text: str, unit_codes: frozenset[str] = frozenset()
+) -> list[PersonalNumber]:
+    """Every proved personal number in ``text``, in order; never raises."""
+    found: list[PersonalNumber] = []
+    # Only runs of at least 11 digits, blanks and hyphens can hold one: finding those first is
+    # several times faster than trying every kind's pattern at every character of the text.
+    for candidate in _CANDIDATE.finditer(text):
+        start, end = candidate.span()
+        found += _numbers_in(text, start, min(len(text), end + 1), unit_codes)
+    return found
+
+
+def _numbers_in(
+    text: str, start: int, end: int, unit_codes: frozenset[str]
+) -> Iterator[PersonalNumber]:
+    taken: list[PersonalNumber] = []
+    for kind in KINDS:  # ID numbers first: an 18-digit ID number may also pass the Luhn check
+        for match in kind.pattern.finditer(text, start, end):
+            if any(match.start() < t.end and t.start < match.end() for t in taken):
+                continue
+            digits = re.sub(r"[^0-9Xx]", "", match.group())
+            if kind.key == "mobile":
+                digits = digits[-11:]
+            if kind.proves(digits) and not _is_no_personal_number(match, digits, unit_codes):
+                taken.append(PersonalNumber(kind, match.start(), match.end(), digits))
+    return iter(sorted(taken, key=lambda number: number.start))
+
+
+def _is_no_personal_number(match: re.Match[str], digits: str, unit_codes: frozenset[str]) -> bool:
+    """Part of a longer grouped number, a unit code, the code of an index number, an amount."""
+    text, (start, end) = match.string, match.span()
+    separator = match.groupdict().get("sep")
+    if separator and (
+        re.match(rf"{re.escape(separator)}\d", text[end : end + 2])
+        or re.match(rf"\d{re.escape(separator)}", text[max(0, start - 2) : start])
+    ):
+        return True
+    if digits.upper() in unit_codes or _INDEX_NUMBER_AFTER.match(text, end):
+        return True
+    if _AMOUNT_AFTER.match(text, end) or _AMOUNT_BEFORE.search(text, max(0, start - 3), start):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, start - _LABEL_REACH) : start]
+    return any(word in before for word in _CODE_LABELS)
+
+
+# The exemption ------------------------------------------------------------------------------
+
+_EXEMPT_KINDS_KEYS = ("kinds", "类型")
+_EXEMPT_REASON_KEYS = ("reason", "理由")
+_EXEMPT_SEPARATORS = re.compile(r"[，,、;；\s]+")
+_EXEMPT_EXAMPLE = f"{label(EXEMPT_KEY)}:\n  类型: 手机号码\n  理由: 依据……公开的办公电话"
+
+
+def read_exemption(source: SourceFile, report: Report) -> frozenset[str]:
+    """The kinds (English keys) the item lawfully publishes; empty when none or when invalid."""
+    entry = source.entries.get(EXEMPT_KEY)
+    if entry is None:
+        return frozenset()
+
+    def refuse(problem: str) -> frozenset[str]:
+        report.add(
+            EXEMPT_CODE,
+            source.rel,
+            entry.line,
+            f"{entry.name}无效：{problem}。豁免不生效，本文件照常检查。"
+            f"写法（每项都必填）：{_EXEMPT_EXAMPLE.replace(chr(10), ' ')}",
+            column=entry.column,
+        )
+        return frozenset()
+
+    value = entry.value
+    if not isinstance(value, dict):
+        return refuse("应在下面分行写“类型”和“理由”")
+    unknown = [key for key in value if key not in (*_EXEMPT_KINDS_KEYS, *_EXEMPT_REASON_KEYS)]
+    if unknown:
+        return refuse(f"不认识“{'、'.join(unknown)}”，只能写“类型”（kinds）和“理由”（reason）")
+    reason = next((value[key] for key in _EXEMPT_REASON_KEYS if key in value), None)
+    if not isinstance(reason, str) or not reason.strip():
+        return refuse("没有写理由；公开个人信息必须写明依据（法律法规条款或审核意见）")
+    kinds = next((value[key] for key in _EXEMPT_KINDS_KEYS if key in value), None)
+    names = _EXEMPT_SEPARATORS.split(kinds) if isinstance(kinds, str) else kinds
+    if not isinstance(names, list) or not any(isinstance(n, str) and n.strip() for n in names):
+        return refuse("没有写类型（身份证号码、手机号码 或 银行卡号）")
+    exempt = set()
+    for name in names:
+        kind = KIND_BY_NAME.get(str(name).strip()) if name else None
+        if kind is None:
+            allowed = "、".join(k.name for k in KINDS)
+            return refuse(f"类型“{name}”不认识，可写：{allowed}")
+        exempt.add(kind.key)
+    return frozenset(exempt)
+
+
+# The check ----------------------------------------------------------------------------------
+
+
+def check_privacy(source: SourceFile, unit_codes: frozenset[str], report: Report) -> None:
+    """Report every personal number in the front matter and body not covered by an exemption."""
+    exempt = read_exemption(source, report)
+    for text in _texts(source):
+        for number in find_personal_numbers(text.text, unit_codes):
+            if number.kind.key in exempt:
+                continue
+            line, column = text.position(number.start)
+            where = f"元数据“{text.field}”中" if text.field else ""
+            report.add(
+                number.kind.code,
+                source.rel,
+                line,
+                f"{where}疑似{number.kind.name}“{number.masked}”（已隐去中间几位）：公民个人信息不得公开。"
+                f"请删除，或去标识化（如只保留前 3 位和后 2 位，其余用 * 代替）；"
+                f"确需公开的，在元数据中写“{label(EXEMPT_KEY)}”，注明类型“{number.kind.name}”和理由。",
+                column=column,
+            )
+
+
+def _texts(source: SourceFile) -> Iterator[Text]:
+    yield from front_matter_texts(
+        source, IDENTIFIER_KEYS | {EXEMPT_KEY}, lambda value: len(value) >= _SHORTEST
+    )
+    yield body_text(source)

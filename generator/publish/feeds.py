@@ -1,0 +1,160 @@
+"""Atom 1.0 feeds (RFC 4287): the newest items of the whole site and of every column.
+
+``feeds/atom.xml`` covers the site, ``feeds/<column path>.xml`` one column (a section covers its
+children), each with the newest :data:`FEED_SIZE` public items. They are built from the site
+model, so no item that is not public can appear, and written with :mod:`xml.etree.ElementTree`.
+
+Identifiers must never change (RFC 4287 §4.2.6), while a site may move or be renamed: an
+entry's ``<id>`` is a name-based UUID of its 索引号, which is assigned once and never reused. Links
+are absolute when ``site_url`` is configured, otherwise relative to the feed file. Dates are the
+items' 发布日期 in Beijing time; a feed's ``<updated>`` is its newest entry's, so that an
+unchanged site produces byte-identical feeds.
+"""
+
+from __future__ import annotations
+
+import uuid
+import xml.etree.ElementTree as ET
+from datetime import datetime
+
+from generator.content.catalog import Column
+from generator.content.dates import BEIJING
+from generator.content.model import Item
+from generator.site.model import SiteIdentity, SiteModel
+
+FEEDS_ROOT = "feeds"
+SITE_FEED = f"{FEEDS_ROOT}/atom.xml"
+FEED_SIZE = 50
+ATOM = "http://www.w3.org/2005/Atom"
+ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://disclosure-generator/index-no")
+GENERATOR = "政府信息公开专栏生成器"
+
+
+def feed_path(column: Column | None = None) -> str:
+    """Where a feed is published: ``feeds/atom.xml`` or ``feeds/fdzdgknr/zcwj.xml``."""
+    return SITE_FEED if column is None else f"{FEEDS_ROOT}/{column.path}.xml"
+
+
+def feed_columns(model: SiteModel) -> list[Column]:
+    """The columns that have a feed: list columns and sections (not single pages)."""
+    return [column for column in model.catalog.walk() if column.kind != "page"]
+
+
+def entry_id(item: Item) -> str:
+    key = str(item.index_no) if item.index_no else item.src_uri
+    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, key)}"
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.replace(tzinfo=BEIJING).isoformat(timespec="seconds")
+
+
+class _Links:
+    """Site-relative URLs as the feed at ``path`` must write them."""
+
+    def __init__(self, identity: SiteIdentity, path: str) -> None:
+        self.base = identity.url.rstrip("/") + "/" if identity.url else ""
+        self.up = "../" * path.count("/")
+
+    def __call__(self, url: str) -> str:
+        return (self.base or self.up) + url
+
+
+def _element(
+    parent: ET.Element, tag: str, text: str | None = None, **attributes: str
+) -> ET.Element:
+    element = ET.SubElement(parent, tag, attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def atom_feed(
+    model: SiteModel,
+    identity: SiteIdentity,
+    items: list[Item],
+    *,
+    path: str,
+    title: str,
+    page_url: str,
+    subtitle: str = "",
+) -> bytes:
+    """One feed document: the first :data:`FEED_SIZE` of ``items`` (newest first)."""
+    link = _Links(identity, path)
+    entries = items[:FEED_SIZE]
+    # Unprefixed tags under a default namespace declared on the root: ElementTree cannot
+    # serialise qualified tags with unqualified attributes under a default namespace.
+    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": "zh-CN"})
+    _element(
+        feed,
+        "id",
+        link(path)
+        if identity.url
+        else f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, identity.name + '|' + path)}",
+    )
+    _element(feed, "title", title)
+    if subtitle:
+        _element(feed, "subtitle", subtitle)
+    newest = next((item.published for item in entries if item.published), None)
+    _element(feed, "updated", _timestamp(newest or model.as_of.moment))
+    author = _element(feed, "author")
+    _element(author, "name", identity.organizer or identity.name)
+    _element(feed, "link", rel="self", type="application/atom+xml", href=link(path))
+    _element(feed, "link", rel="alternate", type="text/html", href=link(page_url))
+    _element(feed, "generator", GENERATOR)
+    for item in entries:
+        entry = _element(feed, "entry")
+        _element(entry, "id", entry_id(item))
+        _element(entry, "title", item.title)
+        published = _timestamp(item.published or model.as_of.moment)
+        _element(entry, "published", published)
+        _element(entry, "updated", published)
+        entry_author = _element(entry, "author")
+        _element(entry_author, "name", item.publisher.name if item.publisher else identity.name)
+        _element(entry, "link", rel="alternate", type="text/html", href=link(item.url))
+        _element(entry, "category", term=item.column.path, label=item.column.name)
+        if item.topic:
+            _element(entry, "category", term=str(item.topic), label=f"主题分类：{item.topic}")
+        _element(entry, "summary", _summary(item), type="text")
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _summary(item: Item) -> str:
+    """索引号, 文号 and 发布机构 ahead of the 内容概述: what a clerk scans a feed reader for."""
+    facts = [f"索引号：{item.index_no}"] if item.index_no else []
+    if item.doc_no:
+        facts.append(f"文号：{item.doc_no}")
+    if item.publisher:
+        facts.append(f"发布机构：{item.publisher.name}")
+    lead = "；".join(facts)
+    return f"{lead}。{item.summary}" if item.summary else lead or item.title
+
+
+def atom_feeds(model: SiteModel, identity: SiteIdentity) -> dict[str, bytes]:
+    """Every feed of the site by its path under the output folder."""
+    feeds = {
+        SITE_FEED: atom_feed(
+            model,
+            identity,
+            model.items,
+            path=SITE_FEED,
+            title=identity.name,
+            page_url="",
+            subtitle="最新公开的政府信息",
+        )
+    }
+    for column in feed_columns(model):
+        items = [item for child in column.walk() for item in model.by_column.get(child.path, [])]
+        items.sort(key=lambda item: item.sort_key, reverse=True)
+        path = feed_path(column)
+        feeds[path] = atom_feed(
+            model,
+            identity,
+            items,
+            path=path,
+            title=f"{identity.name} - {column.name}",
+            page_url=f"{column.path}/",
+            subtitle=column.description,
+        )
+    return feeds

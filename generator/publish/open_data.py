@@ -1,0 +1,236 @@
+"""数据开放: the metadata of every published item as ``data/items.json`` and ``data/items.csv``.
+
+The columns of the export are the public metadata fields of :data:`EXPORTED_KEYS` — those an item
+page shows — with the Chinese labels, help texts and kinds of
+:data:`generator.content.fields.FIELDS` (the one source of truth for item metadata), followed by a
+few values the site derives (the column, the page address, the publisher's code). The keys are an
+allow-list on purpose: a field added later for the workflow must not land in a public export
+unnoticed. ``data/schema.json`` is a JSON
+Schema (draft 2020-12) of ``items.json`` generated from the same list, and the page ``data/``
+describes it in Chinese; ``open_data_schema.md`` beside this module is the longer description.
+
+Built from the site model, so the export holds public items only (SPEC §6). Not exported:
+who prepared, reviewed and approved an item (names of staff, kept for the audit trail, not
+shown on any page), the draft flag (always false for a published item) and ``extra`` (free-form,
+unchecked content).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from generator.content.fields import FIELDS_BY_KEY, Kind
+from generator.content.model import Item
+from generator.site.model import SiteIdentity, SiteModel
+
+DATA_ROOT = "data"
+ITEMS_JSON = f"{DATA_ROOT}/items.json"
+ITEMS_CSV = f"{DATA_ROOT}/items.csv"
+SCHEMA_JSON = f"{DATA_ROOT}/schema.json"
+SCHEMA_VERSION = "1.0"
+EXPORTED_KEYS = (
+    "title", "index_no", "publisher", "doc_no", "topic", "disclosure", "written", "published",
+    "genre", "keywords", "summary", "validity", "superseded_by", "interprets",
+)  # fmt: skip
+LIST_SEPARATOR = "、"  # keywords in one CSV cell
+
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$"
+
+
+@dataclass(frozen=True)
+class ExportField:
+    """One column of the export: its JSON key, Chinese label, meaning and JSON Schema type."""
+
+    key: str
+    label: str
+    description: str
+    schema: dict[str, Any]
+    value: Callable[[Item, SiteIdentity], Any]
+    required: bool = False
+
+
+def _text(key: str) -> Callable[[Item, SiteIdentity], Any]:
+    def value(item: Item, identity: SiteIdentity) -> Any:
+        raw = getattr(item, key)
+        return str(raw) if raw is not None else None
+
+    return value
+
+
+def _field_value(key: str) -> Callable[[Item, SiteIdentity], Any]:
+    special: dict[str, Callable[[Item, SiteIdentity], Any]] = {
+        "publisher": lambda item, _: item.publisher.name if item.publisher else None,
+        "written": lambda item, _: item.written.isoformat() if item.written else None,
+        "published": lambda item, _: item.published_text or None,
+        "keywords": lambda item, _: list(item.keywords),
+    }
+    return special.get(key, _text(key))
+
+
+def _field_schema(kind: Kind, required: bool) -> dict[str, Any]:
+    if kind is Kind.LIST:
+        return {"type": "array", "items": {"type": "string"}}
+    schema: dict[str, Any] = {"type": "string" if required else ["string", "null"]}
+    if kind is Kind.DATE:
+        schema["pattern"] = DATE_PATTERN
+    elif kind is Kind.DATETIME:
+        schema["pattern"] = DATETIME_PATTERN
+    return schema
+
+
+def _absolute(url: str, identity: SiteIdentity) -> str:
+    return identity.url.rstrip("/") + "/" + url if identity.url else url
+
+
+EXPORT_FIELDS: tuple[ExportField, ...] = (
+    *(
+        ExportField(
+            key=f.key,
+            label=f.alias,
+            description=f.help,
+            schema=_field_schema(f.kind, f.required),
+            value=_field_value(f.key),
+            required=f.required,
+        )
+        for f in (FIELDS_BY_KEY[key] for key in EXPORTED_KEYS)
+    ),
+    ExportField(
+        "publisher_code",
+        "机构代码",
+        "发布机构的组织机构代码或统一社会信用代码（索引号前段）",
+        {"type": ["string", "null"]},
+        lambda item, _: item.publisher.code if item.publisher else None,
+    ),
+    ExportField(
+        "column",
+        "栏目路径",
+        "条目所在栏目在网站中的路径，如 fdzdgknr/zcwj",
+        {"type": "string"},
+        lambda item, _: item.column.path,
+        required=True,
+    ),
+    ExportField(
+        "column_name",
+        "栏目",
+        "条目所在栏目的名称",
+        {"type": "string"},
+        lambda item, _: item.column.name,
+        required=True,
+    ),
+    ExportField(
+        "url",
+        "网址",
+        "条目页面的地址（配置了 site_url 时为完整网址，否则相对于网站根目录）",
+        {"type": "string"},
+        lambda item, identity: _absolute(item.url, identity),
+        required=True,
+    ),
+)
+
+
+def item_record(item: Item, identity: SiteIdentity) -> dict[str, Any]:
+    return {field.key: field.value(item, identity) for field in EXPORT_FIELDS}
+
+
+def items_document(model: SiteModel, identity: SiteIdentity) -> dict[str, Any]:
+    return {
+        "$schema": "schema.json",
+        "schema_version": SCHEMA_VERSION,
+        "site": identity.name,
+        "site_url": identity.url,
+        "as_of": str(model.as_of),
+        "count": len(model.items),
+        "items": [item_record(item, identity) for item in model.items],
+    }
+
+
+def items_json(model: SiteModel, identity: SiteIdentity) -> bytes:
+    document = items_document(model, identity)
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def items_csv(model: SiteModel, identity: SiteIdentity) -> bytes:
+    """One row per item, Chinese column labels; UTF-8 with BOM and CRLF so that Excel opens it."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([field.label for field in EXPORT_FIELDS])
+    for item in model.items:
+        row = []
+        for field in EXPORT_FIELDS:
+            value = field.value(item, identity)
+            row.append(LIST_SEPARATOR.join(value) if isinstance(value, list) else value or "")
+        writer.writerow(row)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def schema_document(identity: SiteIdentity) -> dict[str, Any]:
+    """The JSON Schema of items.json, generated from :data:`EXPORT_FIELDS`."""
+    item_properties = {
+        field.key: {"title": field.label, "description": field.description, **field.schema}
+        for field in EXPORT_FIELDS
+    }
+    schema_id = identity.url.rstrip("/") + "/" + SCHEMA_JSON if identity.url else SCHEMA_JSON
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_id,
+        "title": f"{identity.name}：政府信息公开条目元数据",
+        "description": "网站已发布的全部主动公开政府信息的元数据（不含正文）。"
+        "字段与条目页面的信息属性表一致；依申请公开、不予公开、草稿和尚未到发布日期的条目不在其中。",
+        "type": "object",
+        "required": ["schema_version", "site", "as_of", "count", "items"],
+        "properties": {
+            "$schema": {"type": "string"},
+            "schema_version": {"type": "string", "description": "本格式的版本号"},
+            "site": {"type": "string", "title": "网站名称"},
+            "site_url": {"type": "string", "title": "网站地址"},
+            "as_of": {"type": "string", "title": "数据截至时间", "description": "北京时间"},
+            "count": {"type": "integer", "minimum": 0, "title": "条目数"},
+            "items": {
+                "type": "array",
+                "title": "条目",
+                "description": "按发布日期由新到旧排列",
+                "items": {
+                    "type": "object",
+                    "required": [field.key for field in EXPORT_FIELDS if field.required],
+                    "additionalProperties": False,
+                    "properties": item_properties,
+                },
+            },
+        },
+        "additionalProperties": False,
+    }
+
+
+def schema_json(identity: SiteIdentity) -> bytes:
+    text = json.dumps(schema_document(identity), ensure_ascii=False, indent=2)
+    return (text + "\n").encode("utf-8")
+
+
+def open_data_files(model: SiteModel, identity: SiteIdentity) -> dict[str, bytes]:
+    return {
+        ITEMS_JSON: items_json(model, identity),
+        ITEMS_CSV: items_csv(model, identity),
+        SCHEMA_JSON: schema_json(identity),
+    }
+
+
+@dataclass(frozen=True)
+class OpenDataPage:
+    """What the page ``data/`` shows: the downloads and the fields they hold."""
+
+    count: int
+    as_of: str
+    fields: tuple[ExportField, ...]
+    json_path: str = ITEMS_JSON
+    csv_path: str = ITEMS_CSV
+    schema_path: str = SCHEMA_JSON
+
+
+def open_data_page(model: SiteModel) -> OpenDataPage:
+    return OpenDataPage(count=len(model.items), as_of=str(model.as_of), fields=EXPORT_FIELDS)

@@ -1,0 +1,372 @@
+// The search page (search/?q=…): runs the query against the Pagefind index in the browser and
+// lists the results with 栏目, 发布机构, 发布日期, 文号 and a highlighted excerpt.
+//
+// The index lives in pagefind/{shard}/ (see generator/publish/search.py): one bundle for most
+// sites; for large ones several, each holding consecutive items by publication date, newest in
+// shard 1. The first bundle is loaded and the others are merged into it, each tagged with a
+// `shard` filter. Two things Pagefind does per bundle are evened out here: a date sort runs
+// shard by shard and concatenates (Pagefind would interleave the bundles), and shards that lack
+// one of the query's words are left out (see agreeingShards).
+
+const PAGE_SIZE = 20;
+const EXCERPT_WORDS = 40;
+// A match in the hidden `terms` metadata (标题, 文号, 索引号, 发布机构, 关键词) weighs five times
+// a match in the body: a query naming a document finds it before pages that mention it.
+const RANKING = { metaWeights: { terms: 5 } };
+const SORTS = { newest: "desc", oldest: "asc" };
+
+function start(root) {
+  const form = root.querySelector(".dp-search__form");
+  const input = form.querySelector("input[name=q]");
+  const selects = [...form.querySelectorAll("select[data-filter]")];
+  const sortSelect = form.querySelector("select[name=sort]");
+  const status = root.querySelector(".dp-search__status");
+  const list = root.querySelector(".dp-search__results");
+  const more = root.querySelector(".dp-search__more");
+  const index = new SearchIndex(root.dataset.bundleRoot, root.dataset.shards);
+
+  let generation = 0; // a newer search makes the older one stop rendering
+  let current = null; // { results, shown, words }
+
+  function readLocation() {
+    const params = new URLSearchParams(location.search);
+    input.value = params.get("q") || "";
+    for (const select of selects) {
+      setSelectValue(select, params.get(select.name) || "");
+    }
+    setSelectValue(sortSelect, params.get("sort") || "");
+  }
+
+  // A new query is a new history entry (Back shows the previous results); a filter is not.
+  function writeLocation(newQuery) {
+    const params = new URLSearchParams();
+    if (input.value.trim()) params.set("q", input.value.trim());
+    for (const select of [...selects, sortSelect]) {
+      if (select.value) params.set(select.name, select.value);
+    }
+    const query = params.toString();
+    const url = query ? `?${query}` : location.pathname;
+    if (newQuery) history.pushState(null, "", url);
+    else history.replaceState(null, "", url);
+  }
+
+  function chosenFilters() {
+    const filters = {};
+    for (const select of selects) {
+      if (select.value) filters[select.dataset.filter] = select.value;
+    }
+    return filters;
+  }
+
+  async function run() {
+    const mine = ++generation;
+    const term = input.value.trim();
+    const filters = chosenFilters();
+    list.replaceChildren();
+    more.hidden = true;
+    if (!term && Object.keys(filters).length === 0) {
+      status.textContent = "请输入检索词，或选择栏目、主题分类等筛选条件。";
+      resetCounts(selects);
+      return;
+    }
+    status.textContent = "正在检索……";
+    let found;
+    try {
+      found = await index.find(term || null, filters, SORTS[sortSelect.value]);
+    } catch (error) {
+      if (mine === generation) {
+        status.textContent = "检索服务暂时无法使用，请稍后再试，或按分类浏览。";
+      }
+      console.error(error);
+      return;
+    }
+    if (mine !== generation) return;
+    updateCounts(selects, found.counts);
+    current = { results: found.results, shown: 0, words: queryWords(term) };
+    await showMore(mine, false);
+    if (mine !== generation) return;
+    const total = found.results.length;
+    const what = term ? `与“${term}”相关的信息` : "符合条件的信息";
+    status.textContent = total
+      ? `找到 ${total} 条${what}。`
+      : `没有找到${what}。请换用其他词语，或减少筛选条件。`;
+  }
+
+  async function showMore(mine, moveFocus) {
+    const { results, shown, words } = current;
+    const slice = results.slice(shown, shown + PAGE_SIZE);
+    const data = await Promise.all(slice.map((result) => result.data()));
+    if (mine !== generation) return;
+    const items = data.map((page) => resultItem(page, words));
+    list.append(...items);
+    current.shown = shown + slice.length;
+    more.hidden = current.shown >= results.length;
+    more.textContent = `显示更多结果（还有 ${results.length - current.shown} 条）`;
+    if (moveFocus && items.length) items[0].querySelector("a").focus();
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    writeLocation(true);
+    run();
+  });
+  for (const select of [...selects, sortSelect]) {
+    select.addEventListener("change", () => {
+      writeLocation(false);
+      run();
+    });
+  }
+  more.addEventListener("click", () => showMore(generation, true));
+  input.addEventListener("focus", () => index.load().catch(() => {}), { once: true });
+  window.addEventListener("popstate", () => {
+    readLocation();
+    run();
+  });
+
+  readLocation();
+  if (input.value.trim() || selects.some((select) => select.value)) {
+    run();
+  } else {
+    input.focus();
+  }
+}
+
+class SearchIndex {
+  constructor(bundleRoot, shards) {
+    this.bundleRoot = new URL(bundleRoot, location.href);
+    this.shards = shards.split(" ").filter(Boolean);
+    this.ready = null;
+  }
+
+  load() {
+    if (!this.ready) {
+      this.ready = this.open();
+      this.ready.catch(() => {
+        this.ready = null; // let the next search try again
+      });
+    }
+    return this.ready;
+  }
+
+  async open() {
+    const bundle = (id) => new URL(`${id}/`, this.bundleRoot);
+    const [first, ...others] = this.shards;
+    const pagefind = await import(new URL("pagefind.js", bundle(first)).href);
+    const options = {
+      bundlePath: bundle(first).pathname,
+      baseUrl: new URL("../", this.bundleRoot).pathname, // pagefind/ sits at the site root
+      excerptLength: EXCERPT_WORDS,
+      ranking: RANKING,
+    };
+    if (others.length) options.mergeFilter = { shard: first };
+    await pagefind.options(options);
+    for (const id of others) {
+      const merged = { mergeFilter: { shard: id }, ranking: RANKING, excerptLength: EXCERPT_WORDS };
+      await pagefind.mergeIndex(bundle(id).pathname, merged);
+    }
+    await pagefind.filters(); // loads the filter indexes, so that searches return counts
+    return pagefind;
+  }
+
+  // The results of one query, ordered by relevance or by date ("asc"/"desc"), and for every
+  // filter the number of results each of its values would give.
+  async find(term, chosen, direction) {
+    const pagefind = await this.load();
+    const several = this.shards.length > 1;
+    const shards = term && several ? await this.agreeingShards(pagefind, term, chosen) : this.shards;
+    if (!shards.length) return { results: [], counts: {} };
+    const narrowed = shards.length < this.shards.length;
+    const scope = (filters) => (narrowed ? { ...filters, shard: { any: shards } } : filters);
+    const search = await pagefind.search(term, { filters: scope(chosen) });
+    const counts = { ...search.filters };
+    for (const key of Object.keys(chosen)) {
+      // the counts of a filter in use: as if its own choice were not made
+      const others = { ...chosen };
+      delete others[key];
+      counts[key] = (await pagefind.search(term, { filters: scope(others) })).filters[key];
+    }
+    if (!direction) return { results: search.results, counts };
+    const sort = { date: direction };
+    if (!several) {
+      return { results: (await pagefind.search(term, { filters: chosen, sort })).results, counts };
+    }
+    const order = direction === "desc" ? shards : [...shards].reverse();
+    const results = [];
+    for (const shard of order) {
+      const part = await pagefind.search(term, { filters: { ...chosen, shard }, sort });
+      results.push(...part.results);
+    }
+    return { results, counts };
+  }
+
+  // Pagefind ignores a query word that starts none of an index's words (or matches a shorter
+  // word in its place), index by index. Across shards, a shard lacking a rare word — a 文号
+  // serial, a name — would then answer with pages that match only the other words. So the top
+  // result of each shard is checked for every query word that the site has: a shard whose top
+  // result lacks one holds no page with all of them, and is left out. A word that no shard has
+  // is ignored everywhere, as Pagefind does with one index.
+  async agreeingShards(pagefind, term, filters) {
+    const words = queryTerms(term);
+    const tops = [];
+    for (const shard of this.shards) {
+      const { results } = await pagefind.search(term, { filters: { ...filters, shard } });
+      if (results.length) tops.push([shard, wordsOf(await results[0].data(), words)]);
+    }
+    const present = new Set(tops.flatMap(([, has]) => has));
+    for (const word of words) {
+      if (!present.has(word) && (await this.somewhere(pagefind, word))) present.add(word);
+    }
+    return tops.filter(([, has]) => [...present].every((w) => has.includes(w))).map(([s]) => s);
+  }
+
+  // Whether a page of any shard has a word starting with `word`.
+  async somewhere(pagefind, word) {
+    for (const shard of this.shards) {
+      const { results } = await pagefind.search(word, { filters: { shard } });
+      if (results.length && wordsOf(await results[0].data(), [word]).length) return true;
+    }
+    return false;
+  }
+}
+
+function setSelectValue(select, value) {
+  const known = [...select.options].some((option) => option.value === value);
+  select.value = known ? value : "";
+}
+
+function resetCounts(selects) {
+  for (const select of selects) {
+    for (const option of select.options) {
+      if (!option.value) continue;
+      option.textContent = `${option.value}（${option.dataset.total}）`;
+      option.disabled = false;
+    }
+  }
+}
+
+function updateCounts(selects, counts) {
+  for (const select of selects) {
+    const values = counts[select.dataset.filter] || {};
+    for (const option of select.options) {
+      if (!option.value) continue;
+      const count = values[option.value] || 0;
+      option.textContent = `${option.value}（${count}）`;
+      option.disabled = count === 0 && option.value !== select.value;
+    }
+  }
+}
+
+// The words of a query as Pagefind makes them: the browser's word segmentation, lower case,
+// without punctuation.
+function queryTerms(term) {
+  if (!term) return [];
+  const parts =
+    typeof Intl.Segmenter === "function"
+      ? [...new Intl.Segmenter("zh", { granularity: "word" }).segment(term)].map((s) => s.segment)
+      : term.split(/\s+/);
+  return [...new Set(parts.map(normalizeWord).filter(Boolean))];
+}
+
+// The words to mark in titles: the query's words and the whole query (a 文号 typed in full).
+function queryWords(term) {
+  if (!term) return [];
+  return [...new Set([normalizeWord(term), ...queryTerms(term)])].filter(Boolean);
+}
+
+// Which of the query words a page has: words of its metadata (split on spaces) or of its
+// indexed text that start with them, as Pagefind matches.
+function wordsOf(page, words) {
+  const meta = Object.values(page.meta || {}).flatMap((value) => [value, ...value.split(/\s+/)]);
+  const text = (page.raw_content || page.content || "").split(/[\s\u200b]+/);
+  const own = [...meta, ...text].map(normalizeWord).filter(Boolean);
+  return words.filter((word) => own.some((w) => w.startsWith(word)));
+}
+
+function normalizeWord(word) {
+  return word.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+}
+
+function resultItem(page, words) {
+  const meta = page.meta || {};
+  const item = element("li", "dp-result");
+  const heading = element("h2", "dp-result__title");
+  const link = element("a");
+  link.href = page.url;
+  appendMarked(link, meta.title || page.url, words);
+  heading.append(link);
+  item.append(heading);
+
+  const facts = element("p", "dp-result__meta");
+  const fact = (label, value, marked) => {
+    if (!value) return;
+    const span = element("span", "dp-result__fact");
+    if (label) span.append(`${label}：`);
+    if (marked) appendMarked(span, value, words);
+    else span.append(value);
+    facts.append(span);
+  };
+  fact("", meta.column, false);
+  fact("发布机构", meta.publisher, false);
+  fact("发布日期", meta.date, false);
+  fact("文号", meta.doc_no, true);
+  fact("索引号", meta.index_no, true);
+  item.append(facts);
+
+  const excerpt = element("p", "dp-result__excerpt");
+  appendExcerpt(excerpt, page.excerpt || "");
+  item.append(excerpt);
+  return item;
+}
+
+function element(name, className) {
+  const node = document.createElement(name);
+  if (className) node.className = className;
+  return node;
+}
+
+// Pagefind's excerpt is escaped text with <mark> around matches; rebuild it from text and marks
+// only, so that nothing else from the index can reach the page.
+function appendExcerpt(target, html) {
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  for (const node of template.content.childNodes) {
+    if (node.nodeName === "MARK") {
+      const mark = element("mark");
+      mark.textContent = node.textContent;
+      target.append(mark);
+    } else {
+      target.append(node.textContent);
+    }
+  }
+  target.append("……");
+}
+
+// Text with every occurrence of the query words wrapped in <mark>.
+function appendMarked(target, text, words) {
+  const lower = text.toLowerCase();
+  const marked = new Array(text.length).fill(false);
+  for (const word of words) {
+    for (let at = lower.indexOf(word); at !== -1; at = lower.indexOf(word, at + 1)) {
+      marked.fill(true, at, at + word.length);
+    }
+  }
+  let start = 0;
+  while (start < text.length) {
+    let end = start;
+    while (end < text.length && marked[end] === marked[start]) end++;
+    const part = text.slice(start, end);
+    if (marked[start]) {
+      const mark = element("mark");
+      mark.textContent = part;
+      target.append(mark);
+    } else {
+      target.append(part);
+    }
+    start = end;
+  }
+}
+
+const searchRoot = document.querySelector("[data-dp-search]");
+if (searchRoot) {
+  start(searchRoot);
+}

@@ -1,0 +1,77 @@
+"""Paginated listings: a column's items, a browse facet's items, newest first.
+
+A listing knows its own URLs: page 1 lives at ``{base}/``, page n at ``{base}/page/{n}/``.
+Source URIs (``{base}/index.md``, ``{base}/page/{n}.md``) are what the renderer generates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.content.model import Item
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    number: int  # 1-based
+    count: int  # number of pages in the listing
+    items: tuple[Item, ...]
+    first_serial: int  # 序号 of the first row on this page
+    base: str  # the listing's folder, e.g. "fdzdgknr/zcwj"
+    total_items: int
+
+    @property
+    def src_uri(self) -> str:
+        return page_src_uri(self.base, self.number)
+
+    @property
+    def url(self) -> str:
+        return page_url(self.base, self.number)
+
+    @property
+    def previous_url(self) -> str | None:
+        return page_url(self.base, self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return page_url(self.base, self.number + 1) if self.number < self.count else None
+
+    def pager(self, width: int = 2) -> list[tuple[int, str] | None]:
+        """Page numbers to show around the current one; None marks a gap (…)."""
+        shown = sorted(
+            {1, self.count, *range(max(1, self.number - width), min(self.count, self.number + width) + 1)}
+        )
+        result: list[tuple[int, str] | None] = []
+        previous = 0
+        for number in shown:
+            if number > previous + 1:
+                result.append(None)
+            result.append((number, page_url(self.base, number)))
+            previous = number
+        return result
+
+
+def page_url(base: str, number: int) -> str:
+    prefix = f"{base}/" if base else ""
+    return prefix if number == 1 else f"{prefix}page/{number}/"
+
+
+def page_src_uri(base: str, number: int) -> str:
+    prefix = f"{base}/" if base else ""
+    return f"{prefix}index.md" if number == 1 else f"{prefix}page/{number}.md"
+
+
+def paginate(items: list[Item], base: str, page_size: int) -> list[ListingPage]:
+    """Split items (already sorted) into pages; an empty listing still has one page."""
+    count = max(1, -(-len(items) // page_size))
+    return [
+        ListingPage(
+            number=number,
+            count=count,
+            items=tuple(items[(number - 1) * page_size : number * page_size]),
+            first_serial=(number - 1) * page_size + 1,
+            base=base,
+            total_items=len(items),
+        )
+        for number in range(1, count + 1)
+    ]
