@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urldefrag, urlsplit, urlunsplit
 
 from generator.content.dates import AsOf
 from generator.content.link_rules import markdown_sources
@@ -33,7 +33,7 @@ CACHE_FILE = "external-links.json"
 CACHE_MAX_AGE = timedelta(hours=24)
 TIMEOUT_SECONDS = 10.0
 MAX_CONCURRENT = 16
-USER_AGENT = "disclosure-linkcheck/1.0 (+政府信息公开专栏链接检查)"
+USER_AGENT = "disclosure-linkcheck/1.0"  # HTTP headers are Latin-1: no Chinese here
 MODE_VARIABLE = "DISCLOSURE_EXTERNAL_LINKS"  # how `disclosure build --external` tells the plugin
 _RETRY_WITH_GET = {403, 405, 501}
 
@@ -108,8 +108,10 @@ class ExternalLinkChecker:
         return ExternalResult(url, ok, status, "" if ok else reason, datetime.now(UTC).isoformat())
 
     def _ask(self, url: str, method: str) -> tuple[int | None, str]:
-        request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})
         try:
+            request = urllib.request.Request(
+                _ascii(url), method=method, headers={"User-Agent": USER_AGENT}
+            )
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return response.status, ""
         except urllib.error.HTTPError as error:
@@ -145,6 +147,21 @@ class ExternalLinkChecker:
             pass  # a cache we cannot write costs time, not correctness
 
 
+def _ascii(url: str) -> str:
+    """A URL as HTTP sends it: the host in IDNA (中文域名), the path and query percent-encoded."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = host.encode("idna").decode("ascii") if host and not host.isascii() else host
+    if parts.port:
+        netloc = f"{netloc}:{parts.port}"
+    if parts.username:
+        netloc = f"{parts.username}@{netloc}"
+    safe = "/%:@!$&'()*+,;=-._~?"
+    return urlunsplit(
+        (parts.scheme, netloc, quote(parts.path, safe=safe), quote(parts.query, safe=safe), "")
+    )
+
+
 def _explain(reason: object) -> str:
     if isinstance(reason, TimeoutError):
         return "超时"
@@ -170,7 +187,8 @@ def check_markdown_external(
             continue
         for link in source.links():
             if link.is_external and checkable(link.target):
-                places.setdefault(link.target, []).append((source.source, link.line, link.column))
+                url = urldefrag(link.target).url
+                places.setdefault(url, []).append((source.source, link.line, link.column))
     results = ExternalLinkChecker(cache_dir).check(places)
     for url, where in sorted(places.items()):
         result = results.get(url)

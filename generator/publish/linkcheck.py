@@ -22,11 +22,12 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urldefrag, urlsplit
 
 from generator.content.link_rules import MarkdownSource, markdown_sources
 from generator.content.links import Link, attachment_type
@@ -123,7 +124,9 @@ class _PageParser(HTMLParser):
     """html.parser backend: ids, link attributes with their line, and the open landmarks."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        # Text is never looked at, so character references in it need no decoding (faster);
+        # attribute values are decoded by the parser either way.
+        super().__init__(convert_charrefs=False)
         self.anchors: set[str] = set()
         self.urls: dict[str, Locator] = {}
         self.open: list[tuple[str, str]] = []  # (tag, landmark description)
@@ -184,56 +187,45 @@ def _read_with_html_parser(data: bytes) -> tuple[set[str], dict[str, Locator]]:
     return parser.anchors, parser.urls
 
 
-def _lxml_queries():  # compiled once per process
-    assert _lxml_etree is not None
-    origin_only = " and ".join(
-        f"not(contains(concat(' ', normalize-space(@rel), ' '), ' {rel} '))"
-        for rel in sorted(_ORIGIN_ONLY_RELS)
-    )
-    paths = [
-        f"//{tag}[{origin_only}]/@{name}" if tag == "link" else f"//{tag}/@{name}"
-        for tag, names in LINK_ATTRIBUTES.items()
-        for name in names
-    ]
-    return (
-        _lxml_etree.XPath("//@id | //a/@name", smart_strings=False),
-        _lxml_etree.XPath(" | ".join(paths)),
-    )
-
-
-_LXML_QUERIES = _lxml_queries() if _lxml_etree is not None else None
+_LXML_ANCHORS = _lxml_etree.XPath("//@id | //a/@name", smart_strings=False) if _lxml_etree else None
 
 
 def _read_with_lxml(data: bytes) -> tuple[set[str], dict[str, Locator]]:
-    assert _lxml_etree is not None and _LXML_QUERIES is not None
+    assert _lxml_etree is not None and _LXML_ANCHORS is not None
     root = _lxml_etree.fromstring(data, _lxml_etree.HTMLParser(encoding="utf-8"))
     if root is None:
         return set(), {}
-    anchor_query, url_query = _LXML_QUERIES
     urls: dict[str, Locator] = {}
-    for value in url_query(root):  # attribute values that know their element
-        for url in _urls(value.attrname, value):
-            if url not in urls:
-                urls[url] = lambda url=url, value=value: _lxml_link(url, value)
-    return set(anchor_query(root)), urls
+    for element in root.iter(*LINK_ATTRIBUTES):  # the tag filter runs in C: fast
+        attributes = element.attrib
+        rel = attributes.get("rel")
+        if rel and element.tag == "link" and set(rel.lower().split()) & _ORIGIN_ONLY_RELS:
+            continue
+        for name in LINK_ATTRIBUTES[element.tag]:
+            for url in _urls(name, attributes.get(name) or ""):
+                if url not in urls:
+                    urls[url] = _lxml_locator(url, element, name)
+    return set(_LXML_ANCHORS(root)), urls
 
 
-def _lxml_link(url: str, value) -> HtmlLink:
-    element = value.getparent()
-    landmark = next(
-        (_describe(a.tag, dict(a.attrib)) for a in element.iterancestors(*_LANDMARKS)), ""
-    )
-    return HtmlLink(url, element.tag, value.attrname, element.sourceline or 1, landmark)
+def _lxml_locator(url: str, element, attribute: str) -> Locator:
+    def locate() -> HtmlLink:
+        landmark = next(
+            (_describe(a.tag, dict(a.attrib)) for a in element.iterancestors(*_LANDMARKS)), ""
+        )
+        return HtmlLink(url, element.tag, attribute, element.sourceline or 1, landmark)
+
+    return locate
 
 
-def read_page(data: bytes) -> tuple[set[str], dict[str, Locator]]:
+def read_page(data: bytes, parser: str = "") -> tuple[set[str], dict[str, Locator]]:
     """Anchors (``id``, ``<a name>``) and URLs of one HTML page, each URL once."""
-    if _lxml_etree is not None:
+    if (parser or default_parser()) == "lxml":
         return _read_with_lxml(data)
     return _read_with_html_parser(data)
 
 
-def parser_name() -> str:
+def default_parser() -> str:
     return "lxml" if _lxml_etree is not None else "html.parser"
 
 
@@ -249,6 +241,7 @@ class OutputFiles:
     origin: str = ""  # https://www.example.gov.cn
     base_path: str = "/"  # /xxgk/
     external: bool = False  # collect external URLs
+    parser: str = field(default_factory=default_parser)  # "lxml" or "html.parser"
 
     def page_file(self, path: str, folder: bool) -> str | None:
         """The file a resolved path is served from: the file itself or the folder's index.html."""
@@ -310,6 +303,8 @@ class Resolution:
 
 
 def _absolute(url: str, origin: str) -> str:
+    """The address to request: scheme and host added, the fragment (never sent) dropped."""
+    url = urldefrag(url).url
     if url.startswith("//"):
         return "https:" + url
     if url.startswith("/") and origin:
@@ -347,7 +342,7 @@ def scan_page(page: str) -> PageScan:
     """Read one page and check what it alone can tell (the worker's task)."""
     state = _STATE
     assert state is not None
-    anchors, urls = read_page((state.root / page).read_bytes())
+    anchors, urls = read_page((state.root / page).read_bytes(), state.parser)
     scan = PageScan(page, frozenset(anchors))
     folder = posixpath.dirname(page)
     for url, locate in urls.items():
@@ -424,17 +419,26 @@ def all_files(root: Path) -> frozenset[str]:
     return frozenset(found)
 
 
-def scan_site(state: OutputFiles, workers: int | None = None) -> list[PageScan]:
+def scan_site(
+    state: OutputFiles, workers: int | None = None, parallel_from: int = PARALLEL_FROM_PAGES
+) -> list[PageScan]:
     """Scan every page, in parallel where it pays; then check anchors across pages."""
     pages = list(html_pages(state.root))
     workers = workers or _cores()
-    if workers > 1 and len(pages) >= PARALLEL_FROM_PAGES and "fork" in get_all_start_methods():
+    scans: list[PageScan] | None = None
+    if workers > 1 and len(pages) >= parallel_from and "fork" in get_all_start_methods():
         chunk = max(1, len(pages) // (workers * 8))
-        with ProcessPoolExecutor(
-            workers, mp_context=get_context("fork"), initializer=_start_worker, initargs=(state,)
-        ) as pool:
-            scans = list(pool.map(scan_page, pages, chunksize=chunk))
-    else:
+        try:
+            with ProcessPoolExecutor(
+                workers,
+                mp_context=get_context("fork"),
+                initializer=_start_worker,
+                initargs=(state,),
+            ) as pool:
+                scans = list(pool.map(scan_page, pages, chunksize=chunk))
+        except BrokenProcessPool:  # a worker was killed (out of memory…): do it here, slower
+            scans = None
+    if scans is None:
         _start_worker(state)
         scans = [scan_page(page) for page in pages]
     anchors = {scan.page: scan.anchors for scan in scans}
@@ -477,24 +481,43 @@ class SourceMap:
         self._links: dict[str, list[Link]] = {}
 
     def locate(
-        self, page: str, url: str, target: str, fragment: str
+        self, page: str, link: HtmlLink, target: str = "", fragment: str = ""
     ) -> tuple[MarkdownSource, Link] | None:
+        """The Markdown link behind ``link`` of ``page`` (resolved to ``target#fragment``)."""
         source = self.by_page.get(page)
         if source is None:
             return None
-        links = self._links.setdefault(page, source.links())
-        for link in links:
-            if link.target == url or _renders_to(source, link) == (target, fragment):
-                return source, link
-        return self._search(source, url)
+        written = self._links.setdefault(page, source.links())
+        # 1. A link to a file that MkDocs rewrote: another text, the same destination.
+        for candidate in written:
+            if candidate.target != link.url and _renders_to(source, candidate) == (
+                target,
+                fragment,
+            ):
+                return source, candidate
+        # 2. Raw HTML in the Markdown: kept as written, attribute and all.
+        for quote in "\"'":
+            found = self._find(source, f"{link.attribute}={quote}{link.url}{quote}")
+            if found is not None:
+                line, column = found
+                return source, Link(link.url, "", line, column + len(link.attribute) + 2)
+        # 3. A Markdown link MkDocs left as written: a folder, an anchor, an external address.
+        for candidate in written:
+            if candidate.target == link.url:
+                return source, candidate
+        # 4. The brute way: the URL anywhere in the body.
+        for needle in dict.fromkeys((link.url, unquote(link.url))):
+            found = self._find(source, needle)
+            if found is not None:
+                return source, Link(link.url, "", *found)
+        return None
 
-    def _search(self, source: MarkdownSource, url: str) -> tuple[MarkdownSource, Link] | None:
-        """The brute way: the first line of the body that contains the URL as written."""
-        for needle in dict.fromkeys((url, unquote(url))):
-            for offset, text in enumerate(source.body.split("\n")):
-                column = text.find(needle)
-                if column >= 0:
-                    return source, Link(url, "", source.body_line + offset, column + 1)
+    @staticmethod
+    def _find(source: MarkdownSource, needle: str) -> tuple[int, int] | None:
+        for offset, text in enumerate(source.body.split("\n")):
+            column = text.find(needle)
+            if column >= 0:
+                return source.body_line + offset, column + 1
         return None
 
 
@@ -538,7 +561,7 @@ def report_problems(
     reported_in_source: set[tuple[str, int, int, str]] = set()
     for scan in scans:
         for problem in scan.problems:
-            found = sources.locate(problem.page, problem.link.url, problem.target, problem.fragment)
+            found = sources.locate(problem.page, problem.link, problem.target, problem.fragment)
             if found is None:
                 key = (
                     _code(problem),
@@ -566,8 +589,8 @@ def report_problems(
                 column=link.column,
             )
     for (code, *_), problems in sorted(generated.items(), key=lambda pair: pair[1][0].page):
-        first = problems[0]
-        pages = sorted({p.page for p in problems})
+        pages = sorted({p.page for p in problems}, key=lambda page: (page != "index.html", page))
+        first = next(p for p in problems if p.page == pages[0])  # the home page where it has it
         where = f"，位于{first.link.landmark}" if first.link.landmark else ""
         count = (
             f"共 {len(pages)} 个页面有此链接（如 {'、'.join(pages[:3])}）" if len(pages) > 1 else ""
@@ -601,7 +624,7 @@ def report_external(
         located = set()
         generated = []
         for page, link in places:
-            hit = sources.locate(page, link.url, "", "")
+            hit = sources.locate(page, link)
             if hit is None:
                 generated.append(page)
             else:

@@ -15,11 +15,14 @@ matches each query word as a prefix of a metadata word. So every item gets, for 
 :data:`GRAM_CHARS` long); whatever ICU makes of a query on those fields, each of its words is a
 prefix of one of them. The body is still searched through Pagefind's own segmentation.
 
-Why shards: Pagefind's CLI keeps every page of an index in memory (about 0.4 MB a page for our
-item pages), so a large site is indexed as several date-ordered shards of at most
-:func:`shard_size` items, one Pagefind run each; the search page merges them in the browser
-(``mergeIndex``). Shards cover disjoint, consecutive date ranges, newest first, which lets the
-page sort by date across shards by concatenating per-shard results.
+Why shards: Pagefind's CLI keeps every page of an index in memory (about 200 bytes per
+character of item text), so a large site is indexed as several shards of at most
+:func:`shard_budget` characters, one Pagefind run each; the search page merges them in the
+browser (``mergeIndex``). Shards hold consecutive items by publication date, newest first, which
+lets the page sort by date across shards by concatenating per-shard results; they are about
+equal in size, since Pagefind ranks within each shard by that shard's own statistics. Pagefind
+also ignores, shard by shard, a query word that a shard lacks; ``assets/search.js`` leaves such
+shards out of the answer, so that several shards answer as one index would.
 """
 
 from __future__ import annotations
@@ -44,8 +47,10 @@ from generator.site.model import SiteModel
 SEARCH_ROOT = "search"  # the search page: search/?q=…
 BUNDLE_DIR = "pagefind"  # Pagefind's output under the site root: pagefind/{shard}/
 GRAM_CHARS = 4  # ICU never makes a Chinese word longer than this from our titles
-SHARD_SIZE_VARIABLE = "DISCLOSURE_SEARCH_SHARD_ITEMS"
-DEFAULT_SHARD_SIZE = 2000  # items per Pagefind run: about 0.8 GB of memory at peak
+SHARD_BUDGET_VARIABLE = "DISCLOSURE_SEARCH_SHARD_CHARS"
+# Pagefind's peak memory grows by about 200 bytes per character of item text (0.37 MB for an
+# item of 1,800 characters): 4 million characters is about 0.9 GB, some 2,000 typical items.
+DEFAULT_SHARD_CHARS = 4_000_000
 LANGUAGE = "zh"  # every item is Chinese, whatever language the theme is set to
 RUN_TIMEOUT = 3600  # seconds for one shard; Pagefind takes about 9 ms an item
 
@@ -73,7 +78,7 @@ class FilterChoice:
 
 @dataclass(frozen=True)
 class Shard:
-    id: str  # folder name under pagefind/, e.g. "2024-2026" or "2025-2"
+    id: str  # folder name under pagefind/: "1" holds the newest items
     items: list[Item]  # newest first
 
     @property
@@ -204,42 +209,40 @@ def grams(parts: list[str], size: int = GRAM_CHARS) -> Iterator[str]:
 # Shards --------------------------------------------------------------------------------------
 
 
-def shard_size() -> int:
-    """Items per Pagefind run; ``DISCLOSURE_SEARCH_SHARD_ITEMS`` overrides the default."""
-    configured = os.environ.get(SHARD_SIZE_VARIABLE, "")
-    return int(configured) if configured.isdigit() and int(configured) > 0 else DEFAULT_SHARD_SIZE
+def shard_budget() -> int:
+    """Characters of item text per Pagefind run; ``DISCLOSURE_SEARCH_SHARD_CHARS`` overrides."""
+    configured = os.environ.get(SHARD_BUDGET_VARIABLE, "")
+    return int(configured) if configured.isdigit() and int(configured) > 0 else DEFAULT_SHARD_CHARS
 
 
-def plan_shards(items: list[Item], size: int | None = None) -> list[Shard]:
-    """Cut the items (newest first) into shards of whole years, newest first.
+def item_size(item: Item) -> int:
+    """What Pagefind's memory grows with: the amount of text it segments and indexes."""
+    return len(item.title) + len(item.body)
 
-    Consecutive years share a shard while it stays within ``size`` items; a year with more items
-    than that is cut into parts by date. Either way each shard is one date range.
+
+def plan_shards(items: list[Item], budget: int | None = None) -> list[Shard]:
+    """Cut the items (newest first) into shards of consecutive items, newest first.
+
+    As few shards as the budget allows, of about equal size: Pagefind ranks each shard with its
+    own statistics, so shards of very different sizes would rank alike pages differently.
     """
-    size = size or shard_size()
-    years: dict[int, list[Item]] = {}
-    for item in items:
-        years.setdefault(item.published.year if item.published else 0, []).append(item)
+    budget = budget or shard_budget()
+    sizes = [item_size(item) for item in items]
+    total = sum(sizes)
+    count = max(1, -(-total // budget))  # ceiling division
+    target = total / count
     shards: list[Shard] = []
-    pending: list[tuple[int, list[Item]]] = []
-
-    def flush() -> None:
-        if pending:
-            newest, oldest = pending[0][0], pending[-1][0]
-            name = str(newest) if newest == oldest else f"{oldest}-{newest}"
-            shards.append(Shard(name, [item for _, group in pending for item in group]))
-            pending.clear()
-
-    for year, group in years.items():  # newest year first, as the items are
-        if len(group) > size:
-            flush()
-            for part, start in enumerate(range(0, len(group), size), start=1):
-                shards.append(Shard(f"{year}-{part}", group[start : start + size]))
-            continue
-        if sum(len(g) for _, g in pending) + len(group) > size:
-            flush()
-        pending.append((year, group))
-    flush()
+    current: list[Item] = []
+    filled = 0
+    for item, size in zip(items, sizes, strict=True):
+        boundary = target * (len(shards) + 1)
+        if current and filled + size / 2 > boundary and len(shards) < count - 1:
+            shards.append(Shard(str(len(shards) + 1), current))
+            current = []
+        current.append(item)
+        filled += size
+    if current:
+        shards.append(Shard(str(len(shards) + 1), current))
     return shards
 
 
@@ -326,7 +329,7 @@ def _index_shard(executable: Path, output: Path, shard: Shard, report: Report) -
                 where,
                 1,
                 f"生成检索索引超时（超过 {RUN_TIMEOUT} 秒，{len(pages)} 个条目）；"
-                f"可用环境变量 {SHARD_SIZE_VARIABLE} 调小每批条目数后重试。",
+                f"可用环境变量 {SHARD_BUDGET_VARIABLE} 调小每批的字数后重试。",
             )
             return False
         except OSError as error:

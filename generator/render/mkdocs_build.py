@@ -56,7 +56,8 @@ def build_site(site: Path, as_of: AsOf, collection: Collection, report: Report) 
     except ConfigurationError as error:
         raise BuildFailed(f"mkdocs.yml 配置错误：{error}", 2) from None
     except (Abort, MkDocsException) as error:
-        raise BuildFailed(f"生成失败：{error}", 1) from None
+        reason = plugin.failure if plugin is not None and plugin.failure else str(error)
+        raise BuildFailed(f"生成失败：{reason}", 1) from None
     except jinja2.TemplateSyntaxError as error:
         raise BuildFailed(f"模板语法错误：{error.filename}:{error.lineno}: {error.message}", 1) from None
     except jinja2.TemplateError as error:

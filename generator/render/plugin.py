@@ -69,6 +69,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self.publish_report = Report()  # findings of the steps after rendering (link check…)
         self.share = RenderShare()
         self.nav_cache = RenderedFragments()
+        self.failure = ""  # why the build failed, in Chinese where it is ours
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -138,9 +139,13 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         items = {item.src_uri for item in model.collection.items}
         attachments = set(model.collection.attachments)
         public_items = {item.src_uri for item in model.items}
+        known = items | attachments | {page.src_uri for page in model.collection.pages}
         for file in list(files):
             uri = file.src_uri
-            if (uri in items and uri not in public_items) or (
+            if _not_ours_to_publish(file, config, known):
+                log.warning(f"不发布 {uri}：它不是 content/ 中经过检查的文件，或指向 content/ 和主题以外。")
+                files.remove(file)
+            elif (uri in items and uri not in public_items) or (
                 uri in attachments and uri not in model.published_files
             ):
                 files.remove(file)
@@ -224,6 +229,8 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         run_publish_steps(Path(config.site_dir), self.model, report)
         if self.preloaded is None:  # `disclosure build` prints them itself, in the chosen format
             _log_diagnostics(report)
+        if self.command == "serve":
+            return  # a preview shows what is there; broken links are listed above, not fatal
         if report.has_errors():
             raise PluginError(f"发布前检查未通过，未更新网站。{summary_line(report)}")
         if self.output is not None:
@@ -231,6 +238,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
             log.info(f"网站已生成：{self.output.target}")
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.failure = str(error)
         if self.share.is_worker:
             self.share.finish_worker(succeeded=False)
         self.share.stop_workers()
@@ -253,6 +261,20 @@ class RenderedFragments:
     def put(self, key: object, fragment: str) -> str:
         self._fragments[key] = fragment
         return fragment
+
+
+def _not_ours_to_publish(file: File, config: MkDocsConfig, known: set[str]) -> bool:
+    """Defence in depth for what reaches site/: only files of content/ that the checked
+    collection knows, and theme files, each really inside its folder (MkDocs follows links)."""
+    if file.generated_by is not None or file.abs_src_path is None:
+        return False
+    content = os.path.realpath(config.docs_dir)
+    from_content = os.path.realpath(file.src_dir or "") == content
+    if from_content and file.src_uri not in known:
+        return True
+    roots = [content] if from_content else [os.path.realpath(d) for d in config.theme.dirs]
+    real = os.path.realpath(file.abs_src_path)
+    return not any(real.startswith(root + os.sep) for root in roots)
 
 
 def _no_static_files(*args: Any, **kwargs: Any) -> None:

@@ -58,15 +58,26 @@ function start(root) {
     return filters;
   }
 
+  // One search: the results first, then the filter counts. The results region is aria-busy
+  // until both are in.
   async function run() {
     const mine = ++generation;
+    root.setAttribute("aria-busy", "true");
+    try {
+      await search(mine);
+    } finally {
+      if (mine === generation) root.setAttribute("aria-busy", "false");
+    }
+  }
+
+  async function search(mine) {
     const term = input.value.trim();
     const filters = chosenFilters();
     list.replaceChildren();
     more.hidden = true;
+    resetCounts(selects);
     if (!term && Object.keys(filters).length === 0) {
       status.textContent = "请输入检索词，或选择栏目、主题分类等筛选条件。";
-      resetCounts(selects);
       return;
     }
     status.textContent = "正在检索……";
@@ -81,7 +92,6 @@ function start(root) {
       return;
     }
     if (mine !== generation) return;
-    updateCounts(selects, found.counts);
     current = { results: found.results, shown: 0, words: queryWords(term) };
     await showMore(mine, false);
     if (mine !== generation) return;
@@ -90,6 +100,8 @@ function start(root) {
     status.textContent = total
       ? `找到 ${total} 条${what}。`
       : `没有找到${what}。请换用其他词语，或减少筛选条件。`;
+    const counts = total ? await index.counts(found.query).catch(() => null) : {};
+    if (mine === generation && counts) updateCounts(selects, counts);
   }
 
   async function showMore(mine, moveFocus) {
@@ -164,31 +176,25 @@ class SearchIndex {
       const merged = { mergeFilter: { shard: id }, ranking: RANKING, excerptLength: EXCERPT_WORDS };
       await pagefind.mergeIndex(bundle(id).pathname, merged);
     }
-    await pagefind.filters(); // loads the filter indexes, so that searches return counts
     return pagefind;
   }
 
-  // The results of one query, ordered by relevance or by date ("asc"/"desc"), and for every
-  // filter the number of results each of its values would give.
+  // The results of one query, ordered by relevance or by date ("asc"/"desc"), with the filters
+  // that give them (for `counts`).
   async find(term, chosen, direction) {
     const pagefind = await this.load();
     const several = this.shards.length > 1;
     const shards = term && several ? await this.agreeingShards(pagefind, term, chosen) : this.shards;
-    if (!shards.length) return { results: [], counts: {} };
-    const narrowed = shards.length < this.shards.length;
-    const scope = (filters) => (narrowed ? { ...filters, shard: { any: shards } } : filters);
-    const search = await pagefind.search(term, { filters: scope(chosen) });
-    const counts = { ...search.filters };
-    for (const key of Object.keys(chosen)) {
-      // the counts of a filter in use: as if its own choice were not made
-      const others = { ...chosen };
-      delete others[key];
-      counts[key] = (await pagefind.search(term, { filters: scope(others) })).filters[key];
+    const scope = (filters) =>
+      shards.length < this.shards.length ? { ...filters, shard: { any: shards } } : filters;
+    const query = { term, chosen, scope };
+    if (!shards.length) return { results: [], query };
+    if (!direction) {
+      return { results: (await pagefind.search(term, { filters: scope(chosen) })).results, query };
     }
-    if (!direction) return { results: search.results, counts };
     const sort = { date: direction };
     if (!several) {
-      return { results: (await pagefind.search(term, { filters: chosen, sort })).results, counts };
+      return { results: (await pagefind.search(term, { filters: chosen, sort })).results, query };
     }
     const order = direction === "desc" ? shards : [...shards].reverse();
     const results = [];
@@ -196,7 +202,22 @@ class SearchIndex {
       const part = await pagefind.search(term, { filters: { ...chosen, shard }, sort });
       results.push(...part.results);
     }
-    return { results, counts };
+    return { results, query };
+  }
+
+  // For every filter, the number of results each of its values would give. Pagefind counts only
+  // once the filter indexes are loaded, which is left until the results are on screen.
+  async counts({ term, chosen, scope }) {
+    const pagefind = await this.load();
+    await pagefind.filters();
+    const counts = { ...(await pagefind.search(term, { filters: scope(chosen) })).filters };
+    for (const key of Object.keys(chosen)) {
+      // the counts of a filter in use: as if its own choice were not made
+      const others = { ...chosen };
+      delete others[key];
+      counts[key] = (await pagefind.search(term, { filters: scope(others) })).filters[key];
+    }
+    return counts;
   }
 
   // Pagefind ignores a query word that starts none of an index's words (or matches a shorter

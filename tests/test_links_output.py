@@ -1,0 +1,228 @@
+"""The link check of the rendered site (issue #4): real builds into temporary folders, real HTML.
+
+One small site is built with broken links of every kind — written in Markdown so that only the
+rendered page shows them (anchors, folder links, raw HTML beside a page), and produced by
+templates (a footer and a listing from the site's theme/ overrides) — and the reference site is
+built clean. The failed build must leave the previous site/ untouched."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import POLICY, front_matter
+from linksite import buildable, line_of, run
+from sites import REFERENCE_AS_OF, copy_reference_site
+
+from generator.publish import linkcheck
+
+CLI = (sys.executable, "-m", "generator.cli")
+POLICY_SRC = "content/fdzdgknr/zcwj/20181214-jiaqiang-zhengwu-gongkai.md"
+POLICY_PAGE = "fdzdgknr/zcwj/20181214-jiaqiang-zhengwu-gongkai/"
+BODY = """\
+## 一、总体要求 {#zongti}
+
+见[总体要求](#zongti)和[附件](fujian.pdf)，均有效。
+
+见[政策解读](../zcjd/20181214-jiaqiang-zhengwu-gongkai-jiedu.md#no-such-heading)和[本页](#nowhere)。
+
+返回[政策解读栏目](../zcjd/)。
+
+<img src="chart.png" alt="示意图">
+
+<a href="fujian.pdf">附件（原始 HTML）</a>
+"""
+FOOTER = """\
+<footer class="md-footer"><p><a href="{{ 'lianxi/' | url }}">联系我们</a></p></footer>
+"""
+LISTING = """\
+<table class="dp-list"><tbody>
+{%- for item in disclosure.listing.items %}
+<tr><td><a href="{{ item.url | url }}">{{ item.title }}</a>
+<a href="{{ (item.url ~ '#fujian') | url }}">附件</a></td></tr>
+{%- endfor %}
+</tbody></table>
+"""
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory):
+    from conftest import build_site
+
+    site = buildable(build_site(tmp_path_factory.mktemp("broken") / "site"))
+    site.write(POLICY_SRC, front_matter(POLICY, BODY))
+    site.write("content/fdzdgknr/zcwj/fujian.pdf", b"%PDF-1.4\n")
+    site.write("content/fdzdgknr/zcwj/chart.png", b"\x89PNG\r\n")
+    site.write("theme/partials/gov-footer.html", FOOTER)
+    site.write("theme/partials/item-table.html", LISTING)
+    site.write("site/index.html", "<p>上一次发布的网站</p>\n")  # the previous build
+    assert site.cli("check").returncode == 0  # nothing a pre-render rule can see
+    result = run(site, "build", "--format", "json")
+    return site, result, json.loads(result.stdout)
+
+
+def found(diagnostics, code: str, file: str) -> list[dict]:
+    return [d for d in diagnostics if d["code"] == code and d["file"] == file]
+
+
+def test_build_fails_and_keeps_the_previous_site(broken):
+    site, result, _ = broken
+    assert result.returncode == 1
+    assert "发布前检查未通过" in result.stderr and "原有 site/ 保持不变" in result.stderr
+    assert [p.name for p in (site.root / "site").iterdir()] == ["index.html"]
+    assert (site.root / "site/index.html").read_text(
+        encoding="utf-8"
+    ) == "<p>上一次发布的网站</p>\n"
+    assert not list(site.root.glob(".site-*"))
+
+
+@pytest.mark.parametrize(
+    ("code", "written", "words"),
+    [
+        (
+            "E-LINK-ANCHOR",
+            "../zcjd/20181214-jiaqiang-zhengwu-gongkai-jiedu.md#no-such-heading",
+            "锚点“#no-such-heading”在页面 fdzdgknr/zcjd/20181214-jiaqiang-zhengwu-gongkai-jiedu/ 中不存在",
+        ),
+        ("E-LINK-ANCHOR", "#nowhere", f"锚点“#nowhere”在页面 {POLICY_PAGE} 中不存在"),
+        ("E-LINK-DEAD", "(../zcjd/)", "链接“../zcjd/”的目标 fdzdgknr/zcwj/zcjd/ 不存在"),
+        ("E-LINK-DEAD", "chart.png", f"图片“chart.png”的目标 {POLICY_PAGE}chart.png 不存在"),
+        ("E-LINK-DEAD", '"fujian.pdf"', f"附件（PDF）“fujian.pdf”的目标 {POLICY_PAGE}fujian.pdf"),
+    ],
+)
+def test_markdown_links_are_reported_at_their_source_line(broken, code, written, words):
+    site, _, diagnostics = broken
+    line, column = line_of(site.root / POLICY_SRC, written)
+    column += written.startswith(('"', "("))
+    hits = [
+        d
+        for d in found(diagnostics, code, POLICY_SRC)
+        if (d["line"], d["column"]) == (line, column)
+    ]
+    assert len(hits) == 1, diagnostics
+    assert words in hits[0]["message"]
+    assert f"生成的页面 {POLICY_PAGE} 中" in hits[0]["message"]
+
+
+def test_valid_anchor_and_attachment_pass(broken):
+    site, _, diagnostics = broken
+    line, _ = line_of(site.root / POLICY_SRC, "[总体要求](#zongti)")
+    assert [d for d in diagnostics if d["file"] == POLICY_SRC and d["line"] == line] == []
+    assert len(found(diagnostics, "E-LINK-ANCHOR", POLICY_SRC)) == 2
+    assert len(found(diagnostics, "E-LINK-DEAD", POLICY_SRC)) == 3
+
+
+def test_a_broken_footer_link_is_reported_once_at_a_generated_page(broken):
+    _, _, diagnostics = broken
+    footer = [d for d in diagnostics if "的目标 lianxi/ 不存在" in d["message"]]
+    assert len(footer) == 1, footer
+    (problem,) = footer
+    assert problem["code"] == "E-LINK-DEAD" and problem["file"].startswith("site/")
+    assert "位于页脚 footer.md-footer" in problem["message"]
+    assert "个页面有此链接" in problem["message"] and "theme/" in problem["message"]
+    assert problem["file"] == "site/index.html" and problem["line"] > 1  # the home page first
+
+
+def test_broken_links_in_generated_listings(broken):
+    _, _, diagnostics = broken
+    listing = [d for d in diagnostics if "锚点“#fujian”" in d["message"]]
+    # one per item that the listings link to: the 政策文件 and the 政策解读
+    assert sorted(d["message"].split("在页面 ")[1].split(" ")[0] for d in listing) == [
+        "fdzdgknr/zcjd/20181214-jiaqiang-zhengwu-gongkai-jiedu/",
+        POLICY_PAGE,
+    ]
+    assert all(d["code"] == "E-LINK-ANCHOR" and d["file"].startswith("site/") for d in listing)
+    assert all("位于表格 table.dp-list" in d["message"] for d in listing)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The reference site, built once (it must pass every check at its as-of date)."""
+    site = copy_reference_site(tmp_path_factory.mktemp("reference") / "site")
+    result = subprocess.run(
+        [*CLI, "build", "--format", "json", "--site", str(site), "--as-of", REFERENCE_AS_OF],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [d for d in json.loads(result.stdout) if d["severity"] == "error"] == []
+    return site / "site"
+
+
+def test_the_reference_site_builds_clean(reference: Path):
+    assert (reference / "index.html").is_file() and (reference / "report/index.html").is_file()
+
+
+@pytest.mark.parametrize("parser", ["lxml", "html.parser"])
+def test_the_reference_output_has_no_broken_link_with_either_parser(reference: Path, parser):
+    if parser == "lxml":
+        pytest.importorskip("lxml")
+    state = linkcheck.OutputFiles(
+        reference, linkcheck.all_files(reference), *linkcheck.site_address(reference), parser=parser
+    )
+    assert state.base_path == "/xxgk/"  # read from the home page's canonical link
+    scans = linkcheck.scan_site(state, workers=1)
+    assert [p for scan in scans for p in scan.problems] == []
+    assert len(scans) == len(list(reference.rglob("*.html")))
+    in_parallel = linkcheck.scan_site(state, workers=2, parallel_from=1)  # worker processes
+    assert [(s.page, s.anchors) for s in in_parallel] == [(s.page, s.anchors) for s in scans]
+
+
+def test_both_parsers_read_the_same_anchors_and_urls(reference: Path):
+    pytest.importorskip("lxml")
+    for page in list(linkcheck.html_pages(reference))[:40]:
+        data = (reference / page).read_bytes()
+        lxml_anchors, lxml_urls = linkcheck.read_page(data, "lxml")
+        parser_anchors, parser_urls = linkcheck.read_page(data, "html.parser")
+        assert lxml_anchors == parser_anchors, page
+        assert list(lxml_urls) == list(parser_urls), page
+        for url in lxml_urls:
+            a, b = lxml_urls[url](), parser_urls[url]()
+            assert (a.tag, a.attribute, a.line, a.landmark) == (
+                b.tag,
+                b.attribute,
+                b.line,
+                b.landmark,
+            )
+
+
+@pytest.mark.parametrize("parser", ["lxml", "html.parser"])
+def test_url_forms_on_hand_written_pages(tmp_path: Path, parser):
+    """Absolute addresses of the site itself, /paths under its folder, srcset, ../ past the root,
+    and what is never fetched (mailto:, preconnect) — on pages written by hand."""
+    if parser == "lxml":
+        pytest.importorskip("lxml")
+    home = """<html><head>
+<link rel="canonical" href="https://www.example.gov.cn/xxgk/">
+<link rel="preconnect" href="/nowhere-at-all/">
+<link rel="stylesheet" href="/xxgk/assets/site.css"></head><body>
+<a id="top-news" href="https://www.example.gov.cn/xxgk/a/#x">A</a>
+<a href="https://www.example.gov.cn/xxgk/missing/">gone</a>
+<a href="https://www.example.gov.cn/other-site/">not ours: external</a>
+<a href="mailto:gk@example.gov.cn">mail</a> <a href="#top-news">here</a>
+<img srcset="a/small.png 1x, a/large.png 2x" src="a/small.png">
+<a href="../../outside.pdf">out</a>
+</body></html>"""
+    files = {
+        "index.html": home,
+        "a/index.html": '<p id="x">x</p><a href="../#top-news">back</a><a href="/xxgk">home</a>',
+        "a/small.png": "",
+        "assets/site.css": "",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    state = linkcheck.OutputFiles(
+        tmp_path, linkcheck.all_files(tmp_path), *linkcheck.site_address(tmp_path), parser=parser
+    )
+    problems = [p for scan in linkcheck.scan_site(state, workers=1) for p in scan.problems]
+    assert sorted((p.page, p.kind, p.target, p.link.url, p.link.line) for p in problems) == [
+        ("index.html", "dead", "a/large.png", "a/large.png", 9),
+        ("index.html", "dead", "missing/", "https://www.example.gov.cn/xxgk/missing/", 6),
+        ("index.html", "outside", "", "../../outside.pdf", 10),
+    ]
