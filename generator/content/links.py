@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
+from generator.content.markup import readable_markup
+
 # [text](target "title") and ![alt](target); target may be wrapped in <…>.
 _INLINE = re.compile(r"!?\[(?P<text>[^\]]*)\]\(\s*(?P<target><[^>]*>|[^)\s]+)(?:\s+[\"'(][^)]*)?\)")
 _REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*(?P<target><[^>]*>|\S+)")
@@ -97,8 +99,9 @@ def extract_links(body: str, first_line: int) -> list[Link]:
             )
         if "<" in line:
             parser = _TagLinks()
-            parser.feed(line)
-            parser.close()
+            # Hostile lines (80,000 "<a " took a minute and 800 MB) are made readable first;
+            # close() is left out for the same reason: it only turns an unfinished tag into text.
+            parser.feed(readable_markup(line)[0])
             links.extend(Link(target, "", number, col + 1) for target, col in parser.found)
     return links
 

@@ -35,7 +35,13 @@ from datetime import date
 
 from generator.content.fields import label
 from generator.content.load import SourceFile
-from generator.content.texts import IDENTIFIER_KEYS, Text, body_text, front_matter_texts
+from generator.content.texts import (
+    IDENTIFIER_KEYS,
+    FileFindings,
+    Text,
+    body_text,
+    front_matter_texts,
+)
 from generator.diagnostics import Report
 
 EXEMPT_KEY = "privacy_exempt"
@@ -254,21 +260,22 @@ def read_exemption(source: SourceFile, report: Report) -> frozenset[str]:
 def check_privacy(source: SourceFile, unit_codes: frozenset[str], report: Report) -> None:
     """Report every personal number in the front matter and body not covered by an exemption."""
     exempt = read_exemption(source, report)
+    findings = FileFindings(report, source.rel)
     for text in _texts(source):
         for number in find_personal_numbers(text.text, unit_codes):
             if number.kind.key in exempt:
                 continue
             line, column = text.position(number.start)
             where = f"元数据“{text.field}”中" if text.field else ""
-            report.add(
+            findings.add(
                 number.kind.code,
-                source.rel,
                 line,
+                column,
                 f"{where}疑似{number.kind.name}“{number.masked}”（已隐去中间几位）：公民个人信息不得公开。"
                 f"请删除，或去标识化（如只保留前 3 位和后 2 位，其余用 * 代替）；"
                 f"确需公开的，在元数据中写“{label(EXEMPT_KEY)}”，注明类型“{number.kind.name}”和理由。",
-                column=column,
             )
+    findings.close()
 
 
 def _texts(source: SourceFile) -> Iterator[Text]:

@@ -29,7 +29,8 @@ from html.parser import HTMLParser
 
 from generator.content.links import extract_links
 from generator.content.load import SourceFile
-from generator.content.texts import Text, body_text, front_matter_texts
+from generator.content.markup import MAX_MARKUP_CHARS, readable_markup
+from generator.content.texts import FileFindings, Text, body_text, front_matter_texts
 from generator.diagnostics import Report
 
 FORBIDDEN_ELEMENTS: dict[str, str] = {
@@ -66,8 +67,6 @@ _DANGEROUS_STYLE = (
 )
 _BLANKS = re.compile(r"[\x00-\x20\x7f]+")  # browsers drop these inside and around a URL
 _BACKTICKS = re.compile(r"`+")
-_LESS_THAN = re.compile(r"<(?P<opener>!--|[A-Za-z/!?])?")  # opener: the parser reads markup
-_COMMENT_CLOSE = re.compile(r"--\s*>")
 
 
 @dataclass(frozen=True)
@@ -153,40 +152,27 @@ class _Scanner(HTMLParser):
 
 
 def _parse(scanner: _Scanner, text: str) -> list[UnsafeHtml]:
+    readable, overlong = readable_markup(text)
+    if overlong is not None:
+        line = text.count("\n", 0, overlong) + 1
+        column = overlong - text.rfind("\n", 0, overlong)
+        scanner.found.append(
+            UnsafeHtml(
+                "E-HTML-TAG",
+                line,
+                column,
+                f"这个 HTML 标记长达 {MAX_MARKUP_CHARS // 10000} 万字符以上，无法确认其安全；"
+                "请删除或改写这段 HTML（图片请作为附件）。",
+            )
+        )
     try:
-        scanner.feed(_text_for_unterminated(text))
+        scanner.feed(readable)
         scanner.close()
     except AssertionError:  # the standard parser's "should not happen" paths
         scanner.problem(
             "E-HTML-TAG", "这里的 HTML 标记无法解析，无法确认其安全；请删除或改写这段 HTML。"
         )
     return scanner.found
-
-
-def _text_for_unterminated(text: str) -> str:
-    """Turn into a space every ``<`` the parser would only read as text (``< 5``, ``<<``) and
-    the ``<`` of markup that never ends (no ``>``, or no ``-->`` for a comment): what follows
-    is then read as markup of its own, never hidden inside it.
-
-    The standard parser rescans unterminated markup up to the end of the text at every later
-    ``<`` (quadratic time on hostile input) and handles a lone ``<`` one character at a time;
-    this pass is linear and keeps every position.
-    """
-    if "<" not in text:
-        return text
-    last_close = text.rfind(">")
-    last_comment_close = max((m.start() for m in _COMMENT_CLOSE.finditer(text)), default=-1)
-    chars: list[str] | None = None
-    for match in _LESS_THAN.finditer(text):
-        start, opener = match.start(), match.group("opener")
-        if opener == "!--":
-            closes = last_comment_close >= start + 4
-        else:
-            closes = opener is not None and last_close > start
-        if not closes:
-            chars = chars if chars is not None else list(text)
-            chars[start] = " "
-    return text if chars is None else "".join(chars)
 
 
 def _blank_code_spans(text: str) -> str:
@@ -247,17 +233,13 @@ def find_unsafe_html(text: str) -> list[UnsafeHtml]:
 
 def check_raw_html(source: SourceFile, report: Report) -> None:
     """Report unsafe HTML in every front matter value and in the body of ``source``."""
+    findings = FileFindings(report, source.rel)
     for text in _texts(source):
         for problem in find_unsafe_html(text.text):
-            line, column = _file_position(text, problem)
+            line, column = text.position_of(problem.line, problem.column)
             where = f"元数据“{text.field}”中：" if text.field else ""
-            report.add(problem.code, source.rel, line, where + problem.message, column=column)
-
-
-def _file_position(text: Text, problem: UnsafeHtml) -> tuple[int, int]:
-    lines = text.text.split("\n")
-    offset = sum(len(line) + 1 for line in lines[: problem.line - 1]) + problem.column - 1
-    return text.position(min(offset, len(text.text)))
+            findings.add(problem.code, line, column, where + problem.message)
+    findings.close()
 
 
 def _texts(source: SourceFile) -> Iterator[Text]:

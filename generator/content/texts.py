@@ -11,14 +11,20 @@ position is the key's line and the column just after ``key: `` — exact for the
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from generator.content.load import SourceFile
+from generator.diagnostics import Report
 
 # Values that are identifiers, never prose: an index number is not a personal number.
 IDENTIFIER_KEYS = frozenset({"index_no", "superseded_by", "interprets"})
+_NEWLINE = re.compile("\n")
+MAX_PER_CODE = 20  # diagnostics of one code listed for one file; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -30,17 +36,24 @@ class Text:
     column: int
     field: str | None = None  # the front matter key as written; None for the body
 
+    def position_of(self, line: int, column: int) -> tuple[int, int]:
+        """File line and column of ``line`` and ``column`` (1-based) within :attr:`text`."""
+        if self.field is not None:
+            return self.line, self.column + (column - 1 if line == 1 else 0)
+        if line == 1:
+            return self.line, self.column + column - 1
+        return self.line + line - 1, column
+
     def position(self, offset: int) -> tuple[int, int]:
         """File line and column of the character at ``offset`` in :attr:`text`."""
-        before = self.text[:offset]
-        newlines = before.count("\n")
-        if self.field is not None:
-            # A value's own line breaks do not map to file lines (folded, quoted or block
-            # scalars): the key's line is the honest answer.
-            return self.line, self.column + (offset if newlines == 0 else 0)
-        if newlines == 0:
-            return self.line, self.column + offset
-        return self.line + newlines, offset - before.rindex("\n")
+        index = bisect_right(self._line_starts, offset) - 1  # 0-based line within the text
+        return self.position_of(index + 1, offset - self._line_starts[index] + 1)
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        starts += (match.end() for match in _NEWLINE.finditer(self.text))
+        return starts
 
 
 def front_matter_texts(
@@ -72,3 +85,31 @@ def _strings(value: Any) -> Iterator[str]:
     elif isinstance(value, dict):
         for element in value.values():
             yield from _strings(element)
+
+
+class FileFindings:
+    """Adds one file's findings to the report: at most :data:`MAX_PER_CODE` of each code, then
+    one diagnostic counting the rest — a file full of one mistake must not flood the output."""
+
+    def __init__(self, report: Report, rel: str) -> None:
+        self.report, self.rel = report, rel
+        self.counts: dict[str, int] = {}
+        self.first_unlisted: dict[str, tuple[int, int]] = {}
+
+    def add(self, code: str, line: int, column: int, message: str) -> None:
+        count = self.counts[code] = self.counts.get(code, 0) + 1
+        if count <= MAX_PER_CODE:
+            self.report.add(code, self.rel, line, message, column=column)
+        elif count == MAX_PER_CODE + 1:
+            self.first_unlisted[code] = (line, column)
+
+    def close(self) -> None:
+        for code, (line, column) in self.first_unlisted.items():
+            more = self.counts[code] - MAX_PER_CODE
+            self.report.add(
+                code,
+                self.rel,
+                line,
+                f"从这里起本文件还有 {more} 处同类问题（{code}）未逐一列出；请全部改正后重新检查。",
+                column=column,
+            )

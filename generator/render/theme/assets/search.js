@@ -8,7 +8,7 @@
 // shard by shard and concatenates (Pagefind would interleave the bundles), and shards that lack
 // one of the query's words are left out (see agreeingShards).
 
-const PAGE_SIZE = 20;
+const PAGE_SIZE = 10;
 const EXCERPT_WORDS = 40;
 // A match in the hidden `terms` metadata (标题, 文号, 索引号, 发布机构, 关键词) weighs five times
 // a match in the body: a query naming a document finds it before pages that mention it.
