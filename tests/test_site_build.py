@@ -446,3 +446,41 @@ def test_reusing_the_rendered_navigation_changes_no_byte(reference: Path, tmp_pa
     )
     assert build(site).returncode == 0
     assert tree_bytes(site / "site") == tree_bytes(reference / "site")
+
+
+def test_text_from_front_matter_is_escaped_not_rendered_as_html(tmp_path: Path) -> None:
+    site = copy_reference_site(tmp_path / "site")
+    write_item(
+        site,
+        "fdzdgknr/qtxx",
+        "20260601-escape.md",
+        {
+            "title": "'关于<b>加粗</b>与A&B事项的通知'",
+            "index_no": "015180101/2026-90010",
+            "publisher": "湟源县城关镇人民政府",
+            "topic": "综合政务/政务公开",
+            "disclosure": "主动公开",
+            "published": "2026-06-01",
+        },
+        "正文。\n",
+    )
+    result = build(site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = html(page_of(site, "fdzdgknr/qtxx/20260601-escape"))
+    title = page.select_one("h1.dp-title")
+    assert title.get_text() == "关于<b>加粗</b>与A&B事项的通知"
+    assert title.find("b") is None
+    listing = html(page_of(site, "fdzdgknr/qtxx"))
+    assert listing.select_one("table.dp-list").find("b") is None
+
+
+def test_a_column_may_not_take_a_url_the_generator_uses(tmp_path: Path) -> None:
+    from sites import run_cli
+
+    site = copy_reference_site(tmp_path / "site")
+    catalog = site / "columns.yml"
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace("  - id: ysqgk\n", "  - id: search\n"), encoding="utf-8")
+    (site / "content" / "ysqgk").rename(site / "content" / "search")
+    result = run_cli("check", "--site", str(site), "--as-of", REFERENCE_AS_OF)
+    assert result.returncode == 2
+    assert "E-CATALOG-VALUE" in result.stdout and "“search”是生成器自用的网址" in result.stdout

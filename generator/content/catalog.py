@@ -31,6 +31,10 @@ COLUMN_TYPES = (
 )  # fmt: skip
 
 COLUMN_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# Top-level URLs the generator writes itself; a column with one of these ids would collide.
+RESERVED_IDS = frozenset(
+    {"assets", "browse", "data", "feeds", "guide", "page", "pagefind", "report", "search", "tongji", "xianxing"}
+)
 UNIT_CODE = re.compile(r"^(?:[0-9A-Z]{9}|[0-9A-Z]{18})$")
 DURATION = re.compile(r"^(?P<number>\d+)\s*(?P<unit>d|w|mo|y)$")
 DURATION_UNITS = {"d": "天", "w": "周", "mo": "个月", "y": "年"}
@@ -409,6 +413,13 @@ class _CatalogReader:
         column_id = str(entry.get("id") or "").strip()
         name = str(entry.get("name") or "").strip()
         column_type = str(entry.get("type") or "").strip()
+        if parent is None and column_id in RESERVED_IDS:
+            self.problem(
+                "E-CATALOG-VALUE",
+                at,
+                f"栏目 id“{column_id}”是生成器自用的网址（{'、'.join(sorted(RESERVED_IDS))}），请换一个。",
+            )
+            return None
         if not COLUMN_ID.match(column_id):
             self.problem(
                 "E-CATALOG-VALUE",

@@ -11,11 +11,11 @@ on names and identifiers — ICU splits 自贡 into 自 / 贡 and 自府办发�
 characters, while jieba keeps 自贡市 — so a query for a place, a 文号 or a 索引号 would miss the
 very item it names. Metadata values are not segmented: Pagefind splits them on whitespace and
 matches each query word as a prefix of a metadata word. So every item gets, for its 标题, 文号,
-索引号, 发布机构 and 关键词, a metadata word starting at each character (at least
-:data:`GRAM_CHARS` long); whatever ICU makes of a query on those fields, each of its words is a
-prefix of one of them. The body is still searched through Pagefind's own segmentation.
+索引号, 发布机构 and 关键词, metadata words starting at each character, of one character up to
+:data:`GRAM_CHARS` (see :func:`grams`); whatever ICU makes of a query on those fields, each of
+its words is one of them. The body is still searched through Pagefind's own segmentation.
 
-Why shards: Pagefind's CLI keeps every page of an index in memory (about 200 bytes per
+Why shards: Pagefind's CLI keeps every page of an index in memory (about 250 bytes per
 character of item text), so a large site is indexed as several shards of at most
 :func:`shard_budget` characters, one Pagefind run each; the search page merges them in the
 browser (``mergeIndex``). Shards hold consecutive items by publication date, newest first, which
@@ -48,11 +48,12 @@ SEARCH_ROOT = "search"  # the search page: search/?q=…
 BUNDLE_DIR = "pagefind"  # Pagefind's output under the site root: pagefind/{shard}/
 GRAM_CHARS = 4  # ICU never makes a Chinese word longer than this from our titles
 SHARD_BUDGET_VARIABLE = "DISCLOSURE_SEARCH_SHARD_CHARS"
-# Pagefind's peak memory grows by about 200 bytes per character of item text (0.37 MB for an
-# item of 1,800 characters): 4 million characters is about 0.9 GB, some 2,000 typical items.
-DEFAULT_SHARD_CHARS = 4_000_000
+# Pagefind's peak memory grows by about 250 bytes per character of item text (0.45 MB for an
+# item of 1,800 characters): 8 million characters is about 2 GB, some 4,500 typical items.
+# Fewer, larger shards cost the visitor less (see bench/SEARCH.md); the build machine more.
+DEFAULT_SHARD_CHARS = 8_000_000
 LANGUAGE = "zh"  # every item is Chinese, whatever language the theme is set to
-RUN_TIMEOUT = 3600  # seconds for one shard; Pagefind takes about 9 ms an item
+RUN_TIMEOUT = 3600  # seconds for one shard; Pagefind takes about 5 ms an item
 
 
 # What an item contributes to the index ------------------------------------------------------
@@ -132,6 +133,7 @@ def search_records(model: SiteModel) -> dict[str, SearchRecord]:
 
 
 def search_page(model: SiteModel) -> SearchPage:
+    """The search page's filters (栏目 and the browse facets, with totals) and its shards."""
     columns = column_labels(model.catalog)
     column_values = [
         (columns[column.path], len(model.by_column.get(column.path, [])))
@@ -172,7 +174,7 @@ def search_terms(item: Item) -> list[str]:
     for text in [*fields, *identifiers]:
         words.update(dict.fromkeys(grams(tokens(text))))
     for text in identifiers:  # the whole 文号 / 索引号, typed in one go
-        words[("".join(tokens(text)))] = None
+        words["".join(tokens(text))] = None
     return list(words)
 
 
@@ -196,14 +198,21 @@ def tokens(text: str) -> list[str]:
 
 
 def grams(parts: list[str], size: int = GRAM_CHARS) -> Iterator[str]:
-    """From each token on, the tokens joined until the word is at least ``size`` characters."""
+    """From each token on: the token, and the tokens joined one by one until the word is at
+    least ``size`` characters.
+
+    The short words matter as much as the long ones. Pagefind loads, for each query word, only
+    the index chunk where that word sorts, so longer words that merely start with it may sit in
+    a chunk it never loads; a word equal to the query word is always found.
+    """
     for start in range(len(parts)):
         word = parts[start]
+        yield word
         end = start + 1
         while len(word) < size and end < len(parts):
             word += parts[end]
             end += 1
-        yield word
+            yield word
 
 
 # Shards --------------------------------------------------------------------------------------

@@ -80,5 +80,7 @@ def serve_site(site: Path, as_of: AsOf | None, address: str) -> None:
         watch.append(str(site / "theme"))
     try:
         mkdocs_serve(str(site / CONFIG_FILE), livereload=True, watch=watch, dev_addr=address)
+    except OSError as error:
+        raise BuildFailed(f"无法在 {address} 上预览：{error.strerror}（端口被占用时用 -a 换一个端口）。", 1) from None
     except (Abort, MkDocsException) as error:
         raise BuildFailed(f"预览失败：{error}", 1) from None

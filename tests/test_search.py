@@ -1,0 +1,332 @@
+"""Site search (issue 5), without a browser: what goes into the Pagefind index, and how a build
+reports a Pagefind that is missing or fails. The browser side is in test_search_browser.py."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+import yaml
+from conftest import AS_OF
+from sites import build, copy_reference_site, html, write_item
+
+from generator.content.catalog import Column
+from generator.content.model import Item
+from generator.publish.search import BUNDLE_DIR, grams, plan_shards, tokens
+
+ZIGONG_URL = "fdzdgknr/zcwj/20180821-zigong-2018-zhengwu-gongkai-yaodian/"
+
+# Words made of rare characters found nowhere else on the site: in a non-public item each must
+# stay out of the index, and a search for it must find nothing; the public control proves that a
+# word made like them is found when it is there.
+NON_PUBLIC_MARKERS = {
+    "依申请公开": "鸑鷟",
+    "不予公开": "䲜鱻",
+    "draft": "龘靐",
+    "scheduled": "麤爨",
+}
+PUBLIC_MARKER = "鷫鸘"
+EMPTY_BODY_MARKER = "鹔鹴"  # a public item without body text
+
+
+def add_marker_items(site: Path) -> None:
+    """One item per kind of non-public item, and one public control, in 其他信息 (qtxx)."""
+
+    def item(name: str, serial: int, marker: str, body: str | None = None, **changes: str) -> None:
+        fields = {
+            "title": f"湟源县城关镇关于{marker}事项的通知",
+            "index_no": f"015180101/2026-{serial:05d}",
+            "publisher": "湟源县城关镇人民政府",
+            "topic": "综合政务/政务公开",
+            "disclosure": "主动公开",
+            "published": "2026-06-01",
+            "keywords": f"[{marker}, 政务公开]",
+            "genre": "通知",
+        }
+        fields.update(changes)
+        if body is None:
+            body = f"各村（社区）：\n\n关于{marker}的具体事项通知如下。\n"
+        write_item(site, "fdzdgknr/qtxx", name, fields, body)
+
+    markers = NON_PUBLIC_MARKERS
+    item("20260601-search-apply.md", 91001, markers["依申请公开"], disclosure="依申请公开")
+    item("20260601-search-withheld.md", 91002, markers["不予公开"], disclosure="不予公开")
+    item("20260601-search-draft.md", 91003, markers["draft"], draft="true")
+    item(
+        "20270301-search-scheduled.md",
+        91004,
+        markers["scheduled"],
+        published="2027-03-01",
+        index_no="015180101/2027-91004",
+    )
+    item("20260601-search-public.md", 91005, PUBLIC_MARKER)
+    # Pagefind drops a page with nothing to index; the title is indexed too, so it still counts
+    item("20260602-search-empty.md", 91006, EMPTY_BODY_MARKER, body="")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The reference site plus the marker items, built once (one shard: the default size)."""
+    site = copy_reference_site(tmp_path_factory.mktemp("search"))
+    add_marker_items(site)
+    result = build(site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
+def bundles(site: Path) -> list[Path]:
+    return sorted(p.parent for p in (site / "site" / BUNDLE_DIR).glob("*/pagefind-entry.json"))
+
+
+def fragments(site: Path) -> list[dict]:
+    """Every page record of the index, decompressed (Pagefind stores gzip + "pagefind_dcd")."""
+    records = []
+    for bundle in bundles(site):
+        for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+            data = gzip.decompress(path.read_bytes())
+            assert data.startswith(b"pagefind_dcd")
+            records.append(json.loads(data[len(b"pagefind_dcd") :]))
+    return records
+
+
+def public_item_urls(site: Path) -> set[str]:
+    """The item pages that the build published: those with the gov.cn metadata block."""
+    return {
+        "/" + page.parent.relative_to(site / "site").as_posix() + "/"
+        for page in (site / "site").rglob("index.html")
+        if 'class="dp-metadata"' in page.read_text(encoding="utf-8")
+    }
+
+
+class _BodyMarks(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if any(name == "data-pagefind-body" for name, _ in attrs):
+            self.found = True
+
+
+def has_pagefind_body(page: Path) -> bool:
+    parser = _BodyMarks()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.found
+
+
+# What is indexed -------------------------------------------------------------------------------
+
+
+def test_the_index_holds_exactly_the_published_items(built: Path) -> None:
+    published = public_item_urls(built)
+    assert len(published) > 40
+    indexed = [record["url"] for record in fragments(built)]
+    assert sorted(indexed) == sorted(published)
+    entries = [json.loads((b / "pagefind-entry.json").read_text()) for b in bundles(built)]
+    assert sum(e["languages"]["zh"]["page_count"] for e in entries) == len(published)
+
+
+def test_only_item_pages_are_marked_for_indexing(built: Path) -> None:
+    output = built / "site"
+    marked = {
+        "/" + page.parent.relative_to(output).as_posix() + "/"
+        for page in output.rglob("*.html")
+        if BUNDLE_DIR not in page.parts and has_pagefind_body(page)
+    }
+    assert marked == public_item_urls(built)
+    for listing in ("index.html", "fdzdgknr/zcwj/index.html", "browse/year/2018/index.html"):
+        assert not has_pagefind_body(output / listing)
+
+
+def test_non_public_words_are_nowhere_in_the_index(built: Path) -> None:
+    index_text = json.dumps(fragments(built), ensure_ascii=False)
+    assert PUBLIC_MARKER in index_text and EMPTY_BODY_MARKER in index_text
+    for kind, marker in NON_PUBLIC_MARKERS.items():
+        assert marker not in index_text, kind
+        for path in (built / "site" / BUNDLE_DIR).rglob("*"):
+            if path.is_file() and path.suffix != ".js":
+                data = path.read_bytes()
+                if data[:2] == b"\x1f\x8b":
+                    data = gzip.decompress(data)
+                assert marker.encode() not in data, (kind, path)
+
+
+def test_an_item_carries_filters_metadata_and_identifier_terms(built: Path) -> None:
+    record = next(r for r in fragments(built) if r["url"] == "/" + ZIGONG_URL)
+    assert record["filters"] == {
+        "column": ["政策文件"],
+        "topic": ["综合政务"],
+        "unit": ["自贡市人民政府办公室"],
+        "year": ["2018年"],
+        "genre": ["通知"],
+    }
+    meta = record["meta"]
+    assert meta["title"] == "自贡市人民政府办公室关于印发自贡市2018年政务公开工作要点的通知"
+    assert meta["publisher"] == "自贡市人民政府办公室"
+    assert meta["date"] == "2018-08-21"
+    assert meta["doc_no"] == "自府办发〔2018〕44号"
+    assert meta["index_no"] == "008290030/2018-02662"
+    terms = meta["terms"].split(" ")
+    # 文号: whole, and each part ICU may make of it (a query "44号" becomes 44 / 号)
+    assert {"自府办发201844号", "44", "44号", "号", "自", "自府办发", "府办发2018"} <= set(terms)
+    # 索引号: whole without separators, and each part
+    assert {"008290030201802662", "008290030", "2018", "02662"} <= set(terms)
+    # 标题: words from every character on, so that 自贡 (ICU: 自 / 贡) finds 自贡市
+    assert {"自", "贡", "自贡", "自贡市人", "贡市人民", "工作要点"} <= set(terms)
+
+
+def test_the_body_text_is_indexed_but_not_the_page_chrome(built: Path) -> None:
+    record = next(r for r in fragments(built) if r["url"] == "/" + ZIGONG_URL)
+    content = record["content"].replace("\u200b", "")
+    assert "各区、县人民政府" in content
+    for chrome in ("当前位置", "主办单位", "网站标识码", "打印本页", "信息属性"):
+        assert chrome not in content
+
+
+def test_material_search_stays_off_and_the_header_has_our_search_box(built: Path) -> None:
+    config = yaml.safe_load((built / "mkdocs.yml").read_text(encoding="utf-8"))
+    plugins = [p if isinstance(p, str) else next(iter(p)) for p in config.get("plugins", [])]
+    assert "search" not in plugins and "material/search" not in plugins
+    output = built / "site"
+    assert not (output / "search" / "search_index.json").exists()
+    for url in ("", ZIGONG_URL, "search/"):
+        soup = html(output / url / "index.html")
+        assert soup.select(".md-search") == []
+        box = soup.select_one("form.dp-header-search[role=search]")
+        assert box is not None and box["method"] == "get"
+        assert urljoin(f"https://example.org/{url}", box["action"]) == "https://example.org/search/"
+        field = box.select_one("input[name=q]")
+        assert field is not None and box.select_one(f"label[for={field['id']}]") is not None
+
+
+def test_the_search_page_offers_the_filters_in_catalog_order(built: Path) -> None:
+    page = html(built / "site" / "search" / "index.html")
+    assert page.select_one("h1").get_text() == "站内检索"
+    root = page.select_one("[data-dp-search]")
+    assert root["data-shards"] == "1"
+    assert root["data-bundle-root"] == "../pagefind/"
+    selects = {s["name"]: s for s in page.select("form.dp-search__form select")}
+    assert list(selects) == ["column", "topic", "unit", "year", "genre", "sort"]
+    years = [o["value"] for o in selects["year"].select("option") if o["value"]]
+    assert years == sorted(years, reverse=True) and "2018年" in years
+    units = [o["value"] for o in selects["unit"].select("option") if o["value"]]
+    assert units[0] == "湟源县人民政府办公室"  # the registry order of columns.yml
+    for select in page.select("form.dp-search__form select"):
+        label = select.find_parent("label")
+        assert label is not None and label.get_text(strip=True)
+    assert page.select_one("script[type=module][src$='assets/search.js']") is not None
+
+
+# Shards ----------------------------------------------------------------------------------------
+
+
+def _item(serial: int, published: datetime, text: int) -> Item:
+    column = Column(id="zcwj", name="政策文件", type="政策文件", kind="list")
+    return Item(
+        source=f"content/zcwj/{serial}.md",
+        src_uri=f"zcwj/{serial}.md",
+        column=column,
+        title="标题",
+        index_no=None,
+        publisher=None,
+        topic=None,
+        disclosure="主动公开",
+        published=published,
+        body="正" * (text - 2),
+    )
+
+
+def test_shards_hold_consecutive_items_within_the_budget() -> None:
+    sizes = [100, 300, 100, 100, 500, 100, 100, 200, 100, 100]  # newest first
+    items = [_item(n, datetime(2026, 12 - n, 1), size) for n, size in enumerate(sizes)]
+    shards = plan_shards(items, budget=600)
+    assert [s.id for s in shards] == ["1", "2", "3"]
+    assert [i for s in shards for i in s.items] == items  # in order, each item once
+    assert [sum(len(i.title) + len(i.body) for i in s.items) for s in shards] == [600, 500, 600]
+    assert [len(s.items) for s in plan_shards(items, budget=1000)] == [5, 5]  # even halves
+    assert len(plan_shards(items, budget=10_000)) == 1
+    assert plan_shards([], budget=10) == []
+
+
+def test_identifiers_are_split_the_way_a_query_is() -> None:
+    assert tokens("自府办发〔2018〕44号") == ["自", "府", "办", "发", "2018", "44", "号"]
+    assert tokens("008290030/2018-02662") == ["008290030", "2018", "02662"]
+    assert tokens("ＡＢ１２３号") == ["ab123", "号"]  # full-width letters and digits
+    words = ["湟", "湟源", "湟源县", "湟源县2026", "源", "源县", "源县2026", "县", "县2026"]
+    words += ["2026", "年"]  # from each token: growing until at least 4 characters
+    assert list(grams(["湟", "源", "县", "2026", "年"])) == words
+
+
+# Failures: Pagefind missing or failing is a diagnostic, and the previous site stays ----------
+
+MINIMAL_MKDOCS = """\
+site_name: 湟源县政府信息公开
+docs_dir: content
+theme:
+  name: material
+  language: zh
+plugins:
+  - disclosure
+"""
+
+FAKE_PACKAGE = {
+    "missing": 'raise ImportError("pagefind_bin_extended is broken")\n',
+    "failing": textwrap.dedent(
+        """
+        import sys
+        from pathlib import Path
+        SCRIPT = Path(__file__).with_name("pagefind_fake.py")
+        SCRIPT.write_text("import sys\\nprint('Error: out of memory', file=sys.stderr)\\nsys.exit(3)\\n")
+        def get_executable():
+            wrapper = Path(__file__).with_name("pagefind_fake.sh")
+            wrapper.write_text(f"#!/bin/sh\\nexec {sys.executable} {SCRIPT} \\"$@\\"\\n")
+            wrapper.chmod(0o755)
+            return wrapper
+        """
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("fake", "code", "exit_code"),
+    [("missing", "E-SEARCH-UNAVAILABLE", 2), ("failing", "E-SEARCH-FAILED", 1)],
+)
+def test_a_pagefind_problem_fails_the_build_and_keeps_the_previous_site(
+    make_site, tmp_path: Path, fake: str, code: str, exit_code: int
+) -> None:
+    site = make_site().root  # the small site of conftest.py, with a minimal mkdocs.yml
+    (site / "mkdocs.yml").write_text(MINIMAL_MKDOCS, encoding="utf-8")
+    previous = site / "site" / "previous.txt"
+    previous.parent.mkdir()
+    previous.write_text("上一次生成的网站", encoding="utf-8")
+    package = tmp_path / "fake" / "pagefind_bin_extended"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(FAKE_PACKAGE[fake], encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(tmp_path / "fake"), PYTHONIOENCODING="utf-8")
+    command = ["build", "--site", str(site), "--as-of", AS_OF, "--format", "json"]
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", *command],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=300,
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.returncode == exit_code, result.stdout + result.stderr
+    diagnostics = json.loads(result.stdout)
+    assert [d["code"] for d in diagnostics if d["severity"] == "error"] == [code]
+    if fake == "failing":
+        assert any("out of memory" in d["message"] for d in diagnostics)
+    assert sorted(p.name for p in (site / "site").iterdir()) == ["previous.txt"]
+    leftovers = [p.name for p in site.iterdir() if p.name.startswith((".site-", ".search-"))]
+    assert leftovers == []  # no staging folder, no pages staged for Pagefind
