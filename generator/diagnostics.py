@@ -204,7 +204,6 @@ _ALL_CODES = [
         "在该栏目的文件夹中创建 index.md",
         config=True,
     ),
-    _code("E-USAGE", "命令用法错误", "按提示修正命令参数", config=True),
     # Whole-site findings
     _code(
         "W-COLUMN-EMPTY",
