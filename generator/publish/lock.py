@@ -5,7 +5,7 @@ swap `site/`, and one could delete the other's staging folder. The lock is ``fcn
 an open file: the kernel releases it when the process ends, however it ends (SIGKILL, power
 loss on the next boot), so a stale lock file never blocks anyone and is never to be deleted.
 
-The render workers (:mod:`generator.render.parallel`) are forked while the lock is held and
+The render workers (:mod:`generator.render.mkdocs_parallel`) are forked while the lock is held and
 inherit the open file; a worker never unlocks it (only the parent does, after the swap), so
 the lock lasts until the last process of the build has ended — a worker orphaned by a killed
 parent still holds it while it writes into the old staging folder.

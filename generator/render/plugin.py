@@ -32,7 +32,7 @@ from generator.publish.atomic import AtomicOutput
 from generator.publish.lock import BuildLock, LockBusy
 from generator.publish.pipeline import run_publish_steps
 from generator.render.mkdocs_build import AS_OF_VARIABLE
-from generator.render.parallel import RenderShare, default_workers, fork_workers
+from generator.render.mkdocs_parallel import RenderShare, default_workers, fork_workers
 from generator.render.views import PageView, plan_files, plan_pages
 from generator.site.annual_report import with_tables
 from generator.site.model import SiteIdentity, SiteModel, build_site_model
