@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,9 @@ from marker_site import MARKERS, marker_site
 from sites import REFERENCE_AS_OF, html
 
 from generator.content.collection import check_site
-from generator.content.dates import AsOf
+from generator.content.dates import AsOf, months_up_to
 from generator.diagnostics import Report
-from generator.site.statistics import _nice_ceiling, recent_months
+from generator.site.statistics import _nice_ceiling
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,7 @@ def stats_page(built: Path):
 
 
 def test_the_month_chart_is_svg_in_the_page_with_a_title_and_description(stats_page, public):
-    months = recent_months(2026, 11)
+    months = months_up_to(date(2026, 11, 1), 12)
     chart = stats_page.select("figure.dp-chart svg")[0]
     assert chart["role"] == "img"
     title, desc = (chart.find(id=i) for i in chart["aria-labelledby"].split())
@@ -61,7 +62,7 @@ def test_the_month_chart_is_svg_in_the_page_with_a_title_and_description(stats_p
 
 
 def test_the_tables_repeat_the_charts_numbers(stats_page, public):
-    months = recent_months(2026, 11)
+    months = months_up_to(date(2026, 11, 1), 12)
     table = stats_page.select("table.dp-data-table")[0]
     header = [th.get_text() for th in table.thead.find_all("th")]
     assert header == ["发布机构", *months, "合计", "累计"]
@@ -119,4 +120,4 @@ def test_the_statistics_page_is_linked_from_the_home_page(built: Path):
 
 def test_chart_scale():
     assert [_nice_ceiling(v) for v in (0, 1, 3, 7, 12, 48, 101)] == [1, 1, 5, 10, 20, 50, 200]
-    assert recent_months(2026, 2, 3) == ("2025-12", "2026-01", "2026-02")
+    assert months_up_to(date(2026, 2, 1), 3) == ("2025-12", "2026-01", "2026-02")

@@ -59,6 +59,12 @@ def parse_datetime(text: str) -> tuple[datetime, bool]:
     return datetime.combine(parse_date(text), time()), False
 
 
+def months_up_to(day: date, count: int) -> tuple[str, ...]:
+    """The ``count`` months up to and including ``day``'s month, oldest first, as ``YYYY-MM``."""
+    index = day.year * 12 + day.month - 1
+    return tuple(f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(index - count + 1, index + 1))
+
+
 @dataclass(frozen=True)
 class AsOf:
     """The moment a build publishes for: items published after it wait (定时发布)."""

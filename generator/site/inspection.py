@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from generator.content.catalog import CATALOG_FILE, Column, InspectionRules
-from generator.content.dates import AsOf
+from generator.content.dates import AsOf, months_up_to
 from generator.content.model import Collection, Item
 from generator.diagnostics import Report, Severity
 
@@ -111,8 +111,7 @@ class Inspection:
 
     def recent_months(self, count: int = RECENT_MONTHS) -> list[str]:
         """The ``count`` months up to the as-of month, oldest first, as ``YYYY-MM``."""
-        index = self.as_of.day.year * 12 + self.as_of.day.month - 1
-        return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(index - count + 1, index + 1)]
+        return list(months_up_to(self.as_of.day, count))
 
     def monthly_rows(self, months: list[str]) -> list[tuple[str, list[int], int]]:
         """(unit, counts per month, total over those months) for every unit of the registry."""

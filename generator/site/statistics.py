@@ -16,13 +16,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from generator.content.catalog import Column
+from generator.content.dates import months_up_to
 from generator.content.model import Item
+from generator.site.inspection import RECENT_MONTHS
 from generator.site.model import SiteModel
 
 STATISTICS_ROOT = "tongji"
 STATISTICS_TITLE = "信息发布统计"
 CSV_PATH = f"{STATISTICS_ROOT}/fabu-tongji.csv"
-RECENT_MONTHS = 12
 CSV_HEADER = ("月份", "发布机构", "机构代码", "栏目", "栏目路径", "条数")
 
 # Chart geometry, in SVG user units (the SVG scales to the page width).
@@ -103,12 +104,6 @@ class Statistics:
     @property
     def recent_total(self) -> int:
         return sum(self.month_totals)
-
-
-def recent_months(year: int, month: int, count: int = RECENT_MONTHS) -> tuple[str, ...]:
-    """The ``count`` months up to year-month, oldest first, as ``YYYY-MM``."""
-    index = year * 12 + month - 1
-    return tuple(f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(index - count + 1, index + 1))
 
 
 def _month(item: Item) -> str:
@@ -230,7 +225,7 @@ def _label(column: Column) -> str:
 
 
 def site_statistics(model: SiteModel) -> Statistics:
-    months = recent_months(model.as_of.day.year, model.as_of.day.month)
+    months = months_up_to(model.as_of.day, RECENT_MONTHS)
     wanted = set(months)
     per_unit: dict[str, Counter[str]] = {}
     unit_totals: Counter[str] = Counter()
