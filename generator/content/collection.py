@@ -179,7 +179,7 @@ def read_collection(
             items.append(item)
             if item.disclosure not in WITHHELD_DISCLOSURES:
                 check_publishable_text(source, catalog, item_report)
-            cache.remember(path, rel, item)
+            cache.remember(source, item)
     cache.forget_missing({f"{CONTENT_DIR}/{src_uri}" for src_uri, _ in files.items})
     cache.save()
     pages: list[ColumnPage] = []

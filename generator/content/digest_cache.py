@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.content.catalog import CATALOG_FILE, Catalog, Column
+from generator.content.load import SourceFile
 from generator.content.model import Item
 
 CACHE_DIR = ".disclosure-cache"
@@ -83,18 +84,15 @@ class DigestCache:
             self.changed = True
         return _item_from_digest(entry["digest"], rel, column, catalog)
 
-    def remember(self, file: Path, rel: str, item: Item) -> None:
-        try:
-            stat = file.stat()
-            data = file.read_bytes()
-        except OSError:
-            return
+    def remember(self, source: SourceFile, item: Item) -> None:
+        """Store the digest of an item just read, keyed by what the file was when it was read."""
         entry = {
-            "mtime": stat.st_mtime_ns,
-            "size": stat.st_size,
-            "sha256": hashlib.sha256(data).hexdigest(),
+            "mtime": source.mtime_ns,
+            "size": source.size,
+            "sha256": source.sha256,
             "digest": _digest(item),
         }
+        rel = source.rel
         if self.entries.get(rel) != entry:
             self.entries[rel] = entry
             self.changed = True

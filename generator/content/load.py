@@ -11,6 +11,7 @@ explain), and anchors and aliases (the "billion laughs" bomb) are refused before
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,9 @@ class SourceFile:
     body_line: int = 1  # file line of the body's first line
     has_front_matter: bool = False
     readable: bool = False  # False when the file could not be decoded or parsed at all
+    sha256: str = ""  # of the bytes read: the digest cache's key
+    mtime_ns: int = 0  # and the file's modification time and size, taken before reading
+    size: int = 0
 
     def line_of(self, key: str) -> int:
         entry = self.entries.get(key)
@@ -84,7 +88,16 @@ class _Refused(Exception):
 
 def read_source(path: Path, rel: str, report: Report) -> SourceFile:
     source = SourceFile(path=path, rel=rel)
-    text = decode(path, rel, report)
+    try:
+        stat = path.stat()
+        source.mtime_ns, source.size = stat.st_mtime_ns, stat.st_size
+    except OSError:
+        pass  # read_bytes reports it
+    data = read_bytes(path, rel, report)
+    if data is None:
+        return source
+    source.sha256 = hashlib.sha256(data).hexdigest()
+    text = decode_bytes(data, rel, report)
     if text is None:
         return source
     split = _split_front_matter(text, rel, report)
@@ -103,14 +116,24 @@ def read_source(path: Path, rel: str, report: Report) -> SourceFile:
     return source
 
 
-def decode(path: Path, rel: str, report: Report) -> str | None:
-    """Bytes → text. UTF-8 with or without BOM; CRLF and CR become LF."""
+def read_bytes(path: Path, rel: str, report: Report) -> bytes | None:
+    """The file's bytes, at most MAX_FILE_BYTES + 1 of them; None when it cannot be read."""
     try:
         with path.open("rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
+            return stream.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         report.add("E-ENCODING-UNKNOWN", rel, 1, f"无法读取文件：{error.strerror}")
         return None
+
+
+def decode(path: Path, rel: str, report: Report) -> str | None:
+    """Read a file and decode it (see :func:`decode_bytes`)."""
+    data = read_bytes(path, rel, report)
+    return None if data is None else decode_bytes(data, rel, report)
+
+
+def decode_bytes(data: bytes, rel: str, report: Report) -> str | None:
+    """Bytes → text. UTF-8 with or without BOM; CRLF and CR become LF."""
     if len(data) > MAX_FILE_BYTES:
         report.add(
             "E-FILE-TOO-LARGE",
