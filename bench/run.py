@@ -1,17 +1,20 @@
 """Benchmark runner: generate a corpus per size, then time each stage as a subprocess.
 
-    python bench/run.py --items 1000 10000 [--stages check,build] [--repeat 3] [--keep]
+    python bench/run.py --items 1000 10000 100000 [--stages check,build] [--repeat 3] [--keep]
 
 For every size it writes a synthetic site with bench/corpus.py into bench/out/items-N/ and runs
 
 - ``corpus``: the generator itself (for reference),
 - ``check``:  ``disclosure check --site DIR --as-of 2026-11-20 --format json``,
-- ``build``:  ``disclosure build --site DIR --as-of 2026-11-20`` (skipped while the command
-  does not exist).
+- ``build``:  ``disclosure build --site DIR --as-of 2026-11-20 --timings FILE`` (a full build,
+  ``--full`` where the command has it; skipped while the command does not exist).
 
-Each stage is one child process: wall time from ``time.perf_counter`` and peak resident memory
-from ``os.wait4`` (the child's own ``ru_maxrss``). The corpus must be valid: if ``check`` reports
-any diagnostic other than a ``W-*`` warning the run stops with the offending diagnostics, since
+Each stage is one child process. ``corpus`` and ``check``: wall time from ``time.perf_counter``
+and peak resident memory from ``os.wait4`` (the child's own ``ru_maxrss``). ``build``: the
+seconds of its stages as the build measured them itself (``--timings``: validate, model,
+render, search, links, commit, total) and as peak memory the build process's own ``ru_maxrss``
+plus that of its largest child (Pagefind). The corpus must be valid: if ``check`` reports any
+diagnostic other than a ``W-*`` warning the run stops with the offending diagnostics, since
 timings of a failing check say nothing. Results go to stdout and to bench/out/results.md; each
 child's output is kept in bench/out/logs/.
 """
@@ -38,6 +41,8 @@ LOGS = OUT / "logs"
 CORPUS = REPO / "bench" / "corpus.py"
 STAGES = ("check", "build")
 AS_OF = "2026-11-20"
+# The stages `disclosure build --timings` reports (generator/timings.py), in table order.
+BUILD_STAGES = ("validate", "model", "render", "search", "links", "commit", "total")
 
 
 class BenchFailure(Exception):
@@ -60,6 +65,16 @@ class Row:
     seconds: float | None = None
     peak_mb: float | None = None
     note: str = ""
+
+
+@dataclass
+class BuildRow:
+    """One run of ``disclosure build``: seconds per stage, peak MiB (build + largest child)."""
+
+    items: int
+    seconds: dict[str, float]
+    peak_mb: float
+    run: int = 1
 
 
 def disclosure_command() -> list[str]:
@@ -129,24 +144,49 @@ def run_check(items: int, site_dir: Path, repeat: int) -> Row:
     return Row(items, "check", result.seconds, result.peak_mb, note)
 
 
-def build_available() -> bool:
+def build_help() -> str | None:
+    """``disclosure build --help``, or None while the command does not exist."""
     probe = subprocess.run(
-        [*disclosure_command(), "build", "--help"], capture_output=True, cwd=REPO, check=False
+        [*disclosure_command(), "build", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
     )
-    return probe.returncode == 0
+    return probe.stdout if probe.returncode == 0 else None
 
 
-def run_build(items: int, site_dir: Path, repeat: int) -> Row:
-    command = [*disclosure_command(), "build", "--site", str(site_dir), "--as-of", AS_OF]
-    result = best_of(command, f"items-{items}-build", repeat)
-    if result.returncode != 0:
-        raise BenchFailure(
-            f"disclosure build 退出码 {result.returncode}（{items} 条）：\n{tail(result.stderr)}"
+def run_build(items: int, site_dir: Path, repeat: int, full: bool) -> list[BuildRow]:
+    """``repeat`` full builds of the site; each writes its own timings file next to its logs."""
+    rows = []
+    for run in range(1, repeat + 1):
+        timings = LOGS / f"items-{items}-build-{run}.timings.json"
+        timings.unlink(missing_ok=True)
+        command = [*disclosure_command(), "build", "--site", str(site_dir), "--as-of", AS_OF]
+        command += ["--timings", str(timings), *(["--full"] if full else [])]
+        result = measure(command, f"items-{items}-build-{run}")
+        if result.returncode != 0 or not timings.is_file():
+            raise BenchFailure(
+                f"disclosure build 退出码 {result.returncode}（{items} 条）：\n{tail(result.stderr)}"
+            )
+        document = json.loads(timings.read_text(encoding="utf-8"))
+        seconds = {stage: float(document["seconds"][stage]) for stage in BUILD_STAGES}
+        peak = document["peak_mb"]
+        output = site_dir / "site"
+        pages = sum(1 for _ in output.rglob("*.html")) if output.is_dir() else 0
+        rows.append(BuildRow(items, seconds, peak["build"] + peak["children"], run))
+        print(
+            f"{items:,} items: build {run}/{repeat} in {seconds['total']:.1f}s "
+            f"(process {result.seconds:.1f}s), {pages:,} HTML files",
+            file=sys.stderr,
         )
-    pages = (
-        sum(1 for _ in (site_dir / "site").rglob("*.html")) if (site_dir / "site").is_dir() else 0
-    )
-    return Row(items, "build", result.seconds, result.peak_mb, f"{pages} HTML files")
+    return rows
+
+
+def fastest(rows: Sequence[BuildRow]) -> BuildRow:
+    """The run with the smallest total, with the highest peak memory of all runs."""
+    best = min(rows, key=lambda row: row.seconds["total"])
+    return BuildRow(best.items, best.seconds, max(r.peak_mb for r in rows), best.run)
 
 
 def table(rows: Sequence[Row]) -> str:
@@ -158,7 +198,25 @@ def table(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
-def write_results(rows: Sequence[Row], argv: Sequence[str], failure: str | None) -> Path:
+def build_table(rows: Sequence[BuildRow], with_run: bool = False) -> str:
+    head = ["items", *(["run"] if with_run else []), *BUILD_STAGES, "peak MB"]
+    align = ["---:"] * len(head)
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(align) + "|"]
+    for row in rows:
+        cells = [f"{row.items:,}", *([str(row.run)] if with_run else [])]
+        cells += [f"{row.seconds[stage]:.2f}" for stage in BUILD_STAGES]
+        cells.append(f"{row.peak_mb:,.0f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def write_results(
+    rows: Sequence[Row],
+    builds: Sequence[BuildRow],
+    every_build: Sequence[BuildRow],
+    argv: Sequence[str],
+    failure: str | None,
+) -> Path:
     machine = (
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}"
@@ -170,10 +228,15 @@ def write_results(rows: Sequence[Row], argv: Sequence[str], failure: str | None)
         f"- machine: {machine}",
         f"- command: `python bench/run.py {' '.join(argv)}`",
         f"- as-of: {AS_OF}",
+        f"- load average at the end: {', '.join(f'{v:.1f}' for v in os.getloadavg())}",
         "",
         table(rows),
         "",
     ]
+    if builds:
+        parts += ["`disclosure build`, seconds per stage (fastest run):", "", build_table(builds), ""]
+    if len(every_build) > len(builds):
+        parts += ["Every build run:", "", build_table(every_build, with_run=True), ""]
     if failure:
         parts += ["**FAILED:**", "", "```", failure, "```", ""]
     path = OUT / "results.md"
@@ -203,8 +266,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
-    with_build = "build" in args.stages and build_available()
+    LOGS.mkdir(parents=True, exist_ok=True)
+    help_text = build_help() if "build" in args.stages else None
     rows: list[Row] = []
+    builds: list[BuildRow] = []
+    every_build: list[BuildRow] = []
     failure: str | None = None
     try:
         for items in args.items:
@@ -214,8 +280,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if "check" in args.stages:
                 rows.append(run_check(items, site_dir, args.repeat))
             if "build" in args.stages:
-                if with_build:
-                    rows.append(run_build(items, site_dir, args.repeat))
+                if help_text is not None:
+                    runs = run_build(items, site_dir, args.repeat, "--full" in help_text)
+                    every_build += runs
+                    builds.append(fastest(runs))
                 else:
                     rows.append(
                         Row(items, "build", note="skipped: `disclosure build` not available")
@@ -225,7 +293,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BenchFailure as error:
         failure = str(error)
     print(table(rows))
-    path = write_results(rows, argv, failure)
+    if builds:
+        print("\n" + build_table(builds))
+    path = write_results(rows, builds, every_build, argv, failure)
     print(f"\n→ {path.relative_to(REPO)}", file=sys.stderr)
     if failure:
         print(f"\nFAILED: {failure}", file=sys.stderr)

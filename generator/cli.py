@@ -14,6 +14,7 @@ from generator.content.collection import check_site
 from generator.content.dates import AsOf, DateProblem
 from generator.diagnostics import Diagnostic, Report, format_report, summary_line
 from generator.publish.external_links import MODE_VARIABLE, ExternalMode
+from generator.timings import BuildTimings
 
 FORMATS = ("text", "json", "github")
 
@@ -178,28 +179,55 @@ def check(
 @as_of_option
 @format_option
 @external_options
+@click.option(
+    "--timings",
+    "timings_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="生成成功后把各阶段耗时（秒）和峰值内存（MB）写入此 JSON 文件，供性能测试使用",
+)
+@click.option(
+    "--full",
+    is_flag=True,
+    help="全部重新生成，不沿用上次生成的页面和检索索引（默认只重新生成内容有变化的页面）",
+)
 def build(
-    site: Path, as_of: AsOf, output_format: str, external: bool, external_strict: bool
+    site: Path,
+    as_of: AsOf,
+    output_format: str,
+    external: bool,
+    external_strict: bool,
+    timings_file: Path | None,
+    full: bool,
 ) -> None:
-    """校验、生成网站到 site/，检查生成结果中的全部链接和锚点；任何错误都不会改动已有的 site/。"""
+    """校验、生成网站到 site/，检查生成结果中的全部链接和锚点；任何错误都不会改动已有的 site/。
+
+    再次生成时只重新生成内容有变化的页面，其余页面沿用上次的结果（与全部重新生成的结果逐字节相同）。
+    """
+    timings = BuildTimings()
+    timings.start("total")
     from generator.render.mkdocs_build import BuildFailed, build_site
 
     os.environ[MODE_VARIABLE] = _external_mode(external, external_strict).value
 
     report = Report()
-    collection = check_site(site, as_of, report)
+    with timings.stage("validate"):
+        collection = check_site(site, as_of, report)
     if collection is None or report.has_errors():
         emit(list(report), output_format)
         click.echo("校验未通过，未生成网站；原有 site/ 保持不变。", err=True)
         sys.exit(report.exit_code())
     try:
-        output = build_site(site, as_of, collection, report)
+        output = build_site(site, as_of, collection, report, timings, full=full)
     except BuildFailed as failure:
         emit(list(report), output_format)
         click.echo(f"{failure}\n原有 site/ 保持不变。", err=True)
         sys.exit(max(failure.exit_code, report.exit_code()))
+    timings.stop("total")
     emit(list(report), output_format)
     click.echo(f"网站已生成：{output}（截至 {as_of}）", err=True)
+    if timings_file is not None:
+        document = json.dumps(timings.as_dict(), ensure_ascii=False, indent=2)
+        timings_file.write_text(document + "\n", encoding="utf-8")
 
 
 @main.command()

@@ -245,8 +245,8 @@ def test_a_focused_check_notices_other_files_that_changed_since_the_cache(site: 
     staged = site / "content" / "fdzdgknr" / "zcwj" / "20260828-kaixue.md"
     text = MISTAKES.replace("\r\n", "\n").replace("：", ": ").replace("\u3000", " ").replace("[2026]023", "〔2026〕23")
     staged.write_text(text.replace("2026/8/25", "2026-08-25"), encoding="utf-8")
-    assert check(site).returncode == 0  # a full check fills the digest cache
-    assert (site / ".disclosure-cache" / "item-digests.json").is_file()
+    assert check(site).returncode == 0  # a full check fills the item cache
+    assert (site / ".disclosure-cache" / "items.json").is_file()
     other = site / "content" / "fdzdgknr" / "zcwj" / "20260422-yiwu-jiaoyu-zhaosheng-fangan.md"
     other.write_text(other.read_text(encoding="utf-8").replace("015180025/2026-00019", "015180025/2026-00090"), encoding="utf-8")
     result = check(site, str(staged))

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from generator.content.catalog import Catalog, Column, load_catalog
 from generator.content.dates import AsOf
-from generator.content.digest_cache import DigestCache
 from generator.content.fields import DISCLOSURE_VALUES, PUBLIC_DISCLOSURE
+from generator.content.item_cache import ItemCache, ItemResult, fingerprint
 from generator.content.link_rules import check_links
 from generator.content.load import SourceFile, read_source
 from generator.content.model import Collection, ColumnPage, Item
@@ -145,9 +145,12 @@ def read_collection(
 ) -> Collection | None:
     """Load and validate everything that does not depend on the as-of date.
 
-    With ``focus``, only the files it accepts (paths relative to the site) are fully validated;
-    every other item comes from the digest cache, which is all the site-wide rules need.
+    Every item file's own result comes from the item cache while the file is unchanged. With
+    ``focus``, only the diagnostics of the files it accepts (paths relative to the site) are
+    reported; every item still takes part in the site-wide rules, those from the cache without
+    their bodies (whose links concern only their own, unreported, files).
     """
+    cache_fingerprint = fingerprint(site_dir)
     catalog = load_catalog(site_dir, report)
     if catalog is None:
         return None
@@ -162,24 +165,15 @@ def read_collection(
         return Collection(catalog, [], [], [])
     files = discover(content_dir, catalog, report)
     items: list[Item] = []
-    cache = DigestCache.open(site_dir)
+    cache = ItemCache.open(site_dir, cache_fingerprint, catalog)
     for src_uri, column in files.items:
-        path, rel = content_dir / src_uri, f"{CONTENT_DIR}/{src_uri}"
-        if focus is not None and not focus(rel):
-            cached = cache.lookup(path, rel, column, catalog)
-            if cached is not None:
-                items.append(cached)
-                continue
-            item_report = Report()  # an unfocused file's own problems are not asked for
-        else:
-            item_report = report
-        source = read_source(path, rel, item_report)
-        if source.readable:
-            item = ItemValidator(source, column, catalog, item_report).run(src_uri)
-            items.append(item)
-            if item.disclosure not in WITHHELD_DISCLOSURES:
-                check_publishable_text(source, catalog, item_report)
-            cache.remember(source, item)
+        rel = f"{CONTENT_DIR}/{src_uri}"
+        focused = focus is None or focus(rel)
+        result = read_item(content_dir / src_uri, src_uri, column, catalog, cache, focused)
+        if result.item is not None:
+            items.append(result.item)
+        if focused:  # an unfocused file's own problems are not asked for
+            report.extend(result.diagnostics)
     cache.forget_missing({f"{CONTENT_DIR}/{src_uri}" for src_uri, _ in files.items})
     cache.save()
     pages: list[ColumnPage] = []
@@ -190,6 +184,29 @@ def read_collection(
             check_publishable_text(source, catalog, report)
     check_references(items, report)
     return Collection(catalog, items, pages, files.attachments)
+
+
+def read_item(
+    path: Path, src_uri: str, column: Column, catalog: Catalog, cache: ItemCache, focused: bool
+) -> ItemResult:
+    """One item file read and checked on its own — or, unchanged since, its result from the cache.
+
+    From the cache, the item of a file out of focus has no body: nothing reported needs it."""
+    rel = f"{CONTENT_DIR}/{src_uri}"
+    stamp = cache.stamp(path)  # before reading: a change while reading shows next time
+    cached = cache.lookup(rel, path, stamp, column, with_body=focused)
+    if cached is not None:
+        return cached
+    own = Report()
+    source = read_source(path, rel, own)
+    item = None
+    if source.readable:
+        item = ItemValidator(source, column, catalog, own).run(src_uri)
+        if item.disclosure not in WITHHELD_DISCLOSURES:
+            check_publishable_text(source, catalog, own)
+    result = ItemResult(item, list(own))
+    cache.remember(stamp, source, result.item, result.diagnostics)
+    return result
 
 
 def check_publishable_text(source: SourceFile, catalog: Catalog, report: Report) -> None:

@@ -3,15 +3,37 @@
 A failed or killed build leaves the previous `site/` as it was. The swap is two renames on the
 same filesystem; if a build dies between them, the next build restores the previous output from
 the `.site-previous` folder before it starts.
+
+Deleting an old output (on a large site hundreds of MB in tens of thousands of files, seconds of
+work) is not part of the swap: the folder is renamed to a uniquely named `.site-trash-<pid>-<n>`
+beside `site/` — instantly — and removed by a detached background process that outlives the
+build and never delays it. Trash that is still there when the next build starts (the machine
+stopped before the deleter finished) is handed to a new deleter by that build.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from generator.publish.lock import BuildLock
+
+# Runs in the detached deleter: plain standard library, no site packages, at low priority.
+_DELETER = """\
+import os, shutil, sys
+try:
+    os.nice(10)
+except OSError:
+    pass
+for path in sys.argv[1:]:
+    shutil.rmtree(path, ignore_errors=True)
+"""
+_deleters: list[subprocess.Popen[bytes]] = []  # started by this process, reaped when finished
+_trash_serial = itertools.count()
 
 
 class AtomicOutput:
@@ -35,34 +57,72 @@ class AtomicOutput:
             raise
 
     def _recover(self) -> None:
-        """Undo a swap that was interrupted after `site/` was moved aside."""
+        """Undo a swap that was interrupted after `site/` was moved aside, and get rid of what
+        earlier builds left behind: their old output, dead builds' staging folders, trash."""
+        parent, name = self.target.parent, self.target.name
         if self.previous.exists():
             if not self.target.exists():
                 self.previous.rename(self.target)
             else:
-                shutil.rmtree(self.previous)
-        for stale in self.target.parent.glob(f".{self.target.name}-staging-*"):
+                self._to_trash(self.previous)
+        for stale in parent.glob(f".{name}-staging-*"):
             pid = stale.name.rsplit("-", 1)[-1]
             if pid.isdigit() and not _process_alive(int(pid)):
-                shutil.rmtree(stale, ignore_errors=True)
+                self._to_trash(stale)
+        trash = sorted(parent.glob(f".{name}-trash-*"))
+        if trash:  # a deleter of an earlier build may still be at work on some: no harm
+            delete_in_background(trash)
 
     def commit(self) -> None:
+        """Put the staging folder in place of `site/`; the old `site/` is deleted in the
+        background, so this takes two or three renames whatever the size of the site."""
         try:
             if self.target.exists():
                 self.target.rename(self.previous)
             self.staging.rename(self.target)
             if self.previous.exists():
-                shutil.rmtree(self.previous)
+                delete_in_background([self._to_trash(self.previous)])
         finally:
             self._release()
 
     def abandon(self) -> None:
+        """Delete the staging folder (here and now: a failed build leaves nothing behind)."""
         shutil.rmtree(self.staging, ignore_errors=True)
         self._release()
+
+    def _to_trash(self, folder: Path) -> Path:
+        """Rename ``folder`` to a new trash folder beside `site/`; returns the trash folder."""
+        while True:
+            trash = self.target.parent / (
+                f".{self.target.name}-trash-{os.getpid()}-{next(_trash_serial)}"
+            )
+            if not trash.exists():
+                folder.rename(trash)
+                return trash
 
     def _release(self) -> None:
         if self.lock is not None:
             self.lock.release()
+
+
+def delete_in_background(folders: list[Path]) -> None:
+    """Delete ``folders`` in a detached process: its own session (it survives the end of this
+    process and a Ctrl-C in its terminal), no open files of ours (not the build lock), and
+    output nowhere (it never holds a caller's pipe open)."""
+    _deleters[:] = [deleter for deleter in _deleters if deleter.poll() is None]
+    try:
+        deleter = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", _DELETER, *(str(folder) for folder in folders)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd="/",
+            close_fds=True,
+            start_new_session=True,
+        )
+    except OSError:
+        return  # no process to spare: the trash stays for the next build to delete
+    _deleters.append(deleter)
 
 
 def _process_alive(pid: int) -> bool:

@@ -112,6 +112,51 @@ class PageScan:
     problems: list[Problem] = field(default_factory=list)
     foreign_anchors: list[Problem] = field(default_factory=list)  # #x in another page, unchecked
     external: list[tuple[str, HtmlLink]] = field(default_factory=list)
+    targets: set[str] = field(default_factory=set)  # the files of the build it links to
+
+
+@dataclass
+class LinkState:
+    """What a passed link check knows of each page, kept for the next (incremental) build.
+
+    A page that the next build takes over unchanged needs no second reading: its links are
+    still sound if every file it links to is still there and the anchors it expects in other
+    pages are still in them (pages that changed are read again, so their anchors are known).
+    """
+
+    targets: dict[str, list[str]]  # page → the files it links to
+    anchors: dict[str, list[tuple[str, str]]]  # page → (other page, fragment) it links to
+
+    @classmethod
+    def of(cls, scans: Iterable[PageScan]) -> LinkState:
+        state = cls({}, {})
+        for scan in scans:
+            state.targets[scan.page] = sorted(scan.targets)
+            state.anchors[scan.page] = sorted({(p.target, p.fragment) for p in scan.foreign_anchors})
+        return state
+
+    def to_json(self) -> dict[str, object]:
+        files = sorted({target for targets in self.targets.values() for target in targets})
+        number = {file: n for n, file in enumerate(files)}
+        return {
+            "files": files,
+            "targets": {page: [number[t] for t in targets] for page, targets in self.targets.items()},
+            "anchors": {page: [list(pair) for pair in pairs] for page, pairs in self.anchors.items() if pairs},
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> LinkState | None:
+        try:
+            assert isinstance(data, dict)
+            files = [str(file) for file in data["files"]]
+            targets = {str(page): [files[n] for n in ns] for page, ns in data["targets"].items()}
+            anchors = {
+                str(page): [(str(target), str(fragment)) for target, fragment in pairs]
+                for page, pairs in data["anchors"].items()
+            }
+            return cls(targets, anchors)
+        except (AssertionError, KeyError, TypeError, ValueError, IndexError, AttributeError):
+            return None
 
 
 # Reading one page ---------------------------------------------------------------------------
@@ -365,6 +410,8 @@ def scan_page(page: str) -> PageScan:
         if verdict in ("outside", "dead"):
             scan.problems.append(Problem(page, locate(), verdict, target))
             continue
+        if target != page:
+            scan.targets.add(target)
         fragment = unquote(urlsplit(url).fragment)
         if not fragment or fragment == "top" or not target.endswith(".html"):
             continue
@@ -423,7 +470,29 @@ def scan_site(
     state: OutputFiles, workers: int | None = None, parallel_from: int = PARALLEL_FROM_PAGES
 ) -> list[PageScan]:
     """Scan every page, in parallel where it pays; then check anchors across pages."""
-    pages = list(html_pages(state.root))
+    scans = scan_pages(state, list(html_pages(state.root)), workers, parallel_from)
+    anchors = {scan.page: scan.anchors for scan in scans}
+    check_foreign_anchors(scans, lambda page: anchors.get(page, frozenset()))
+    return scans
+
+
+def check_foreign_anchors(scans: Iterable[PageScan], anchors_of: Callable[[str], frozenset[str]]) -> None:
+    """Report the links to ``page#fragment`` whose page has no such anchor."""
+    for scan in scans:
+        scan.problems.extend(
+            problem
+            for problem in scan.foreign_anchors
+            if problem.fragment not in anchors_of(problem.target)
+        )
+
+
+def scan_pages(
+    state: OutputFiles,
+    pages: list[str],
+    workers: int | None = None,
+    parallel_from: int = PARALLEL_FROM_PAGES,
+) -> list[PageScan]:
+    """Read these pages, in parallel where it pays (anchors across pages are left to check)."""
     workers = workers or _cores()
     scans: list[PageScan] | None = None
     if workers > 1 and len(pages) >= parallel_from and "fork" in get_all_start_methods():
@@ -441,14 +510,50 @@ def scan_site(
     if scans is None:
         _start_worker(state)
         scans = [scan_page(page) for page in pages]
-    anchors = {scan.page: scan.anchors for scan in scans}
-    for scan in scans:
-        scan.problems.extend(
-            problem
-            for problem in scan.foreign_anchors
-            if problem.fragment not in anchors.get(problem.target, frozenset())
-        )
     return scans
+
+
+def scan_changed_pages(
+    state: OutputFiles, previous: LinkState, unchanged: frozenset[str]
+) -> tuple[list[PageScan], LinkState]:
+    """An incremental link check: read the pages that changed, and any unchanged page whose
+    links may have broken (a file it links to is gone, or an anchor it expects in a changed
+    page is missing); take over what the previous check knew of the others.
+
+    Returns the scans of the pages read (with their problems) and the state of the whole site.
+    """
+    pages = sorted(file for file in state.files if file.endswith(".html"))  # no second walk
+    kept = {page for page in pages if page in unchanged and page in previous.targets}
+    kept -= {
+        page for page in kept if any(target not in state.files for target in previous.targets[page])
+    }
+    scans = scan_pages(state, [page for page in pages if page not in kept])
+    anchors = {scan.page: scan.anchors for scan in scans}
+    broken = {
+        page
+        for page in kept
+        for target, fragment in previous.anchors.get(page, [])
+        if target in anchors and fragment not in anchors[target]
+    }
+    if broken:  # read them to report each broken link where it is
+        scans += scan_pages(state, sorted(broken))
+        anchors.update((scan.page, scan.anchors) for scan in scans)
+        kept -= broken
+
+    def anchors_of(page: str) -> frozenset[str]:
+        if page not in anchors:
+            try:
+                anchors[page] = frozenset(read_page((state.root / page).read_bytes(), state.parser)[0])
+            except OSError:
+                anchors[page] = frozenset()
+        return anchors[page]
+
+    check_foreign_anchors(scans, anchors_of)
+    site = LinkState.of(scans)
+    for page in kept:
+        site.targets[page] = previous.targets[page]
+        site.anchors[page] = previous.anchors.get(page, [])
+    return scans, site
 
 
 def _cores() -> int:
@@ -654,17 +759,33 @@ def shown_name(output: Path) -> str:
     return match["name"] if match else output.name
 
 
-def check_output_links(output: Path, model: SiteModel, report: Report) -> None:
-    """Publish step: check every link of the rendered site in ``output``."""
+def check_output_links(
+    output: Path,
+    model: SiteModel,
+    report: Report,
+    previous: LinkState | None = None,
+    unchanged: frozenset[str] = frozenset(),
+) -> LinkState:
+    """Publish step: check every link of the rendered site in ``output``.
+
+    With the ``previous`` state of the published site and the ``unchanged`` pages (output
+    paths) that this build took over from it byte for byte, only what may have changed is read
+    again (see scan_changed_pages); external links always need every page.
+    """
     mode = ExternalMode.from_environment()
     origin, base_path = site_address(output)
     state = OutputFiles(output, all_files(output), origin, base_path, mode is not ExternalMode.OFF)
-    scans = scan_site(state)
+    if previous is not None and mode is ExternalMode.OFF:
+        scans, site = scan_changed_pages(state, previous, unchanged)
+    else:
+        scans = scan_site(state)
+        site = LinkState.of(scans)
     sources = SourceMap(model)
     shown = shown_name(output)
     report_problems(scans, sources, shown, report)
     if mode is ExternalMode.OFF:
-        return
+        return site
     found = [(scan.page, url, link) for scan in scans for url, link in scan.external]
     results = ExternalLinkChecker(output.parent / CACHE_DIR).check(url for _, url, _ in found)
     report_external(found, results, sources, mode, shown, report)
+    return site

@@ -151,8 +151,14 @@ def items_document(model: SiteModel, identity: SiteIdentity) -> dict[str, Any]:
 
 
 def items_json(model: SiteModel, identity: SiteIdentity) -> bytes:
+    """The document with one item per line: easy to read and to diff, and fast to write —
+    json.dumps with ``indent`` falls back to pure Python (a second at 10,000 items)."""
     document = items_document(model, identity)
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    records = document.pop("items")
+    head = json.dumps(document, ensure_ascii=False, indent=1).removesuffix("\n}")
+    lines = ",\n".join("  " + json.dumps(record, ensure_ascii=False) for record in records)
+    items = f"[\n{lines}\n ]" if records else "[]"
+    return f'{head},\n "items": {items}\n}}\n'.encode()
 
 
 def items_csv(model: SiteModel, identity: SiteIdentity) -> bytes:

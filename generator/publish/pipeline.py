@@ -1,28 +1,77 @@
 """What happens to a rendered site before it replaces `site/`: search index, link check.
 
-Each step gets the staging folder and the site model; a step that finds problems reports them
-in the report, and any error stops the publish (the previous `site/` stays).
+Each step gets the :class:`Publication` — the staging folder, the site model, the report — and a
+step that finds problems reports them; any error stops the publish (the previous `site/`
+stays). A step returns what it wants to remember about the site it published (plain JSON
+data, kept in the build manifest); an incremental build hands it back to the step together
+with the pages that changed, so that the step only redoes what they affect.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.diagnostics import Report
 from generator.site.model import SiteModel
-
-PublishStep = Callable[[Path, SiteModel, Report], None]
-
-
-def publish_steps() -> list[PublishStep]:
-    """The steps in order. Search indexing runs before the link check so that its files exist."""
-    from generator.publish.linkcheck import check_output_links
-    from generator.publish.search import build_search_index
-
-    return [build_search_index, check_output_links]
+from generator.timings import BuildTimings
 
 
-def run_publish_steps(output: Path, model: SiteModel, report: Report) -> None:
-    for step in publish_steps():
-        step(output, model, report)
+@dataclass
+class Publication:
+    output: Path  # the staging folder
+    model: SiteModel
+    report: Report
+    # An incremental build: the published site/ it took pages over from, what each step
+    # remembered of it, the output files taken over unchanged (relative to the site folder)
+    # and the source URIs of the pages rendered anew.
+    previous_site: Path | None = None
+    previous_states: dict[str, Any] = field(default_factory=dict)
+    unchanged: frozenset[str] = frozenset()
+    rendered: frozenset[str] = frozenset()
+
+    def previous_state(self, step: str) -> Any:
+        return self.previous_states.get(step) if self.previous_site is not None else None
+
+
+PublishStep = Callable[[Publication], Any]
+
+
+def index_for_search(publication: Publication) -> Any:
+    from generator.publish.search import SearchState, build_search_index, rebuild_search_index
+
+    p = publication
+    previous = SearchState.from_json(p.previous_state("search"))
+    if previous is not None and p.previous_site is not None:
+        state = rebuild_search_index(
+            p.output, p.model, p.report, p.previous_site, previous, set(p.rendered)
+        )
+    else:
+        state = build_search_index(p.output, p.model, p.report)
+    return state.to_json() if state is not None else None
+
+
+def check_links(publication: Publication) -> Any:
+    from generator.publish.linkcheck import LinkState, check_output_links
+
+    p = publication
+    previous = LinkState.from_json(p.previous_state("links"))
+    return check_output_links(p.output, p.model, p.report, previous, p.unchanged).to_json()
+
+
+def publish_steps() -> list[tuple[str, PublishStep]]:
+    """The steps in order, each with the stage its time is recorded under (see
+    :class:`~generator.timings.BuildTimings`) and its state is kept under. Search indexing runs
+    before the link check so that its files exist."""
+    return [("search", index_for_search), ("links", check_links)]
+
+
+def run_publish_steps(publication: Publication, timings: BuildTimings) -> dict[str, Any]:
+    """Run every step; returns the state each step keeps for the next build."""
+    states = {}
+    for stage, step in publish_steps():
+        with timings.stage(stage):
+            states[stage] = step(publication)
+    return states

@@ -23,21 +23,44 @@ lets the page sort by date across shards by concatenating per-shard results; the
 equal in size, since Pagefind ranks within each shard by that shard's own statistics. Pagefind
 also ignores, shard by shard, a query word that a shard lacks; ``assets/search.js`` leaves such
 shards out of the answer, so that several shards answer as one index would.
+
+Why an updates bundle: a rebuild after one edit cannot afford to index a shard again (Pagefind
+takes about 3 ms an item: 10 s for a shard of 3,300). :func:`rebuild_search_index` keeps the
+published shards (hard links to the previous site's files), indexes the edited and new items
+alone into ``pagefind/u/``, and writes into ``pagefind/updates.json`` the fragment ids of the old
+versions of edited items. Their fragment files (the page text Pagefind shows) are deleted; the
+search page merges the updates bundle like a shard and drops every result with a superseded id.
+When an item leaves the site (withdrawn, 依申请公开, deleted…), its shard is indexed again
+without it, so that nothing of it stays downloadable. A full build writes an ``updates.json``
+without updates, so both kinds of build have the same layout. :class:`SearchState` records what
+each shard indexed (each page's sha256 and fragment id) for the next rebuild.
+
+Known limitation: until the next full build, an edited item's old *words* stay in its base
+shard's word index (its text does not), and the shard's ranking statistics still count the old
+version, so relevance scores differ a little from a full build's. The search page hides the
+rest: it never shows a superseded page, it asks a query without the words that only old
+versions have (as a full build's index would ignore them), and its filter counts leave the old
+versions out (``updates.json`` lists their filters). The updates bundle is ranked with its own
+statistics, as a shard is.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import tempfile
 import unicodedata
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.content.catalog import Catalog, Column
 from generator.content.model import Item
@@ -275,10 +298,34 @@ def pagefind_executable() -> Path:
         raise PagefindMissing(str(error)) from None
 
 
-def build_search_index(output: Path, model: SiteModel, report: Report) -> None:
-    """Publish step: index the published items of the staging folder ``output``, shard by shard."""
+def build_search_index(output: Path, model: SiteModel, report: Report) -> SearchState | None:
+    """Publish step: index the published items of the staging folder ``output``, shard by shard.
+
+    Returns what the index holds, for :func:`rebuild_search_index` next time; ``None`` when
+    indexing failed (reported).
+    """
+    executable = _executable(report)
+    if executable is None:
+        return None
+    bundles = output / BUNDLE_DIR
+    if bundles.exists():
+        shutil.rmtree(bundles)
+    shards: list[BaseShard] = []
+    for shard in plan_shards(model.items):
+        if not _index_shard(executable, output, shard, report):
+            return None
+        pages = _indexed(output, shard, None, report)
+        if pages is None:
+            return None
+        shards.append(BaseShard(shard.id, pages))
+    state = SearchState(shards, updates={})
+    _write_updates_file(bundles, state)
+    return state
+
+
+def _executable(report: Report) -> Path | None:
     try:
-        executable = pagefind_executable()
+        return pagefind_executable()
     except PagefindMissing as missing:
         report.add(
             "E-SEARCH-UNAVAILABLE",
@@ -287,13 +334,7 @@ def build_search_index(output: Path, model: SiteModel, report: Report) -> None:
             f"无法生成检索索引：找不到 Pagefind 扩展版（{missing}）。"
             "请运行 pip install 'pagefind[extended]' 后重新生成。",
         )
-        return
-    bundles = output / BUNDLE_DIR
-    if bundles.exists():
-        shutil.rmtree(bundles)
-    for shard in plan_shards(model.items):
-        if not _index_shard(executable, output, shard, report):
-            return
+        return None
 
 
 def _index_shard(executable: Path, output: Path, shard: Shard, report: Report) -> bool:
@@ -386,10 +427,7 @@ def _staged_pages(output: Path, pages: Iterable[Path]) -> Iterator[Path]:
         for page in pages:
             copy = folder / page.relative_to(output)
             copy.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(page, copy)
-            except OSError:
-                shutil.copyfile(page, copy)
+            _link_or_copy(page, copy)
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -403,3 +441,383 @@ def _clean_environment() -> dict[str, str]:
 def _last_lines(result: subprocess.CompletedProcess[str], count: int = 5) -> str:
     lines = [line for line in (result.stderr + "\n" + result.stdout).splitlines() if line.strip()]
     return " / ".join(lines[-count:]) or "没有输出"
+
+
+def _link_or_copy(source: str | Path, target: str | Path) -> None:
+    """A hard link of ``source`` at ``target``, or a copy where the filesystem refuses links.
+
+    Either way ``source`` is only read: its bytes and modification time stay as they are.
+    """
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+# What the index holds, and incremental rebuilds ---------------------------------------------
+
+UPDATES_ID = "u"  # the bundle of the items edited or added since the last full build
+UPDATES_FILE = "updates.json"  # pagefind/updates.json: the bundles the search page merges
+# More edited or new items than this, and the updates bundle would cost about as much as
+# indexing the site again (Pagefind: about 3 ms an item), and its ranking would drift further
+# from the base shards': the rebuild indexes everything, as a full build does.
+UPDATES_LIMIT = 500
+STATE_VERSION = 1
+FRAGMENT_SUFFIX = ".pf_fragment"
+FRAGMENT_MAGIC = b"pagefind_dcd"  # a fragment file is gzip of this and the page record's JSON
+
+Filters = dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class IndexedPage:
+    """An item page as a bundle indexed it."""
+
+    sha256: str  # of the page's HTML file
+    fragment: str  # the page's id in the bundle (fragment/{id}.pf_fragment; Pagefind's result.id)
+
+
+@dataclass
+class BaseShard:
+    """A shard indexed by a full build (or re-indexed by a rebuild), as it is published now."""
+
+    id: str
+    pages: dict[str, IndexedPage]  # by src_uri, newest first
+    # Pages whose current version is in the updates bundle: src_uri → the filters of the old
+    # version (the search page takes it out of the filter counts). Their fragments are deleted;
+    # their words are still in this shard's word index.
+    superseded: dict[str, Filters] = field(default_factory=dict)
+
+    @property
+    def bundle(self) -> str:
+        return f"{BUNDLE_DIR}/{self.id}/"
+
+    def covers(self, src_uri: str, sha256: str) -> bool:
+        """Whether this shard answers for the page of ``src_uri`` whose HTML has ``sha256``."""
+        page = self.pages.get(src_uri)
+        return page is not None and page.sha256 == sha256 and src_uri not in self.superseded
+
+
+@dataclass
+class SearchState:
+    """What the published search bundles hold: kept by the build for the next rebuild."""
+
+    shards: list[BaseShard]  # the base shards, newest items first
+    updates: dict[str, IndexedPage]  # the pages of the updates bundle, by src_uri
+
+    def published_pages(self) -> dict[str, str]:
+        """The sha256 of every item page as published with this index, by src_uri."""
+        pages = {src: page.sha256 for shard in self.shards for src, page in shard.pages.items()}
+        pages.update((src, page.sha256) for src, page in self.updates.items())
+        return pages
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": STATE_VERSION,
+            "shards": [
+                {
+                    "id": shard.id,
+                    "pages": {src: [p.sha256, p.fragment] for src, p in shard.pages.items()},
+                    "superseded": shard.superseded,
+                }
+                for shard in self.shards
+            ],
+            "updates": {src: [p.sha256, p.fragment] for src, p in self.updates.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> SearchState | None:
+        """The state written by :meth:`to_json`; ``None`` for anything else (a full build then)."""
+        try:
+            if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+                return None
+            shards = [_base_shard(shard) for shard in data["shards"]]
+            return cls(shards, _pages(data["updates"]))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+
+def _base_shard(data: dict[str, Any]) -> BaseShard:
+    shard = BaseShard(_text(data["id"]), _pages(data["pages"]))
+    for src, filters in data["superseded"].items():
+        if src not in shard.pages:
+            raise ValueError(src)
+        shard.superseded[src] = _filters(filters)
+    return shard
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return value
+
+
+def _pages(data: dict[str, list[str]]) -> dict[str, IndexedPage]:
+    pages = {}
+    for src, page in data.items():
+        if not isinstance(page, list):
+            raise TypeError(page)
+        sha256, fragment = page
+        pages[_text(src)] = IndexedPage(_text(sha256), _text(fragment))
+    return pages
+
+
+def _filters(data: dict[str, list[str]]) -> Filters:
+    filters = {}
+    for key, values in data.items():
+        if not isinstance(values, list):
+            raise TypeError(values)
+        filters[_text(key)] = [_text(value) for value in values]
+    return filters
+
+
+@dataclass
+class _Rebuild:
+    """What a rebuild does with the previous index."""
+
+    kept: dict[str, BaseShard]  # base shards published as they are (but for superseded pages)
+    reindexed: dict[str, Shard]  # base shards indexed again, without the items that left
+    order: list[str]  # the base shards' ids, newest items first
+    updates: list[Item]  # items the base shards do not cover: into the updates bundle
+    sha256: dict[str, str]  # the current page of every published item
+
+
+def rebuild_search_index(
+    output: Path,
+    model: SiteModel,
+    report: Report,
+    previous_site: Path,
+    previous: SearchState | None,
+    rendered: set[str],
+) -> SearchState | None:
+    """Publish step of an incremental rebuild: the index of ``output`` from the published one.
+
+    ``output`` holds every item page (the pages of ``rendered``, src_uris, rendered anew; the
+    others are the files of ``previous_site``, whose ``pagefind/`` matches ``previous``). Base
+    shards are linked from ``previous_site`` as they are, and the items they do not cover — edited
+    or new — are indexed into the updates bundle; a base shard with an item that left the site is
+    indexed again without it. Falls back to :func:`build_search_index` when ``previous`` is
+    unusable or there are more than :data:`UPDATES_LIMIT` updates. ``previous_site`` is only
+    read. Returns the new state; ``None`` when indexing failed (reported).
+    """
+    plan = _plan_rebuild(output, model, previous, previous_site, rendered) if previous else None
+    if plan is None:
+        return build_search_index(output, model, report)
+    executable = _executable(report)
+    if executable is None:
+        return None
+    bundles = output / BUNDLE_DIR
+    if bundles.exists():
+        shutil.rmtree(bundles)  # links or copies of files of a previous site: unlinked only
+    bundles.mkdir(parents=True)
+    shards: dict[str, BaseShard] = {}
+    for shard in plan.kept.values():
+        shutil.copytree(
+            previous_site / shard.bundle, output / shard.bundle, copy_function=_link_or_copy
+        )
+        shards[shard.id] = shard
+    for reindexed in plan.reindexed.values():
+        if not _index_shard(executable, output, reindexed, report):
+            return None
+        pages = _indexed(output, reindexed, plan.sha256, report)
+        if pages is None:
+            return None
+        shards[reindexed.id] = BaseShard(reindexed.id, pages)
+    updates = _index_updates(executable, output, plan, report)
+    if updates is None:
+        return None
+    for shard in plan.kept.values():
+        for src in shard.superseded:  # the old text of an edited item is no longer served
+            stale = (
+                output / shard.bundle / "fragment" / (shard.pages[src].fragment + FRAGMENT_SUFFIX)
+            )
+            stale.unlink(missing_ok=True)  # the link in output; the previous site keeps its file
+    state = SearchState([shards[id] for id in plan.order if id in shards], updates)
+    _write_updates_file(bundles, state)
+    return state
+
+
+def _plan_rebuild(
+    output: Path,
+    model: SiteModel,
+    previous: SearchState,
+    previous_site: Path,
+    rendered: set[str],
+) -> _Rebuild | None:
+    """Which base shards stay, which are indexed again, and what goes into the updates bundle;
+    ``None`` when a full build is due."""
+    published = {item.src_uri: item for item in model.items}
+    known = previous.published_pages()
+    sha256 = {
+        src: known[src]
+        if src in known and src not in rendered
+        else page_sha256(output / item.url / "index.html")
+        for src, item in published.items()
+    }
+    plan = _Rebuild({}, {}, [], [], sha256)
+    covered: set[str] = set()
+    for base in previous.shards:
+        bundle = previous_site / base.bundle
+        if indexed_pages(bundle) != len(base.pages):
+            return None  # the published index is not the one the state describes
+        remaining = [src for src in base.pages if src in published]
+        current = [src for src in remaining if base.covers(src, sha256[src])]
+        covered.update(current)
+        plan.order.append(base.id)
+        if len(remaining) < len(base.pages):
+            # An item left the site (withdrawn, deleted, 依申请公开…): none of its text or words
+            # may stay in the index, so the shard is indexed again. Its edited items go to the
+            # updates bundle like the others: their new dates may lie outside the shard's.
+            if current:
+                plan.reindexed[base.id] = Shard(base.id, [published[src] for src in current])
+            continue
+        superseded = {}
+        for src in remaining:
+            if src in current:
+                continue
+            if src in base.superseded:
+                superseded[src] = base.superseded[src]
+                continue
+            fragment = base.pages[src].fragment + FRAGMENT_SUFFIX
+            filters = stale_filters(bundle / "fragment" / fragment)
+            if filters is None:
+                return None  # the published index is not the one the state describes
+            superseded[src] = filters
+        plan.kept[base.id] = BaseShard(base.id, dict(base.pages), superseded)
+    plan.updates = [item for item in model.items if item.src_uri not in covered]
+    return plan if len(plan.updates) <= UPDATES_LIMIT else None
+
+
+def _index_updates(
+    executable: Path, output: Path, plan: _Rebuild, report: Report
+) -> dict[str, IndexedPage] | None:
+    """Index the updates bundle; ``None`` when Pagefind failed (reported).
+
+    A page rendered anew may index exactly as before (only the page around its body changed):
+    Pagefind then gives it the same fragment id as in its base shard. It stays in the base shard,
+    which indexes it as well, and the updates bundle is made again without it: a page is never
+    both superseded and current under one id.
+    """
+    bases = {src: shard for shard in plan.kept.values() for src in shard.superseded}
+    items = plan.updates
+    while items:
+        bundle = Shard(UPDATES_ID, items)
+        if not _index_shard(executable, output, bundle, report):
+            return None
+        pages = _indexed(output, bundle, plan.sha256, report)
+        if pages is None:
+            return None
+        same = {
+            src
+            for src, page in pages.items()
+            if src in bases and bases[src].pages[src].fragment == page.fragment
+        }
+        if not same:
+            return pages
+        for src in same:
+            base = bases[src]
+            fragment = Path(base.bundle, "fragment", pages[src].fragment + FRAGMENT_SUFFIX)
+            if not (output / fragment).exists():  # deleted by an earlier rebuild: same bytes
+                shutil.copy2(
+                    output / bundle.bundle / fragment.relative_to(base.bundle), output / fragment
+                )
+            del base.superseded[src]
+            base.pages[src] = pages[src]
+        shutil.rmtree(output / bundle.bundle)
+        items = [item for item in items if item.src_uri not in same]
+    return {}
+
+
+def page_sha256(page: Path) -> str:
+    """The sha256 of an item page's HTML file; empty when there is none."""
+    try:
+        with page.open("rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest()
+    except OSError:
+        return ""
+
+
+def fragment_record(path: Path) -> dict[str, Any] | None:
+    """The page record of a Pagefind fragment file (url, content, filters, meta…), or None."""
+    try:
+        data = gzip.decompress(path.read_bytes())
+        if not data.startswith(FRAGMENT_MAGIC):
+            return None
+        record = json.loads(data[len(FRAGMENT_MAGIC) :])
+    except (OSError, EOFError, ValueError, zlib.error):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def stale_filters(fragment: Path) -> Filters | None:
+    """The filters of the page record of a fragment file, or None if it cannot be read."""
+    record = fragment_record(fragment)
+    try:
+        return _filters(record.get("filters", {})) if record is not None else None
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def fragment_ids(bundle: Path) -> dict[str, str]:
+    """The fragment id of every page of a Pagefind bundle, by the page's URL ("/a/b/")."""
+    ids = {}
+    for path in (bundle / "fragment").glob("*" + FRAGMENT_SUFFIX):
+        record = fragment_record(path)
+        if record is not None and isinstance(record.get("url"), str):
+            ids[record["url"]] = path.name.removesuffix(FRAGMENT_SUFFIX)
+    return ids
+
+
+def _indexed(
+    output: Path, shard: Shard, sha256: dict[str, str] | None, report: Report
+) -> dict[str, IndexedPage] | None:
+    """The pages of a shard just indexed, with their fragment ids; ``None`` if one has none
+    (reported). Without ``sha256``, each page's file is hashed."""
+    ids = fragment_ids(output / shard.bundle)
+    pages = {}
+    for item in shard.items:
+        fragment = ids.get("/" + item.url)
+        if fragment is None:
+            report.add(
+                "E-SEARCH-INCOMPLETE",
+                item.source,
+                1,
+                f"检索索引中找不到条目 {item.url} 的记录（{shard.bundle}fragment/）；"
+                "检查 mkdocs.yml 是否改动了 use_directory_urls。",
+            )
+            return None
+        if sha256 is None or item.src_uri not in sha256:
+            digest = page_sha256(output / item.url / "index.html")
+        else:
+            digest = sha256[item.src_uri]
+        pages[item.src_uri] = IndexedPage(digest, fragment)
+    return pages
+
+
+def _write_updates_file(bundles: Path, state: SearchState) -> None:
+    """``pagefind/updates.json``: what the search page merges and which results it drops.
+
+    ``shards`` are the base shards (the search page's own list is planned from the current
+    items, which a rebuild does not re-shard); ``bundle`` is the updates bundle, if any;
+    ``superseded`` the fragment ids of old versions, by base shard, with their filters in
+    ``superseded_filters``.
+    """
+    superseded = {
+        shard.id: [shard.pages[src].fragment for src in shard.superseded]
+        for shard in state.shards
+        if shard.superseded
+    }
+    stale_filters = {
+        shard.pages[src].fragment: filters
+        for shard in state.shards
+        for src, filters in shard.superseded.items()
+    }
+    data = {
+        "bundle": UPDATES_ID if state.updates else None,
+        "shards": [shard.id for shard in state.shards],
+        "superseded": superseded,
+        "superseded_filters": stale_filters,
+    }
+    bundles.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    (bundles / UPDATES_FILE).write_text(text + "\n", encoding="utf-8")

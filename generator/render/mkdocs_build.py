@@ -15,6 +15,7 @@ from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 from generator.content.dates import AsOf
 from generator.content.model import Collection
 from generator.diagnostics import Report
+from generator.timings import BuildTimings
 
 CONFIG_FILE = "mkdocs.yml"
 AS_OF_VARIABLE = "DISCLOSURE_AS_OF"  # how `disclosure serve` passes --as-of to the plugin
@@ -36,8 +37,18 @@ def _quiet_logging() -> None:
     logger.setLevel(logging.WARNING)
 
 
-def build_site(site: Path, as_of: AsOf, collection: Collection, report: Report) -> Path:
-    """Render the validated site with MkDocs; returns the output folder."""
+def build_site(
+    site: Path,
+    as_of: AsOf,
+    collection: Collection,
+    report: Report,
+    timings: BuildTimings | None = None,
+    *,
+    full: bool = False,
+) -> Path:
+    """Render the validated site with MkDocs; returns the output folder. With ``timings``, the
+    plugin records the seconds of its stages there. Unless ``full``, pages whose inputs did not
+    change since the last build are taken over from it (generator/render/incremental.py)."""
     _quiet_logging()
     config_file = site / CONFIG_FILE
     if not config_file.is_file():
@@ -51,6 +62,9 @@ def build_site(site: Path, as_of: AsOf, collection: Collection, report: Report) 
         plugin.as_of_override = as_of
         plugin.preloaded = (collection, report)
         plugin.command = "build"
+        plugin.full_build = full
+        if timings is not None:
+            plugin.timings = timings
         mkdocs_build(config)
         output = plugin.output.target if plugin.output else Path(config.site_dir)
     except ConfigurationError as error:

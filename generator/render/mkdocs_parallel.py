@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 SKIP_TEMPLATE = "dp-skip.html"  # renders to nothing, so MkDocs writes no file
@@ -84,9 +84,9 @@ class RenderShare:
         self.children = []
 
 
-def fork_workers(files: Files, workers: int) -> RenderShare:
-    """Fork ``workers - 1`` processes; each returns with its own share of the documentation pages."""
-    pages = sorted(file.src_uri for file in files.documentation_pages())
+def fork_workers(src_uris: Iterable[str], workers: int) -> RenderShare:
+    """Fork ``workers - 1`` processes; each returns with its own share of the pages to render."""
+    pages = sorted(src_uris)
     if workers <= 1:
         return RenderShare()
     sys.stdout.flush()

@@ -15,6 +15,7 @@ import logging
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from mkdocs.config import config_options as option
 from mkdocs.config.base import Config
@@ -30,12 +31,23 @@ from generator.content.model import Collection
 from generator.diagnostics import Report, Severity, summary_line
 from generator.publish.atomic import AtomicOutput
 from generator.publish.lock import BuildLock, LockBusy
-from generator.publish.pipeline import run_publish_steps
+from generator.publish.pipeline import Publication, run_publish_steps
+from generator.render.incremental import (
+    BuildManifest,
+    RebuildPlan,
+    link_reused,
+    page_fingerprints,
+    plan_rebuild,
+    published_pages,
+    site_fingerprint,
+    source_hashes,
+)
 from generator.render.mkdocs_build import AS_OF_VARIABLE
 from generator.render.mkdocs_parallel import RenderShare, default_workers, fork_workers
 from generator.render.views import PageView, plan_files, plan_pages
 from generator.site.annual_report import with_tables
 from generator.site.model import SiteIdentity, SiteModel, build_site_model
+from generator.timings import BuildTimings
 
 log = logging.getLogger("mkdocs.plugins.disclosure")
 THEME_DIR = Path(__file__).parent / "theme"
@@ -70,6 +82,15 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self.share = RenderShare()
         self.nav_cache = RenderedFragments()
         self.failure = ""  # why the build failed, in Chinese where it is ours
+        self.timings = BuildTimings()  # seconds per stage (`disclosure build --timings`)
+        # Incremental rebuilds (see generator/render/incremental.py); `--full` sets full_build.
+        self.full_build = False
+        self.site_dir = Path(".")
+        self.site_fingerprint = ""
+        self.fingerprints: dict[str, str] = {}
+        self.outputs: dict[str, str] = {}  # source URI → output file, relative to site_dir
+        self.rebuild = RebuildPlan()
+        self.sitemap: list[tuple[str, str]] = []  # (address, date) of every page
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -92,6 +113,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
             _log_diagnostics(report)
         if collection is None or report.has_errors():
             raise PluginError(f"校验未通过，未生成网站。{summary_line(report)}")
+        self.timings.start("model")
         self.model = build_site_model(collection, as_of, content_dir)
         # Reproducible output: MkDocs stamps sitemap.xml(.gz) with the build time unless told.
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(as_of.moment.replace(tzinfo=BEIJING).timestamp())))
@@ -108,9 +130,17 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         )
         self.views = plan_pages(self.model, identity)
         self.generated_files = plan_files(self.model, identity)
+        self.timings.stop("model")
         config.nav = _navigation(self.model)
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
+        self.site_dir = site_dir
         if self.command == "build":
+            self.site_fingerprint = site_fingerprint(
+                site_dir, Path(config.config_file_path or "mkdocs.yml"), config.theme.dirs, as_of
+            )
+            self.fingerprints = page_fingerprints(
+                self.views, self.model, source_hashes(collection, content_dir)
+            )
             try:  # one build of a site at a time: the lock lasts until commit or abandon
                 self.output = AtomicOutput(Path(config.site_dir), BuildLock(site_dir))
             except LockBusy as busy:
@@ -140,9 +170,10 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         attachments = set(model.collection.attachments)
         public_items = {item.src_uri for item in model.items}
         known = items | attachments | {page.src_uri for page in model.collection.pages}
+        real_folders = RealFolders(config)
         for file in list(files):
             uri = file.src_uri
-            if _not_ours_to_publish(file, config, known):
+            if _not_ours_to_publish(file, real_folders, known):
                 log.warning(f"不发布 {uri}：它不是 content/ 中经过检查的文件，或指向 content/ 和主题以外。")
                 files.remove(file)
             elif (uri in items and uri not in public_items) or (
@@ -161,13 +192,42 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         for src_uri, content in self.generated_files.items():
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, content=content))
+        self.sitemap = _sitemap(files, config, self.views, model.as_of)
         if self.command == "build":
+            self._take_over_unchanged_pages(files)
             self._fork(files, config)
+        self.timings.start("render")
         return files
 
+    def _take_over_unchanged_pages(self, files: Files) -> None:
+        """Link the outputs of unchanged pages from site/ into the staging folder."""
+        assert self.output is not None
+        self.outputs = {file.src_uri: file.dest_uri for file in files.documentation_pages()}
+        manifest = None if self.full_build else BuildManifest.load(self.site_dir)
+        self.rebuild = plan_rebuild(
+            manifest, self.site_fingerprint, self.fingerprints, self.outputs, self.output.target
+        )
+        if self.rebuild.incremental:
+            link_reused(self.rebuild, self.output.staging)
+            log.info(f"沿用上次生成的 {len(self.rebuild.reused)} 个页面，重新生成其余页面。")
+        for file in files.documentation_pages():
+            # Taken over and outside the navigation: MkDocs need not even read it. Links to it
+            # still resolve (an excluded page keeps its URL), and sitemap.xml lists it (_sitemap).
+            if file.src_uri in self.rebuild.reused and file.inclusion.is_not_in_nav():
+                file.inclusion = InclusionLevel.EXCLUDED
+
+    def _renders(self, page: Page) -> bool:
+        """Whether this process renders the page: its share, and not taken over unchanged."""
+        return self.share.owns(page) and page.file.src_uri not in self.rebuild.reused
+
     def _fork(self, files: Files, config: MkDocsConfig) -> None:
-        workers = self.config.workers or default_workers(len(files.documentation_pages()))
-        self.share = fork_workers(files, workers)
+        pages = [
+            file.src_uri
+            for file in files.documentation_pages()
+            if file.src_uri not in self.rebuild.reused
+        ]
+        workers = self.config.workers or default_workers(len(pages))
+        self.share = fork_workers(pages, workers)
         if self.share.is_worker:
             # Shared outputs (assets, attachments, sitemap.xml, 404.html) are the parent's job.
             files.copy_static_files = _no_static_files  # type: ignore[method-assign]
@@ -176,12 +236,8 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         assert self.model is not None
-        view = self.views.get(page.file.src_uri)
-        # sitemap.xml's <lastmod>: the item's publication date, else the as-of date.
-        item = view.item if view else None
-        updated = item.published if item and item.published else self.model.as_of.moment
-        page.update_date = updated.strftime("%Y-%m-%d")
-        if not self.share.owns(page):
+        page.update_date = _updated(self.views.get(page.file.src_uri), self.model.as_of)
+        if not self._renders(page):
             self.share.skip(page)
         return page
 
@@ -189,7 +245,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         view = self.views.get(page.file.src_uri)
-        if view is None or not self.share.owns(page):
+        if view is None or not self._renders(page):
             return markdown
         page.meta["template"] = view.template
         page.meta["title"] = view.title
@@ -203,6 +259,13 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
                 markdown, view.item.annual_report, lambda table: template.render(table=table)
             )
         return markdown
+
+    def on_template_context(
+        self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig
+    ) -> dict[str, Any]:
+        if template_name == "sitemap.xml":
+            context["dp_sitemap"] = self.sitemap
+        return context
 
     def on_page_context(
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
@@ -224,9 +287,16 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         failed = self.share.wait_for_workers()
         if failed:
             raise PluginError(f"{len(failed)} 个渲染进程失败，未更新网站。")
+        self.timings.stop("render")
         assert self.model is not None
         report = self.publish_report = Report()
-        run_publish_steps(Path(config.site_dir), self.model, report)
+        publication = Publication(Path(config.site_dir), self.model, report)
+        if self.rebuild.incremental:
+            publication.previous_site = self.rebuild.previous_site
+            publication.previous_states = self.rebuild.previous_steps
+            publication.unchanged = frozenset(self.rebuild.reused.values())
+            publication.rendered = frozenset(set(self.outputs) - set(self.rebuild.reused))
+        states = run_publish_steps(publication, self.timings)
         if self.preloaded is None:  # `disclosure build` prints them itself, in the chosen format
             _log_diagnostics(report)
         if self.command == "serve":
@@ -234,7 +304,11 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         if report.has_errors():
             raise PluginError(f"发布前检查未通过，未更新网站。{summary_line(report)}")
         if self.output is not None:
-            self.output.commit()
+            published = published_pages(self.fingerprints, self.outputs, self.output.staging)
+            BuildManifest.forget(self.site_dir)  # site/ is about to change
+            with self.timings.stage("commit"):
+                self.output.commit()
+            BuildManifest(self.site_fingerprint, published, states).save(self.site_dir)
             log.info(f"网站已生成：{self.output.target}")
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -263,18 +337,60 @@ class RenderedFragments:
         return fragment
 
 
-def _not_ours_to_publish(file: File, config: MkDocsConfig, known: set[str]) -> bool:
+class RealFolders:
+    """Where files really are (links resolved), asked once per folder: a site has few folders
+    and many files, and resolving every file's path costs seconds at 10,000 items."""
+
+    def __init__(self, config: MkDocsConfig) -> None:
+        self._real: dict[str, str] = {}
+        self.content = self.of(config.docs_dir)
+        self.theme_roots = [self.of(folder) for folder in config.theme.dirs]
+
+    def of(self, folder: str) -> str:
+        if folder not in self._real:
+            self._real[folder] = os.path.realpath(folder)
+        return self._real[folder]
+
+    def of_file(self, path: str) -> str:
+        if os.path.islink(path):
+            return os.path.realpath(path)
+        folder, name = os.path.split(path)
+        return os.path.join(self.of(folder), name)
+
+
+def _not_ours_to_publish(file: File, real: RealFolders, known: set[str]) -> bool:
     """Defence in depth for what reaches site/: only files of content/ that the checked
     collection knows, and theme files, each really inside its folder (MkDocs follows links)."""
     if file.generated_by is not None or file.abs_src_path is None:
         return False
-    content = os.path.realpath(config.docs_dir)
-    from_content = os.path.realpath(file.src_dir or "") == content
+    from_content = real.of(file.src_dir or "") == real.content
     if from_content and file.src_uri not in known:
         return True
-    roots = [content] if from_content else [os.path.realpath(d) for d in config.theme.dirs]
-    real = os.path.realpath(file.abs_src_path)
-    return not any(real.startswith(root + os.sep) for root in roots)
+    roots = [real.content] if from_content else real.theme_roots
+    path = real.of_file(file.abs_src_path)
+    return not any(path.startswith(root + os.sep) for root in roots)
+
+
+def _updated(view: PageView | None, as_of: AsOf) -> str:
+    """A page's date in sitemap.xml (<lastmod>): its item's publication date, else the as-of date."""
+    item = view.item if view else None
+    return (item.published if item and item.published else as_of.moment).strftime("%Y-%m-%d")
+
+
+def _sitemap(
+    files: Files, config: MkDocsConfig, views: dict[str, PageView], as_of: AsOf
+) -> list[tuple[str, str]]:
+    """(address, date) of every page for sitemap.xml — MkDocs' own template lists only the
+    pages it reads, and an incremental build does not read those it takes over."""
+    base = config.site_url or ""
+    if not base:
+        return []
+    base = base if base.endswith("/") else base + "/"
+    # urljoin(base, url) as MkDocs does; pages' URLs are relative and never climb ("..").
+    return [
+        (base + file.url if file.url else urljoin(base, file.url), _updated(views.get(file.src_uri), as_of))
+        for file in files.documentation_pages()
+    ]
 
 
 def _no_static_files(*args: Any, **kwargs: Any) -> None:

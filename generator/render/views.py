@@ -6,8 +6,11 @@ Python over the site model; the plugin turns the missing ones into MkDocs virtua
 
 from __future__ import annotations
 
+import functools
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ParamSpec, TypeVar
 
 from generator.content.catalog import Column
 from generator.content.model import Item
@@ -90,6 +93,37 @@ class PageView:
     open_data: OpenDataPage | None = None  # data/ only
 
 
+Params = ParamSpec("Params")
+Planned = TypeVar("Planned")
+
+
+def _without_collector(plan: Callable[Params, Planned]) -> Callable[Params, Planned]:
+    """Plan with Python's cyclic garbage collector paused, then freeze what is alive.
+
+    Planning creates some hundred thousand objects per 10,000 items (views, rows, records,
+    file contents) that live until the build ends, and no garbage cycles. With the collector
+    running, every full collection during planning walks all of them again: a quarter of the
+    planning time. ``gc.freeze`` afterwards keeps later collections (in the render workers too)
+    from walking them, so a forked worker does not copy those memory pages just to look at
+    them. The previous freeze is undone first, so that ``disclosure serve``, which plans
+    again on every change, can still collect the plans it no longer uses.
+    """
+
+    @functools.wraps(plan)
+    def planned(*args: Params.args, **kwargs: Params.kwargs) -> Planned:
+        enabled = gc.isenabled()
+        gc.unfreeze()
+        gc.disable()
+        try:
+            return plan(*args, **kwargs)
+        finally:
+            gc.freeze()
+            if enabled:
+                gc.enable()
+
+    return planned
+
+
 def _crumbs(column: Column | None) -> list[tuple[str, str]]:
     trail = [("首页", "")]
     if column is not None:
@@ -106,6 +140,7 @@ def _column_extras(model: SiteModel, column: Column) -> dict[str, object]:
     return {"related": [*related, feed], "feed": feed}
 
 
+@_without_collector
 def plan_pages(model: SiteModel, identity: SiteIdentity) -> dict[str, PageView]:
     views: dict[str, PageView] = {}
 
@@ -311,6 +346,7 @@ def _plan_reference_pages(
     )
 
 
+@_without_collector
 def plan_files(model: SiteModel, identity: SiteIdentity) -> dict[str, bytes]:
     """The generated files that are not pages: feeds, open data, the statistics CSV."""
     return {

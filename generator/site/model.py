@@ -153,22 +153,25 @@ def _facets(collection: Collection, public: list[Item]) -> list[Facet]:
     catalog = collection.catalog
     topic_slugs = {name: str(n) for n, (name, _) in enumerate(catalog.topics, start=1)}
     genre_slugs = {name: str(n) for n, name in enumerate(catalog.genres, start=1)}
-    topic: dict[str, FacetValue] = {}
-    unit: dict[str, FacetValue] = {}
-    year: dict[int, FacetValue] = {}
-    genre: dict[str, FacetValue] = {}
+    by_topic: dict[str, list[Item]] = defaultdict(list)
+    by_unit: dict[str, list[Item]] = defaultdict(list)
+    unit_names: dict[str, str] = {}
+    by_year: dict[int, list[Item]] = defaultdict(list)
+    by_genre: dict[str, list[Item]] = defaultdict(list)
     for item in public:  # newest first, so every value's items are too
         if item.topic:
-            primary = item.topic.primary
-            topic.setdefault(primary, FacetValue(primary, topic_slugs[primary])).items.append(item)
+            by_topic[item.topic.primary].append(item)
         if item.publisher:
-            code = item.publisher.code
-            unit.setdefault(code, FacetValue(item.publisher.name, code)).items.append(item)
+            by_unit[item.publisher.code].append(item)
+            unit_names.setdefault(item.publisher.code, item.publisher.name)
         if item.published:
-            y = item.published.year
-            year.setdefault(y, FacetValue(f"{y}年", str(y))).items.append(item)
+            by_year[item.published.year].append(item)
         if item.genre:
-            genre.setdefault(item.genre, FacetValue(item.genre, genre_slugs[item.genre])).items.append(item)
+            by_genre[item.genre].append(item)
+    topic = {name: FacetValue(name, topic_slugs[name], items) for name, items in by_topic.items()}
+    unit = {code: FacetValue(unit_names[code], code, items) for code, items in by_unit.items()}
+    year = {y: FacetValue(f"{y}年", str(y), items) for y, items in by_year.items()}
+    genre = {name: FacetValue(name, genre_slugs[name], items) for name, items in by_genre.items()}
     topic_order = list(topic_slugs)
     unit_order = [u.code for u in catalog.units]
     genre_order = list(genre_slugs)

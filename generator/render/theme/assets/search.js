@@ -3,10 +3,14 @@
 //
 // The index lives in pagefind/{shard}/ (see generator/publish/search.py): one bundle for most
 // sites; for large ones several, each holding consecutive items by publication date, newest in
-// shard 1. The first bundle is loaded and the others are merged into it, each tagged with a
-// `shard` filter. Two things Pagefind does per bundle are evened out here: a date sort runs
-// shard by shard and concatenates (Pagefind would interleave the bundles), and shards that lack
-// one of the query's words are left out (see agreeingShards).
+// shard 1. After an incremental rebuild there is one more, the updates bundle, with the items
+// edited or added since the last full build; pagefind/updates.json names it and lists the ids
+// of the old versions of edited items, which stay in their shard's word index until the next
+// full build and are dropped from every answer here. The first bundle is loaded and the others
+// are merged into it, each tagged with a `shard` filter. Two things Pagefind does per bundle
+// are evened out here: a date sort runs shard by shard and concatenates (Pagefind would
+// interleave the bundles), the updates merged in by date; and shards that lack one of the
+// query's words are left out (see agreeingShards).
 
 const PAGE_SIZE = 10;
 const EXCERPT_WORDS = 40;
@@ -146,7 +150,10 @@ function start(root) {
 class SearchIndex {
   constructor(bundleRoot, shards) {
     this.bundleRoot = new URL(bundleRoot, location.href);
-    this.shards = shards.split(" ").filter(Boolean);
+    this.pageShards = shards.split(" ").filter(Boolean); // as planned when the page was made
+    this.shards = this.pageShards; // every bundle merged, the updates bundle last
+    this.updates = null; // the updates bundle's id, if there is one
+    this.superseded = new Map(); // id of an old version of an edited item → its filters
     this.ready = null;
   }
 
@@ -161,6 +168,7 @@ class SearchIndex {
   }
 
   async open() {
+    await this.readUpdates();
     const bundle = (id) => new URL(`${id}/`, this.bundleRoot);
     const [first, ...others] = this.shards;
     const pagefind = await import(new URL("pagefind.js", bundle(first)).href);
@@ -179,28 +187,62 @@ class SearchIndex {
     return pagefind;
   }
 
+  // pagefind/updates.json, written by every build (missing or empty: no updates). Its list of
+  // base shards wins over the page's: a rebuild keeps the shards of the last full build, while
+  // the page lists the shards a full build would make of the current items.
+  async readUpdates() {
+    const response = await fetch(new URL("updates.json", this.bundleRoot), { cache: "no-cache" });
+    const text = response.ok ? await response.text() : "";
+    const updates = text.trim() ? JSON.parse(text) : {};
+    const base = Array.isArray(updates.shards) ? updates.shards.map(String) : this.pageShards;
+    this.updates = updates.bundle ? String(updates.bundle) : null;
+    this.shards = this.updates ? [...base, this.updates] : base;
+    const filters = updates.superseded_filters || {};
+    this.superseded = new Map();
+    for (const ids of Object.values(updates.superseded || {})) {
+      for (const id of ids) this.superseded.set(id, filters[id] || {});
+    }
+  }
+
+  // Results without the old versions of edited items: their fragments are gone, and their
+  // current versions are answered by the updates bundle.
+  live(results) {
+    return results.filter((result) => !this.superseded.has(result.id));
+  }
+
   // The results of one query, ordered by relevance or by date ("asc"/"desc"), with the filters
   // that give them (for `counts`).
-  async find(term, chosen, direction) {
+  async find(asked, chosen, direction) {
     const pagefind = await this.load();
     const several = this.shards.length > 1;
-    const shards = term && several ? await this.agreeingShards(pagefind, term, chosen) : this.shards;
+    const { shards, term } =
+      asked && several
+        ? await this.agreeingShards(pagefind, asked)
+        : { shards: this.shards, term: asked };
     const scope = (filters) =>
       shards.length < this.shards.length ? { ...filters, shard: { any: shards } } : filters;
     const query = { term, chosen, scope };
     if (!shards.length) return { results: [], query };
     if (!direction) {
-      return { results: (await pagefind.search(term, { filters: scope(chosen) })).results, query };
+      const { results } = await pagefind.search(term, { filters: scope(chosen) });
+      return { results: this.live(results), query };
     }
     const sort = { date: direction };
     if (!several) {
       return { results: (await pagefind.search(term, { filters: chosen, sort })).results, query };
     }
-    const order = direction === "desc" ? shards : [...shards].reverse();
-    const results = [];
+    const base = shards.filter((shard) => shard !== this.updates);
+    const order = direction === "desc" ? base : [...base].reverse();
+    let results = [];
     for (const shard of order) {
       const part = await pagefind.search(term, { filters: { ...chosen, shard }, sort });
-      results.push(...part.results);
+      results.push(...this.live(part.results));
+    }
+    if (shards.includes(this.updates)) {
+      // edited and new items have any date: merged in where their dates fall
+      const filters = { ...chosen, shard: this.updates };
+      const updated = await pagefind.search(term, { filters, sort });
+      results = await mergeByDate(results, updated.results, direction);
     }
     return { results, query };
   }
@@ -210,12 +252,28 @@ class SearchIndex {
   async counts({ term, chosen, scope }) {
     const pagefind = await this.load();
     await pagefind.filters();
-    const counts = { ...(await pagefind.search(term, { filters: scope(chosen) })).filters };
+    const counts = await this.liveCounts(pagefind, term, scope(chosen));
     for (const key of Object.keys(chosen)) {
       // the counts of a filter in use: as if its own choice were not made
       const others = { ...chosen };
       delete others[key];
-      counts[key] = (await pagefind.search(term, { filters: scope(others) })).filters[key];
+      counts[key] = (await this.liveCounts(pagefind, term, scope(others)))[key];
+    }
+    return counts;
+  }
+
+  // Pagefind's filter counts for a search, less the old versions of edited items that it
+  // matched (their shard still counts them; updates.json has their filters).
+  async liveCounts(pagefind, term, filters) {
+    const found = await pagefind.search(term, { filters });
+    const counts = {};
+    for (const [key, values] of Object.entries(found.filters)) counts[key] = { ...values };
+    for (const result of found.results) {
+      for (const [key, values] of Object.entries(this.superseded.get(result.id) || {})) {
+        for (const value of values) {
+          if (counts[key]?.[value]) counts[key][value] -= 1;
+        }
+      }
     }
     return counts;
   }
@@ -225,29 +283,81 @@ class SearchIndex {
   // serial, a name — would then answer with pages that match only the other words. So the top
   // result of each shard is checked for every query word that the site has: a shard whose top
   // result lacks one holds no page with all of them, and is left out. A word that no shard has
-  // is ignored everywhere, as Pagefind does with one index.
-  async agreeingShards(pagefind, term, filters) {
-    const words = queryTerms(term);
-    const tops = [];
-    for (const shard of this.shards) {
-      const { results } = await pagefind.search(term, { filters: { ...filters, shard } });
-      if (results.length) tops.push([shard, wordsOf(await results[0].data(), words)]);
-    }
+  // is ignored everywhere, as Pagefind does with one index. The tops are taken without the
+  // chosen filters: whether a shard has the words does not depend on them, and the counts of a
+  // filter in use are taken as if its choice were not made.
+  //
+  // The updates bundle is a shard here. An old version of an edited item is never a result, so
+  // never a top; but its words are still in its shard's index, where Pagefind requires them. A
+  // full build would not have the words that only old versions have, and would ignore them: so
+  // the query is asked without them. Returns the agreeing shards and the query to ask them.
+  async agreeingShards(pagefind, query) {
+    const words = queryTerms(query);
+    let tops = await this.tops(pagefind, query, words);
     const present = new Set(tops.flatMap(([, has]) => has));
     for (const word of words) {
       if (!present.has(word) && (await this.somewhere(pagefind, word))) present.add(word);
     }
-    return tops.filter(([, has]) => [...present].every((w) => has.includes(w))).map(([s]) => s);
+    let term = query;
+    if (this.superseded.size && present.size < words.length) {
+      term = words.filter((word) => present.has(word)).join(" ");
+      tops = term ? await this.tops(pagefind, term, words) : [];
+    }
+    const shards = tops.filter(([, has]) => [...present].every((w) => has.includes(w)));
+    return { shards: shards.map(([shard]) => shard), term };
   }
 
-  // Whether a page of any shard has a word starting with `word`.
+  // Each shard with a result for the query, with the query words its top result has.
+  async tops(pagefind, term, words) {
+    const tops = [];
+    for (const shard of this.shards) {
+      const { results } = await pagefind.search(term, { filters: { shard } });
+      const [top] = this.live(results);
+      if (top) tops.push([shard, wordsOf(await top.data(), words)]);
+    }
+    return tops;
+  }
+
+  // Whether a page of any shard (an old version of an edited item aside) has a word starting
+  // with `word`.
   async somewhere(pagefind, word) {
     for (const shard of this.shards) {
-      const { results } = await pagefind.search(word, { filters: { shard } });
-      if (results.length && wordsOf(await results[0].data(), [word]).length) return true;
+      const [top] = this.live((await pagefind.search(word, { filters: { shard } })).results);
+      if (top && wordsOf(await top.data(), [word]).length) return true;
     }
     return false;
   }
+}
+
+// Merges results of the updates bundle (in date order) into the date-ordered results of the
+// base shards. Pagefind does not tell a result's date without its fragment, so each update is
+// placed by a binary search that loads the dates of the few base results it compares with; an
+// update follows the base results of the same date.
+async function mergeByDate(base, updates, direction) {
+  const comesBefore = direction === "desc" ? (a, b) => a > b : (a, b) => a < b;
+  const dateOf = async (result) => sortDate(await result.data());
+  const merged = [];
+  let from = 0;
+  for (const update of updates) {
+    const date = await dateOf(update);
+    let [low, high] = [from, base.length]; // the update goes before base[high]
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (comesBefore(date, await dateOf(base[middle]))) high = middle;
+      else low = middle + 1;
+    }
+    merged.push(...base.slice(from, low), update);
+    from = low;
+  }
+  merged.push(...base.slice(from));
+  return merged;
+}
+
+// The date sort key of a result (the item's 发布日期, to the minute when it has a time), as the
+// build writes it: "2026-07-20" sorts as "2026-07-20 00:00".
+function sortDate(page) {
+  const date = (page.meta || {}).date || "";
+  return date.length === 10 ? `${date} 00:00` : date;
 }
 
 function setSelectValue(select, value) {

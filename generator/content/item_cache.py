@@ -1,0 +1,483 @@
+"""A cache of every item file's reading and checks, so that a run over an unchanged site is fast.
+
+Reading an item (bytes → YAML → :class:`~generator.content.model.Item`) and its own checks
+(:class:`~generator.content.validate.ItemValidator`, the privacy and raw HTML scans) are most of
+the time of ``disclosure check`` and ``disclosure build`` on a large site, and their result
+depends on nothing but the file's bytes, its path, columns.yml and the generator itself. So that
+result — the validated item and the diagnostics those steps reported — is stored per file:
+
+- an entry is keyed by the file's path relative to the site (``content/…/x.md``);
+- it is trusted while the file's stat (mtime, ctime, size, inode) is what it was when the file was
+  read; when the stat changed, while the file's SHA-256 is still the one read (a copied or
+  checked-out site costs one hash per file, once). The ctime catches an edit whose mtime was put
+  back. A file changed less than :data:`RACY_NS` before it was read is hashed every time until
+  it is older, since a second edit within the file system's clock tick leaves the stat alike;
+- the whole cache is trusted only with the same :func:`fingerprint`: this format, the
+  generator's version and source code, Python and PyYAML, and the bytes of columns.yml;
+- the privacy scan takes a number for a 身份证号码 only when its birth date is not in the
+  future, so the result for a file holding such a number holds on the day it was made only.
+
+The site-wide checks (duplicates, references, links, annual reports, the inspection) are not
+cached: they run over all items, cached or not, on every run.
+
+The cache is data only — nothing in it is ever executed — because it lives in the site folder
+where anyone may put or commit one: ``items.json`` holds the entries, and the items' bodies, most
+of the bytes, are in ``item-bodies.txt``, UTF-8 text one after the other, each entry holding the
+byte offsets of its body. Apart, the bodies are read several times faster than as JSON strings,
+and a focused check (``disclosure check FILE``) reads them only for the files it reports on: the
+items of the others come without their bodies. The bodies file starts with a token
+that items.json names; when they differ (a run stopped between writing the two, or two runs
+saving at once) no body is found, and every file is read again. A run that changed only a few
+entries (see :data:`SAVE_SHARE`) writes nothing: reading those files again next time is cheaper.
+
+Objects of the catalog are stored by key (the column's path, the unit's place in the unit list,
+the text of a 主题分类, 索引号 or 文号) and looked up again in the current catalog. An entry with
+anything missing, of the wrong type or not found in the catalog is a miss: the file is read
+again. The cache lives in ``.disclosure-cache/`` beside columns.yml; deleting it is always safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import yaml
+
+from generator.content.catalog import CATALOG_FILE, Catalog, Column, Unit
+from generator.content.doc_number import DocNumber, parse_doc_number
+from generator.content.load import MAX_FILE_BYTES, SourceFile
+from generator.content.model import Item
+from generator.diagnostics import CODES, Diagnostic, Severity
+
+CACHE_DIR = ".disclosure-cache"
+CACHE_FILE = "items.json"
+BODIES_FILE = "item-bodies.txt"  # the items' bodies, UTF-8, one after the other
+FORMAT = 2
+FORMAT_1_FILE = "item-digests.json"  # digests of items, for focused checks only
+# Writing the cache costs about as much as reading and checking a tenth of the files again. A run
+# that changed fewer than a hundredth of the entries leaves it as it is: reading those few files
+# again in the next runs costs less (a check of one edited file on a large site stays quick).
+SAVE_SHARE = 100
+RACY_NS = 2_000_000_000  # a file changed this recently may change again with the same stat
+MAX_EXTRA_DEPTH = 64  # deeper than the loader ever builds: a crafted entry
+
+# Fifteen digits in a row: in every 身份证号码 the privacy scan may find (and quick to look for).
+_ID_SHAPED = re.compile(r"\d{15}")
+
+# Item fields stored as they are, by type.
+TEXT_FIELDS = ("source", "src_uri", "title")
+OPTIONAL_TEXT_FIELDS = (
+    "disclosure", "genre", "summary", "validity", "superseded_by", "interprets",
+    "editor", "reviewer", "approver",
+)  # fmt: skip
+FLAG_FIELDS = ("published_has_time", "draft")
+# Item fields stored in their own form: a catalog key, an ISO date, a list for a tuple.
+KEYED_FIELDS = (
+    "column", "index_no", "publisher", "topic", "published", "written", "doc_no",
+    "keywords", "extra", "body_line", "lines",
+)  # fmt: skip
+STORED_APART = ("body",)  # in BODIES_FILE; the entry holds its byte offsets there
+NOT_CACHED = ("annual_report",)  # attached by the site-wide annual report check on every run
+_STORED_TYPES: dict[str, tuple[type, ...]] = {
+    **dict.fromkeys(TEXT_FIELDS, (str,)),
+    **dict.fromkeys(OPTIONAL_TEXT_FIELDS, (str, type(None))),
+    **dict.fromkeys(FLAG_FIELDS, (bool,)),
+}
+
+# What a damaged or crafted entry raises while it is rebuilt.
+_DAMAGED = (KeyError, IndexError, TypeError, ValueError, RecursionError)
+
+
+class _Damaged(ValueError):
+    """An entry that does not hold what this format writes."""
+
+
+def _generator_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("disclosure-generator")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "source"
+
+
+def _code_files() -> list[Path]:
+    """The code whose behaviour the cached results depend on: reading, validating, diagnostics."""
+    content = Path(__file__).parent
+    return [*sorted(content.glob("*.py")), content.parent / "diagnostics.py"]
+
+
+def fingerprint(site_dir: Path) -> str:
+    """What every entry depends on besides its own file; taken before columns.yml is read, so
+    that a columns.yml changed meanwhile can only make the next run discard the cache."""
+    digest = hashlib.sha256()
+    runtime = (FORMAT, _generator_version(), sys.version, yaml.__version__, yaml.__with_libyaml__)
+    digest.update(repr(runtime).encode())
+    for path in [*_code_files(), site_dir / CATALOG_FILE]:
+        digest.update(path.name.encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"\0missing")
+    return digest.hexdigest()
+
+
+class FileStamp(NamedTuple):
+    """A file's stat, taken before the file is read: while it is unchanged, so is the file."""
+
+    key: list[int]  # mtime_ns, ctime_ns, size, inode: as stored in an entry
+    racy: bool  # changed within RACY_NS before the stat: a next change may leave it alike
+
+
+@dataclass
+class ItemResult:
+    """What reading and checking a file gave: its item (None when unreadable) and diagnostics."""
+
+    item: Item | None
+    diagnostics: list[Diagnostic]
+
+
+@dataclass
+class ItemCache:
+    """The entries of one site, by path relative to the site; see the module docstring."""
+
+    folder: Path
+    fingerprint: str
+    catalog: Catalog
+    entries: dict[str, Any]
+    bodies_token: Any = None  # the first line of the bodies file written with these entries
+    today: str = field(default_factory=lambda: date.today().isoformat())
+    opened_ns: int = field(default_factory=time.time_ns)  # before any file is looked at
+    changes: int = 0  # entries stored, re-stamped or forgotten since the cache was read
+    _bodies: memoryview | None = field(default=None, repr=False)
+    _bodies_read: bool = field(default=False, repr=False)
+
+    @classmethod
+    def open(cls, site_dir: Path, fingerprint: str, catalog: Catalog) -> ItemCache:
+        """The cache of ``site_dir``; empty when missing, unreadable or of another fingerprint."""
+        folder = site_dir / CACHE_DIR
+        entries: dict[str, Any] = {}
+        token = None
+        try:
+            stored = json.loads((folder / CACHE_FILE).read_bytes())
+            if stored["fingerprint"] == fingerprint and isinstance(stored["entries"], dict):
+                entries, token = stored["entries"], stored["bodies"]
+        except (OSError, *_DAMAGED):  # missing, not JSON, or not what this format writes
+            entries = {}
+        return cls(folder, fingerprint, catalog, entries, token)
+
+    def stamp(self, path: Path) -> FileStamp | None:
+        """The stat to take before reading ``path``; None when it cannot be taken."""
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        key = [stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino]
+        # opened_ns is before this stat: an earlier moment only makes more stamps racy
+        return FileStamp(key, max(key[0], key[1]) >= self.opened_ns - RACY_NS)
+
+    def lookup(
+        self, rel: str, path: Path, stamp: FileStamp | None, column: Column, with_body: bool
+    ) -> ItemResult | None:
+        """The result for an unchanged file, rebuilt; None when the file must be read again.
+
+        Without ``with_body`` the item's body is left empty (see the module docstring)."""
+        entry = self.entries.get(rel)
+        if entry is None or stamp is None:
+            return None
+        try:
+            if entry["valid_on"] is not None and entry["valid_on"] != self.today:
+                return None
+            same_stat = entry["stamp"] == stamp.key and not entry["racy"]
+            if not same_stat and entry["sha256"] != _sha256(path):
+                return None
+            data = entry["item"]
+            body = str(self._stored_body(data["body"]), "utf-8") if data and with_body else ""
+            cached = ItemResult(
+                _item(data, rel, column, self.catalog, body),
+                [_diagnostic(row) for row in _list(entry["diagnostics"])],
+            )
+        except (OSError, *_DAMAGED):
+            return None  # unreadable now, or a damaged entry: read the file
+        if [entry["stamp"], entry["racy"]] != [stamp.key, stamp.racy]:
+            entry["stamp"], entry["racy"] = stamp.key, stamp.racy  # the same bytes: trust it
+            self.changes += 1
+        return cached
+
+    def remember(
+        self,
+        stamp: FileStamp | None,
+        source: SourceFile,
+        item: Item | None,
+        diagnostics: list[Diagnostic],
+    ) -> None:
+        """Store what reading ``source`` gave, keyed by the stat taken before it was read."""
+        if stamp is None or not source.sha256:  # could not be read: nothing to key it by
+            self.entries.pop(source.rel, None)
+            return
+        self.entries[source.rel] = {
+            "stamp": stamp.key,
+            "racy": stamp.racy,
+            "sha256": source.sha256,
+            "valid_on": self.today if _holds_id_shaped_number(source) else None,
+            "item": _item_data(item, self.catalog) if item is not None else None,
+            "diagnostics": [_diagnostic_data(d) for d in diagnostics],
+        }
+        self.changes += 1
+
+    def forget_missing(self, present: set[str]) -> None:
+        for rel in set(self.entries) - present:
+            del self.entries[rel]
+            self.changes += 1
+
+    def save(self) -> None:
+        """Write both files; a cache that cannot be written is simply not used next time.
+
+        Each file is replaced whole (written beside, then renamed), bodies first. A run that
+        stops between the two, or another run saving at the same time, leaves a bodies file
+        whose first line is not the token in items.json: every body is then missing, and every
+        file read again."""
+        if self.changes < max(1, len(self.entries) // SAVE_SHARE):
+            return  # cheaper to read those few files again next time than to write it all
+        token = os.urandom(16).hex()
+        bodies: list[bytes | memoryview] = [f"{token}\n".encode()]
+        size = 0
+        for rel, entry in list(self.entries.items()):
+            try:
+                item = entry["item"]
+                if item is None:
+                    continue  # an unreadable file: no item, no body
+                kept = item["body"]  # read in this run, or its place in the old bodies file
+                body = kept.encode() if isinstance(kept, str) else self._stored_body(kept)
+            except _DAMAGED:  # a body no longer stored, or a damaged entry
+                del self.entries[rel]
+                continue
+            item["body"] = [size, size + len(body)]
+            bodies.append(body)
+            size += len(body)
+        document = {"fingerprint": self.fingerprint, "bodies": token, "entries": self.entries}
+        try:
+            self.folder.mkdir(exist_ok=True)
+            _replace(self.folder / BODIES_FILE, bodies)
+            text = json.dumps(
+                document, ensure_ascii=False, separators=(",", ":"), check_circular=False
+            )
+            _replace(self.folder / CACHE_FILE, [text.encode()])
+            (self.folder / FORMAT_1_FILE).unlink(missing_ok=True)
+        except OSError:
+            pass
+        self.bodies_token, self._bodies, self._bodies_read, self.changes = token, None, False, 0
+
+    def _stored_body(self, span: Any) -> memoryview:
+        """A body in the bodies file: ``[start, end]``, byte offsets after its first line."""
+        if not self._bodies_read:
+            self._bodies_read = True
+            try:
+                stored = (self.folder / BODIES_FILE).read_bytes()
+            except OSError:
+                stored = b""
+            first_line = f"{self.bodies_token}\n".encode()
+            if isinstance(self.bodies_token, str) and stored.startswith(first_line):
+                self._bodies = memoryview(stored)[len(first_line) :]
+        start, end = _list(span)
+        if self._bodies is None or type(start) is not int or type(end) is not int:
+            raise _Damaged("body")
+        if not 0 <= start <= end <= len(self._bodies):
+            raise _Damaged("body")
+        return self._bodies[start:end]
+
+
+def _replace(path: Path, chunks: list[bytes | memoryview]) -> None:
+    """Write beside, then rename: a reader sees the old file or the new one, whole."""
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    with temporary.open("wb") as stream:
+        stream.writelines(chunks)
+    temporary.replace(path)
+
+
+def _sha256(path: Path) -> str:
+    """The hash read_source takes: of the first MAX_FILE_BYTES + 1 bytes."""
+    with path.open("rb") as stream:
+        return hashlib.sha256(stream.read(MAX_FILE_BYTES + 1)).hexdigest()
+
+
+def _holds_id_shaped_number(source: SourceFile) -> bool:
+    """Whether the privacy scan's verdict on this file may change with the date (see above).
+
+    Every text it scans, and more: the body and every string of the front matter."""
+    if _ID_SHAPED.search(source.body):
+        return True
+    pending: list[Any] = [entry.value for entry in source.entries.values()]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str) and _ID_SHAPED.search(value):
+            return True
+        if isinstance(value, list):
+            pending += value
+        elif isinstance(value, dict):
+            pending += value.values()
+    return False
+
+
+# Writing an entry ---------------------------------------------------------------------------
+
+
+def _item_data(item: Item, catalog: Catalog) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        name: getattr(item, name) for name in (*TEXT_FIELDS, *OPTIONAL_TEXT_FIELDS, *FLAG_FIELDS)
+    }
+    publisher = item.publisher
+    data.update(
+        column=item.column.path,
+        index_no=str(item.index_no) if item.index_no else None,
+        publisher=[_unit_place(publisher, catalog), publisher.name] if publisher else None,
+        topic=str(item.topic) if item.topic else None,
+        published=item.published.isoformat() if item.published else None,
+        written=item.written.isoformat() if item.written else None,
+        doc_no=str(item.doc_no) if item.doc_no else None,
+        keywords=list(item.keywords),
+        extra=item.extra,
+        body=item.body,  # replaced by its place in the bodies file when saved
+        body_line=item.body_line,
+        lines=item.lines,
+    )
+    return data
+
+
+def _unit_place(unit: Unit, catalog: Catalog) -> int:
+    return next(i for i, candidate in enumerate(catalog.units) if candidate is unit)
+
+
+def _diagnostic_data(diagnostic: Diagnostic) -> list[Any]:
+    d = diagnostic
+    return [d.file, d.line, d.column, d.code, d.message, str(d.severity)]
+
+
+# Rebuilding an entry: every value checked, every catalog key looked up -----------------------
+
+
+def _item(data: Any, rel: str, column: Column, catalog: Catalog, body: str) -> Item | None:
+    if data is None:
+        return None  # the file could not be read; its diagnostics say why
+    if not isinstance(data, dict):
+        raise _Damaged("item")
+    if data["source"] != rel or data["column"] != column.path:
+        raise _Damaged("item of another file")
+    stored = {name: data[name] for name in _STORED_TYPES}
+    if not all(type(stored[name]) in types for name, types in _STORED_TYPES.items()):
+        raise _Damaged("field of the wrong type")
+    keywords, lines = data["keywords"], data["lines"]
+    if type(keywords) is not list or not all(type(word) is str for word in keywords):
+        raise _Damaged("keywords")
+    if type(lines) is not dict or not all(type(n) is int and n > 0 for n in lines.values()):
+        raise _Damaged("lines")  # the keys of a JSON object are text
+    item = Item(
+        **stored,
+        column=column,
+        body=body,
+        index_no=None,
+        publisher=_publisher(data["publisher"], catalog),
+        topic=None,
+        published=_optional(data["published"], datetime.fromisoformat),
+        written=_optional(data["written"], date.fromisoformat),
+        keywords=tuple(keywords),
+        extra=_extra(data["extra"]),
+        body_line=_number(data["body_line"]),
+        lines=dict(lines),
+    )
+    if data["index_no"] is not None:
+        item.index_no = catalog.index_pattern.parse(_text(data["index_no"]))
+        if item.index_no is None or str(item.index_no) != data["index_no"]:
+            raise _Damaged("index_no")
+    if data["topic"] is not None:
+        item.topic = catalog.topics.parse(_text(data["topic"]))
+        if item.topic is None or str(item.topic) != data["topic"]:
+            raise _Damaged("topic")
+    if data["doc_no"] is not None:
+        doc_no = parse_doc_number(_text(data["doc_no"]))
+        if not isinstance(doc_no, DocNumber) or str(doc_no) != data["doc_no"]:
+            raise _Damaged("doc_no")
+        item.doc_no = doc_no
+    if item.published is not None and (
+        type(item.published) is not datetime or item.published.tzinfo is not None
+    ):
+        raise _Damaged("published")  # the as-of moment it is compared with is naive
+    if item.written is not None and type(item.written) is not date:
+        raise _Damaged("written")
+    return item
+
+
+def _publisher(data: Any, catalog: Catalog) -> Unit | None:
+    if data is None:
+        return None
+    place, name = _list(data)
+    if type(place) is not int or place < 0:
+        raise _Damaged("publisher")
+    unit = catalog.units[place]
+    if unit.name != name:
+        raise _Damaged("publisher")
+    return unit
+
+
+def _diagnostic(data: Any) -> Diagnostic:
+    file, line, column, code, message, severity = _list(data)
+    if _text(code) not in CODES:
+        raise _Damaged("code")
+    return Diagnostic(
+        _text(file), _number(line), _number(column), code, _text(message), Severity(severity)
+    )
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Damaged("text")
+    return value
+
+
+def _number(value: Any) -> int:
+    if type(value) is not int or value < 1:
+        raise _Damaged("number")
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise _Damaged("list")
+    return value
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Damaged("mapping")
+    return value
+
+
+def _optional(value: Any, parse: Callable[[str], Any]) -> Any:
+    return None if value is None else parse(_text(value))
+
+
+def _extra(value: Any) -> dict[str, Any]:
+    """``extra:`` as the loader builds it: mappings, lists, text and nulls only."""
+    if value == {}:
+        return {}
+    pending: list[tuple[Any, int]] = [(_mapping(value), 0)]
+    while pending:
+        node, depth = pending.pop()
+        if depth > MAX_EXTRA_DEPTH:
+            raise _Damaged("extra")
+        if isinstance(node, dict):
+            pending += [(child, depth + 1) for child in node.values()]
+        elif isinstance(node, list):
+            pending += [(child, depth + 1) for child in node]
+        elif node is not None and not isinstance(node, str):
+            raise _Damaged("extra")
+    return value

@@ -1,0 +1,303 @@
+"""Incremental rebuilds: which pages of the published site a new build can take over unchanged.
+
+A build remembers what it published in ``.disclosure-cache/build-manifest.json``:
+
+- a *site fingerprint* of everything that shapes every page: the generator's own files
+  (code, templates, styles), the MkDocs and Material versions, ``mkdocs.yml``, ``columns.yml``,
+  the site's ``theme/`` overrides and the as-of moment;
+- for each page, a *page fingerprint* of what its template is given (its :class:`PageView`,
+  in which every item stands for the hash of its source file, so a page that lists an item
+  changes when that item's file does), the hash of its own source file, and the output file
+  it wrote (size and modification time, to notice a ``site/`` changed by hand);
+- the state of the search index and of the link check (see their modules).
+
+The next build plans its pages as always, computes the same fingerprints and renders only the
+pages whose fingerprint changed; the others are hard-linked from ``site/`` into the staging
+folder. Dependencies therefore follow from the data the templates see: an edited item's page,
+the listing and browse pages that show it, its policy's page when it is an interpretation (and
+the other way round), the home page and the pages that count items. Pages that reach the whole
+site model from their template (home, sections, browse) depend on every item.
+
+Anything the fingerprints cannot vouch for makes a full build: no manifest, another site
+fingerprint, a missing or altered output file. ``disclosure build --full`` forces one.
+No MkDocs here: the plugin gives this module its views and its output paths.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from generator.content.catalog import Catalog, Column
+from generator.content.dates import AsOf
+from generator.content.item_cache import CACHE_DIR
+from generator.content.model import Collection, Item
+from generator.publish.search import Shard
+from generator.render.views import PageView
+from generator.site.annual_report import SIDECAR_SUFFIX
+from generator.site.model import FacetValue, SiteIdentity, SiteModel
+
+MANIFEST_FILE = "build-manifest.json"
+FORMAT = 1
+GENERATOR_ROOT = Path(__file__).resolve().parent.parent  # the generator package
+# Page kinds whose templates read the whole site model (disclosure.model), not only their view.
+WHOLE_SITE_KINDS = frozenset({"home", "section", "browse"})
+# Files of the generator package that cannot change any output.
+_NOT_OUTPUT_SUFFIXES = (".pyc",)
+
+
+@dataclass(frozen=True)
+class PublishedPage:
+    """One page of the published site, as the manifest remembers it."""
+
+    fingerprint: str
+    output: str  # the file written, relative to the site folder
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class BuildManifest:
+    site_fingerprint: str
+    pages: dict[str, PublishedPage] = field(default_factory=dict)  # by source URI
+    steps: dict[str, Any] = field(default_factory=dict)  # publish step → its saved state
+
+    @staticmethod
+    def path(site_dir: Path) -> Path:
+        return site_dir / CACHE_DIR / MANIFEST_FILE
+
+    @classmethod
+    def load(cls, site_dir: Path) -> BuildManifest | None:
+        """The manifest of the last successful build; None when missing or unreadable."""
+        try:
+            stored = json.loads(cls.path(site_dir).read_text(encoding="utf-8"))
+            if stored.get("format") != FORMAT:
+                return None
+            pages = {
+                src_uri: PublishedPage(str(p[0]), str(p[1]), int(p[2]), int(p[3]))
+                for src_uri, p in stored["pages"].items()
+            }
+            steps = stored.get("steps", {})
+            if not isinstance(steps, dict):
+                return None
+            return cls(str(stored["site_fingerprint"]), pages, steps)
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+            return None
+
+    def save(self, site_dir: Path) -> None:
+        """Write atomically; a manifest that cannot be written only makes the next build full."""
+        path = self.path(site_dir)
+        data = {
+            "format": FORMAT,
+            "site_fingerprint": self.site_fingerprint,
+            "pages": {
+                src_uri: [page.fingerprint, page.output, page.size, page.mtime_ns]
+                for src_uri, page in sorted(self.pages.items())
+            },
+            "steps": self.steps,
+        }
+        try:
+            path.parent.mkdir(exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            temporary.replace(path)
+        except OSError:
+            pass
+
+    @classmethod
+    def forget(cls, site_dir: Path) -> None:
+        """Drop the manifest: the published site is no longer what it describes."""
+        cls.path(site_dir).unlink(missing_ok=True)
+
+
+# Fingerprints ---------------------------------------------------------------------------------
+
+
+def site_fingerprint(site_dir: Path, config_file: Path, theme_dirs: Iterable[str], as_of: AsOf) -> str:
+    """Everything every page depends on, hashed (see the module docstring)."""
+    digest = hashlib.sha256(f"{FORMAT}|{as_of.moment.isoformat()}".encode())
+    for package in ("mkdocs", "mkdocs-material", "disclosure-generator"):
+        try:
+            digest.update(f"|{package}={version(package)}".encode())
+        except PackageNotFoundError:
+            digest.update(f"|{package}=?".encode())
+    _hash_tree(digest, GENERATOR_ROOT)
+    for path in (config_file, site_dir / "columns.yml"):
+        digest.update(f"|{path.name}|".encode())
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    for theme_dir in theme_dirs:
+        folder = Path(theme_dir).resolve()
+        if folder != GENERATOR_ROOT and GENERATOR_ROOT not in folder.parents:
+            _hash_tree(digest, folder)
+    return digest.hexdigest()
+
+
+def _hash_tree(digest: Any, root: Path) -> None:
+    for folder, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
+        for name in sorted(filenames):
+            if name.endswith(_NOT_OUTPUT_SUFFIXES):
+                continue
+            path = Path(folder) / name
+            digest.update(f"|{path.relative_to(root).as_posix()}|".encode())
+            digest.update(path.read_bytes())
+
+
+def source_hashes(collection: Collection, content_dir: Path) -> dict[str, str]:
+    """The hash of each Markdown source under content/ (with an annual report's sidecar)."""
+    hashes: dict[str, str] = {}
+    for src_uri in [item.src_uri for item in collection.items] + [p.src_uri for p in collection.pages]:
+        path = content_dir / src_uri
+        digest = hashlib.sha256(path.read_bytes())
+        sidecar = path.with_name(path.name.removesuffix(".md") + SIDECAR_SUFFIX)
+        if sidecar.is_file():
+            digest.update(b"|tables|")
+            digest.update(sidecar.read_bytes())
+        hashes[src_uri] = digest.hexdigest()
+    return hashes
+
+
+def page_fingerprints(
+    views: Mapping[str, PageView], model: SiteModel, sources: Mapping[str, str]
+) -> dict[str, str]:
+    """The fingerprint of every planned page, by source URI."""
+    whole_site = hashlib.sha256(
+        "\n".join(f"{item.src_uri}|{sources[item.src_uri]}" for item in model.collection.items).encode()
+    ).hexdigest()
+    encoder = _ViewEncoder(sources)
+    fingerprints = {}
+    for src_uri, view in views.items():
+        data = [src_uri, sources.get(src_uri, ""), view]
+        if view.kind in WHOLE_SITE_KINDS:
+            data.append(whole_site)
+        fingerprints[src_uri] = hashlib.sha256(encoder.encode(data).encode()).hexdigest()
+    return fingerprints
+
+
+class _ViewEncoder(json.JSONEncoder):
+    """JSON of a view as its template sees it, with items as the hashes of their sources.
+
+    The site model and identity are left out: what a template takes from them directly is
+    covered by the site fingerprint or, for WHOLE_SITE_KINDS, by the hash of all items.
+    """
+
+    def __init__(self, sources: Mapping[str, str]) -> None:
+        super().__init__(ensure_ascii=False, check_circular=False)
+        self.sources = sources
+
+    def default(self, value: Any) -> Any:
+        if isinstance(value, Item):
+            return f"item:{value.src_uri}:{self.sources[value.src_uri]}"
+        if isinstance(value, Column):
+            return f"column:{value.path}"
+        if isinstance(value, (SiteModel, SiteIdentity, Catalog)):
+            return None
+        if isinstance(value, FacetValue):  # templates show its name, link and count; its
+            return ["facet value", value.name, value.slug, len(value.items)]  # items: listings
+        if isinstance(value, Shard):  # the search page names its shards
+            return ["shard", value.id, len(value.items)]
+        if isinstance(value, (datetime, date)):
+            return value.isoformat()
+        if isinstance(value, Enum):
+            return value.value
+        if callable(value):  # a function in a view (open data's field getters): its code is
+            return f"code:{value.__module__}.{value.__qualname__}"  # in the site fingerprint
+        if isinstance(value, (set, frozenset)):
+            return sorted(value, key=repr)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+            return {"type": type(value).__name__, **fields}
+        raise TypeError(f"no fingerprint for {type(value).__name__}")
+
+
+# Reuse ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class RebuildPlan:
+    """What this build takes over from the published site: source URI → output path."""
+
+    previous_site: Path | None = None
+    reused: dict[str, str] = field(default_factory=dict)
+    previous_steps: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def incremental(self) -> bool:
+        return self.previous_site is not None
+
+
+def plan_rebuild(
+    manifest: BuildManifest | None,
+    fingerprint: str,
+    fingerprints: Mapping[str, str],
+    outputs: Mapping[str, str],
+    site_output: Path,
+) -> RebuildPlan:
+    """Pages whose fingerprint and output path are those of a file still in ``site_output``."""
+    if manifest is None or manifest.site_fingerprint != fingerprint or not site_output.is_dir():
+        return RebuildPlan()
+    reused = {}
+    for src_uri, page_fingerprint in fingerprints.items():
+        published = manifest.pages.get(src_uri)
+        output = outputs.get(src_uri)
+        if published is None or output is None:
+            continue
+        if published.fingerprint != page_fingerprint or published.output != output:
+            continue
+        try:
+            stat = (site_output / output).stat()
+        except OSError:
+            continue
+        if stat.st_size == published.size and stat.st_mtime_ns == published.mtime_ns:
+            reused[src_uri] = output
+    return RebuildPlan(site_output, reused, manifest.steps)
+
+
+def link_reused(plan: RebuildPlan, staging: Path) -> None:
+    """Hard-link the reused outputs into the staging folder (copies where links are refused).
+
+    Nothing writes to these files afterwards: the renderer skips their pages, so the published
+    files they share their content with are never changed. (Plain os calls on strings: this
+    runs for every page of the site.)
+    """
+    assert plan.previous_site is not None
+    source_root, target_root = str(plan.previous_site), str(staging)
+    made = {target_root}
+    for output in sorted(plan.reused.values()):
+        folder = os.path.dirname(output)
+        target_folder = os.path.join(target_root, folder) if folder else target_root
+        if target_folder not in made:
+            os.makedirs(target_folder, exist_ok=True)
+            made.add(target_folder)
+        source, target = os.path.join(source_root, output), os.path.join(target_root, output)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+
+
+def published_pages(
+    fingerprints: Mapping[str, str], outputs: Mapping[str, str], output_dir: Path
+) -> dict[str, PublishedPage]:
+    """The manifest entries of a finished build, from the files in its output folder."""
+    pages = {}
+    for src_uri, fingerprint in fingerprints.items():
+        output = outputs.get(src_uri)
+        if output is None:
+            continue
+        try:
+            stat = (output_dir / output).stat()
+        except OSError:
+            continue  # a page that wrote nothing is never reused
+        pages[src_uri] = PublishedPage(fingerprint, output, stat.st_size, stat.st_mtime_ns)
+    return pages
