@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+# search and links run at the same time (generator/publish/pipeline.py): each is its own wall time.
 STAGES = ("validate", "model", "render", "search", "links", "commit")
 
 

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -207,3 +208,12 @@ def test_previous_site_files_are_never_written_through_links(site: Path) -> None
     edit(site, ITEM, "title: ", "title: （修订）")
     rebuild(site)
     assert keep.read_bytes() == before
+
+
+def test_a_cache_committed_to_the_repository_is_not_trusted(site: Path, tmp_path: Path) -> None:
+    """A manifest or item cache that came with a commit (a pull request) could vouch for files
+    it does not describe: such a build reads and renders everything."""
+    subprocess.run(["git", "init", "-q", str(site)], check=True)
+    subprocess.run(["git", "-C", str(site), "add", "-f", ".disclosure-cache"], check=True)
+    assert rebuild(site) == set()
+    assert_same_as_full_build(site, tmp_path)

@@ -165,6 +165,7 @@ def read_collection(
         return Collection(catalog, [], [], [])
     files = discover(content_dir, catalog, report)
     items: list[Item] = []
+    hashes: dict[str, str] = {}
     cache = ItemCache.open(site_dir, cache_fingerprint, catalog)
     for src_uri, column in files.items:
         rel = f"{CONTENT_DIR}/{src_uri}"
@@ -172,6 +173,7 @@ def read_collection(
         result = read_item(content_dir / src_uri, src_uri, column, catalog, cache, focused)
         if result.item is not None:
             items.append(result.item)
+            hashes[src_uri] = result.sha256
         if focused:  # an unfocused file's own problems are not asked for
             report.extend(result.diagnostics)
     cache.forget_missing({f"{CONTENT_DIR}/{src_uri}" for src_uri, _ in files.items})
@@ -183,7 +185,7 @@ def read_collection(
             pages.append(read_page(source, src_uri, column, report))
             check_publishable_text(source, catalog, report)
     check_references(items, report)
-    return Collection(catalog, items, pages, files.attachments)
+    return Collection(catalog, items, pages, files.attachments, hashes)
 
 
 def read_item(
@@ -204,7 +206,7 @@ def read_item(
         item = ItemValidator(source, column, catalog, own).run(src_uri)
         if item.disclosure not in WITHHELD_DISCLOSURES:
             check_publishable_text(source, catalog, own)
-    result = ItemResult(item, list(own))
+    result = ItemResult(item, list(own), source.sha256)
     cache.remember(stamp, source, result.item, result.diagnostics)
     return result
 

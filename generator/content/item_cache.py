@@ -42,6 +42,7 @@ import hashlib
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -116,6 +117,27 @@ def _code_files() -> list[Path]:
     return [*sorted(content.glob("*.py")), content.parent / "diagnostics.py"]
 
 
+def committed(site_dir: Path) -> bool:
+    """Whether Git tracks anything in the cache folder of ``site_dir``.
+
+    A cache can never run code, but one that matches the files could hide their problems — a
+    privacy finding, say. The caches a build writes itself are trusted; one that arrived with a
+    commit (a pull request, in CI) is not: such a run reads everything again.
+    """
+    if not (site_dir / CACHE_DIR).is_dir():
+        return False
+    try:
+        listed = subprocess.run(
+            ["git", "-C", str(site_dir), "ls-files", "--", CACHE_DIR],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False  # no Git: nothing can have been committed with it
+    return listed.returncode == 0 and bool(listed.stdout.strip())
+
+
 def fingerprint(site_dir: Path) -> str:
     """What every entry depends on besides its own file; taken before columns.yml is read, so
     that a columns.yml changed meanwhile can only make the next run discard the cache."""
@@ -144,6 +166,7 @@ class ItemResult:
 
     item: Item | None
     diagnostics: list[Diagnostic]
+    sha256: str = ""  # of the file's bytes: what the incremental build's fingerprints use
 
 
 @dataclass
@@ -168,6 +191,8 @@ class ItemCache:
         entries: dict[str, Any] = {}
         token = None
         try:
+            if committed(site_dir):
+                raise OSError("a cache from the repository is not trusted")
             stored = json.loads((folder / CACHE_FILE).read_bytes())
             if stored["fingerprint"] == fingerprint and isinstance(stored["entries"], dict):
                 entries, token = stored["entries"], stored["bodies"]
@@ -205,6 +230,7 @@ class ItemCache:
             cached = ItemResult(
                 _item(data, rel, column, self.catalog, body),
                 [_diagnostic(row) for row in _list(entry["diagnostics"])],
+                str(entry["sha256"]),
             )
         except (OSError, *_DAMAGED):
             return None  # unreadable now, or a damaged entry: read the file

@@ -113,6 +113,7 @@ class Collection:
     items: list[Item]
     pages: list[ColumnPage]
     attachments: list[str]  # src_uris of non-Markdown files under content/
+    hashes: dict[str, str] = field(default_factory=dict)  # item src_uri → SHA-256 of its file
 
     def item_by_index_no(self) -> dict[str, Item]:
         return {str(item.index_no): item for item in self.items if item.index_no}

@@ -448,8 +448,20 @@ class _Canonical(HTMLParser):
             self.href = values.get("href") or ""
 
 
-def html_pages(root: Path) -> Iterator[str]:
+# Top-level folders the check never reads: the search bundles, which no page links to and which
+# are written while the check runs (generator/publish/pipeline.py).
+UNCHECKED_FOLDERS = frozenset({"pagefind"})
+
+
+def _walk(root: Path) -> Iterator[tuple[str, list[str], list[str]]]:
     for folder, dirnames, filenames in os.walk(root):
+        if folder == str(root):
+            dirnames[:] = [name for name in dirnames if name not in UNCHECKED_FOLDERS]
+        yield folder, dirnames, filenames
+
+
+def html_pages(root: Path) -> Iterator[str]:
+    for folder, dirnames, filenames in _walk(root):
         dirnames.sort()
         relative = Path(folder).relative_to(root).as_posix()
         for name in sorted(filenames):
@@ -459,7 +471,7 @@ def html_pages(root: Path) -> Iterator[str]:
 
 def all_files(root: Path) -> frozenset[str]:
     found = set()
-    for folder, _, filenames in os.walk(root):
+    for folder, _, filenames in _walk(root):
         relative = Path(folder).relative_to(root).as_posix()
         prefix = "" if relative == "." else f"{relative}/"
         found.update(prefix + name for name in filenames)
@@ -578,12 +590,19 @@ class SourceMap:
     """From a generated page back to the Markdown file, line and column a link was written at."""
 
     def __init__(self, model: SiteModel) -> None:
-        self.by_page: dict[str, MarkdownSource] = {
-            output_page(source.src_uri): source
-            for source in markdown_sources(model.collection, model.as_of)
-            if source.published
-        }
+        self.model = model
+        self._by_page: dict[str, MarkdownSource] | None = None  # made when a link is broken
         self._links: dict[str, list[Link]] = {}
+
+    @property
+    def by_page(self) -> dict[str, MarkdownSource]:
+        if self._by_page is None:
+            self._by_page = {
+                output_page(source.src_uri): source
+                for source in markdown_sources(self.model.collection, self.model.as_of)
+                if source.published
+            }
+        return self._by_page
 
     def locate(
         self, page: str, link: HtmlLink, target: str = "", fragment: str = ""

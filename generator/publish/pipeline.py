@@ -9,8 +9,9 @@ with the pages that changed, so that the step only redoes what they affect.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,16 +63,43 @@ def check_links(publication: Publication) -> Any:
 
 
 def publish_steps() -> list[tuple[str, PublishStep]]:
-    """The steps in order, each with the stage its time is recorded under (see
-    :class:`~generator.timings.BuildTimings`) and its state is kept under. Search indexing runs
-    before the link check so that its files exist."""
+    """The steps, each with the stage its time is recorded under (see
+    :class:`~generator.timings.BuildTimings`) and its state is kept under. They run at the same
+    time (see run_publish_steps)."""
     return [("search", index_for_search), ("links", check_links)]
 
 
 def run_publish_steps(publication: Publication, timings: BuildTimings) -> dict[str, Any]:
-    """Run every step; returns the state each step keeps for the next build."""
-    states = {}
-    for stage, step in publish_steps():
-        with timings.stage(stage):
-            states[stage] = step(publication)
+    """Run every step; returns the state each step keeps for the next build.
+
+    The steps are independent — the link check does not look into the search bundles, and
+    nothing links there — and search indexing is mostly Pagefind waiting in a process of its own
+    on one core and a half: so the first step runs in a thread while the others run here. Each
+    step reports into a report of its own; they are merged in step order, so the diagnostics
+    come in the same order every time.
+    """
+    steps = publish_steps()
+    reports = {stage: Report() for stage, _ in steps}
+    states: dict[str, Any] = {}
+    failures: list[BaseException] = []
+
+    def run(stage: str, step: PublishStep) -> None:
+        try:
+            with timings.stage(stage):
+                states[stage] = step(replace(publication, report=reports[stage]))
+        except BaseException as failure:  # re-raised in the caller's thread
+            failures.append(failure)
+
+    (first_stage, first_step), *others = steps
+    background = threading.Thread(target=run, args=(first_stage, first_step), name=first_stage)
+    background.start()
+    try:
+        for stage, step in others:
+            run(stage, step)
+    finally:
+        background.join()
+    for stage, _ in steps:
+        publication.report.extend(reports[stage])
+    if failures:
+        raise failures[0]
     return states

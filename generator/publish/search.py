@@ -123,36 +123,46 @@ class SearchPage:
         return " ".join(shard.id for shard in self.shards)
 
 
-def search_records(model: SiteModel) -> dict[str, SearchRecord]:
-    """The record of every published item, by source URI.
+class SearchRecords:
+    """The record of each published item, made when its page is rendered.
 
+    A record depends on nothing but its item and the catalog (so an incremental build's page
+    fingerprints need not look at it), and its ``terms`` are the most expensive part of
+    planning a page: making them only for the pages rendered saves a second at 10,000 items.
     Filter values are those of the site model's browse facets (主题分类, 发布机构, 年份, 体裁),
     so the search page and the browse pages group items the same way.
     """
-    columns = column_labels(model.catalog)
-    facet_values: dict[str, list[tuple[str, str]]] = {item.src_uri: [] for item in model.items}
-    for facet in model.facets:
-        for value in facet.values:
-            for item in value.items:
-                facet_values[item.src_uri].append((facet.key, value.name))
-    records = {}
-    for item in model.items:
+
+    def __init__(self, model: SiteModel) -> None:
+        self.columns = column_labels(model.catalog)
+        self.facet_values: dict[str, list[tuple[str, str]]] = {item.src_uri: [] for item in model.items}
+        for facet in model.facets:
+            for value in facet.values:
+                for item in value.items:
+                    self.facet_values[item.src_uri].append((facet.key, value.name))
+
+    def of(self, item: Item) -> SearchRecord:
         publisher = item.publisher.name if item.publisher else ""
         meta = [
             ("title", item.title),
-            ("column", columns[item.column.path]),
+            ("column", self.columns[item.column.path]),
             ("publisher", publisher),
             ("date", item.published_text),
             ("doc_no", str(item.doc_no or "")),
             ("index_no", str(item.index_no or "")),
             ("terms", " ".join(search_terms(item))),
         ]
-        records[item.src_uri] = SearchRecord(
-            filters=[("column", columns[item.column.path]), *facet_values[item.src_uri]],
+        return SearchRecord(
+            filters=[("column", self.columns[item.column.path]), *self.facet_values[item.src_uri]],
             meta=[(key, value) for key, value in meta if value],
             date=item.published.strftime("%Y-%m-%d %H:%M") if item.published else "",
         )
-    return records
+
+
+def search_records(model: SiteModel) -> dict[str, SearchRecord]:
+    """The record of every published item, by source URI."""
+    records = SearchRecords(model)
+    return {item.src_uri: records.of(item) for item in model.items}
 
 
 def search_page(model: SiteModel) -> SearchPage:

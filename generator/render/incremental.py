@@ -40,9 +40,9 @@ from typing import Any
 
 from generator.content.catalog import Catalog, Column
 from generator.content.dates import AsOf
-from generator.content.item_cache import CACHE_DIR
+from generator.content.item_cache import CACHE_DIR, committed
 from generator.content.model import Collection, Item
-from generator.publish.search import Shard
+from generator.publish.search import SearchRecords, Shard
 from generator.render.views import PageView
 from generator.site.annual_report import SIDECAR_SUFFIX
 from generator.site.model import FacetValue, SiteIdentity, SiteModel
@@ -79,6 +79,8 @@ class BuildManifest:
     @classmethod
     def load(cls, site_dir: Path) -> BuildManifest | None:
         """The manifest of the last successful build; None when missing or unreadable."""
+        if committed(site_dir):  # see item_cache.committed
+            return None
         try:
             stored = json.loads(cls.path(site_dir).read_text(encoding="utf-8"))
             if stored.get("format") != FORMAT:
@@ -154,16 +156,23 @@ def _hash_tree(digest: Any, root: Path) -> None:
 
 
 def source_hashes(collection: Collection, content_dir: Path) -> dict[str, str]:
-    """The hash of each Markdown source under content/ (with an annual report's sidecar)."""
+    """The hash of each Markdown source under content/, with an annual report's tables.
+
+    Items' hashes were taken when they were read (or come from the item cache); column pages
+    are few and read here.
+    """
     hashes: dict[str, str] = {}
-    for src_uri in [item.src_uri for item in collection.items] + [p.src_uri for p in collection.pages]:
-        path = content_dir / src_uri
-        digest = hashlib.sha256(path.read_bytes())
-        sidecar = path.with_name(path.name.removesuffix(".md") + SIDECAR_SUFFIX)
-        if sidecar.is_file():
+    for item in collection.items:
+        known = collection.hashes.get(item.src_uri)
+        path = content_dir / item.src_uri
+        digest = hashlib.sha256(known.encode() if known else path.read_bytes())
+        if item.annual_report is not None:
+            sidecar = path.with_name(path.name.removesuffix(".md") + SIDECAR_SUFFIX)
             digest.update(b"|tables|")
-            digest.update(sidecar.read_bytes())
-        hashes[src_uri] = digest.hexdigest()
+            digest.update(sidecar.read_bytes() if sidecar.is_file() else b"")
+        hashes[item.src_uri] = digest.hexdigest()
+    for page in collection.pages:
+        hashes[page.src_uri] = hashlib.sha256((content_dir / page.src_uri).read_bytes()).hexdigest()
     return hashes
 
 
@@ -182,6 +191,11 @@ def page_fingerprints(
             data.append(whole_site)
         fingerprints[src_uri] = hashlib.sha256(encoder.encode(data).encode()).hexdigest()
     return fingerprints
+
+
+# The fields of an item page's view that come from more than the item itself (see default()).
+_ITEM_VIEW_DERIVED = frozenset({"meta", "rows", "breadcrumbs", "title", "search_records"})
+_ITEM_VIEW_FIELDS = tuple(f.name for f in dataclasses.fields(PageView) if f.name not in _ITEM_VIEW_DERIVED)
 
 
 class _ViewEncoder(json.JSONEncoder):
@@ -206,6 +220,8 @@ class _ViewEncoder(json.JSONEncoder):
             return ["facet value", value.name, value.slug, len(value.items)]  # items: listings
         if isinstance(value, Shard):  # the search page names its shards
             return ["shard", value.id, len(value.items)]
+        if isinstance(value, SearchRecords):  # a function of the item and the catalog alone
+            return None
         if isinstance(value, (datetime, date)):
             return value.isoformat()
         if isinstance(value, Enum):
@@ -214,6 +230,11 @@ class _ViewEncoder(json.JSONEncoder):
             return f"code:{value.__module__}.{value.__qualname__}"  # in the site fingerprint
         if isinstance(value, (set, frozenset)):
             return sorted(value, key=repr)
+        if isinstance(value, PageView) and value.kind == "item":
+            # What an item page shows of its own item (meta tags, metadata rows, breadcrumbs)
+            # is made from the item and the catalog alone: the item's hash covers it.
+            fields = {f: getattr(value, f) for f in _ITEM_VIEW_FIELDS}
+            return {"type": "PageView", **fields}
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
             return {"type": type(value).__name__, **fields}

@@ -21,8 +21,8 @@ from generator.publish.search import (
     SEARCH_ROOT,
     SearchPage,
     SearchRecord,
+    SearchRecords,
     search_page,
-    search_records,
 )
 from generator.site.inspection import REPORT_ROOT, Inspection, inspect_site
 from generator.site.listings import ListingPage
@@ -84,13 +84,20 @@ class PageView:
     # The staff page report/ only
     inspection: Inspection | None = None
     # Site search: the hidden index data of an item page; the search page's filters and shards
-    search_record: SearchRecord | None = None
+    search_records: SearchRecords | None = None  # item pages: see the property search_record
     search: SearchPage | None = None
     # Links shown under a page's title (现行有效文件, 统计, 数据开放, 订阅): (title, url)
     related: list[tuple[str, str]] = field(default_factory=list)
     feed: tuple[str, str] | None = None  # (title, url) of the page's Atom feed, for readers
     statistics: Statistics | None = None  # tongji/ only
     open_data: OpenDataPage | None = None  # data/ only
+
+    @property
+    def search_record(self) -> SearchRecord | None:
+        """What Pagefind reads from an item page (partials/search-record.html), made on demand."""
+        if self.search_records is None or self.item is None:
+            return None
+        return self.search_records.of(self.item)
 
 
 Params = ParamSpec("Params")
@@ -206,7 +213,7 @@ def plan_pages(model: SiteModel, identity: SiteIdentity) -> dict[str, PageView]:
                     listing=listing,
                     **common,
                 )
-    records = search_records(model)
+    records = SearchRecords(model)
     for item in model.items:
         view(
             item.src_uri,
@@ -222,7 +229,7 @@ def plan_pages(model: SiteModel, identity: SiteIdentity) -> dict[str, PageView]:
             interpretations=model.interpretations.get(str(item.index_no), []),
             policy=model.policy_of(item),
             replacement=model.replacement_of(item),
-            search_record=records[item.src_uri],
+            search_records=records,
         )
     view(
         GUIDE,
