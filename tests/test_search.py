@@ -182,6 +182,8 @@ def test_an_item_carries_filters_metadata_and_identifier_terms(built: Path) -> N
     assert {"008290030201802662", "008290030", "2018", "02662"} <= set(terms)
     # 标题: words from every character on, so that 自贡 (ICU: 自 / 贡) finds 自贡市
     assert {"自", "贡", "自贡", "自贡市人", "贡市人民", "工作要点"} <= set(terms)
+    # the one ASCII word the search page looks a whole 文号 / 索引号 up under
+    assert {"idx81eax5e9cx529ex53d1201844x53f7", "id008290030201802662"} <= set(terms)
 
 
 def test_the_body_text_is_indexed_but_not_the_page_chrome(built: Path) -> None:

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 from browser import launch_chromium, serve
 from playwright.sync_api import Browser, Page
-from sites import build, copy_reference_site
+from sites import REPO, build, copy_reference_site
 from test_search import (
     EMPTY_BODY_MARKER,
     NON_PUBLIC_MARKERS,
@@ -24,7 +24,7 @@ from test_search import (
     add_marker_items,
 )
 
-from generator.publish.search import SHARD_BUDGET_VARIABLE
+from generator.publish.search import SHARD_BUDGET_VARIABLE, identifier_word
 
 LAYOUTS = {"one-index": None, "shards": "12000"}  # about 12 items a shard
 
@@ -211,4 +211,21 @@ def test_the_search_page_fits_a_phone(browser: Browser, site_url: str) -> None:
     assert phone.locator("#dp-search-q").bounding_box()["width"] > 200
     for box in phone.locator(".dp-result").all():
         assert box.bounding_box()["x"] + box.bounding_box()["width"] <= 360
+    context.close()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["自府办发〔2018〕44号", "源政办［2026］145号", "008290030/2018-02662", "11360400014502801K/2016-00187"],
+)
+def test_the_page_looks_a_whole_identifier_up_under_the_indexed_word(browser: Browser, typed: str) -> None:
+    """assets/search.js and generator/publish/search.py must make the same word of a 文号 or
+    索引号 typed whole; anything else is searched word by word."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content("<!doctype html><title>t</title>")
+    page.add_script_tag(content=(REPO / "generator/render/theme/assets/search.js").read_text(encoding="utf-8"))
+    assert page.evaluate("typed => identifierWord(typed)", typed) == identifier_word(typed)
+    for other in ("44号", "临时救助", "2018", ""):
+        assert page.evaluate("typed => identifierWord(typed)", other) is None
     context.close()

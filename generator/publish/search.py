@@ -208,7 +208,20 @@ def search_terms(item: Item) -> list[str]:
         words.update(dict.fromkeys(grams(tokens(text))))
     for text in identifiers:  # the whole 文号 / 索引号, typed in one go
         words["".join(tokens(text))] = None
+        words[identifier_word(text)] = None
     return list(words)
+
+
+def identifier_word(text: str) -> str:
+    """A whole 文号 or 索引号 as one ASCII word: ``id`` and its tokens, a Chinese character
+    as ``x`` and its code point in hex (源政办〔2026〕145号 → id x6e90 x653f x529e 2026 145
+    x53f7, written together).
+
+    The search page looks a 文号 or 索引号 typed whole up under this word (``identifierWord``
+    in assets/search.js, which must make the same word): the browser would cut it into half a
+    dozen words, each loading an index chunk from every bundle, where one word loads one.
+    """
+    return "id" + "".join(part if part.isascii() else f"x{ord(part):x}" for part in tokens(text))
 
 
 def tokens(text: str) -> list[str]:

@@ -87,7 +87,13 @@ function start(root) {
     status.textContent = "正在检索……";
     let found;
     try {
-      found = await index.find(term || null, filters, SORTS[sortSelect.value]);
+      // A whole 文号 or 索引号 is looked up as the one word it is indexed under (see
+      // identifierWord); only when nothing has it is it searched for word by word.
+      const identifier = identifierWord(term);
+      if (identifier) found = await index.find(identifier, filters, SORTS[sortSelect.value]);
+      if (!found || !found.results.length) {
+        found = await index.find(term || null, filters, SORTS[sortSelect.value]);
+      }
     } catch (error) {
       if (mine === generation) {
         status.textContent = "检索服务暂时无法使用，请稍后再试，或按分类浏览。";
@@ -385,6 +391,19 @@ function updateCounts(selects, counts) {
       option.disabled = count === 0 && option.value !== select.value;
     }
   }
+}
+
+// A 文号 (源政办〔2026〕145号) or 索引号 (015180001/2026-00234) typed whole, as the single ASCII word
+// every item carries for it in its `terms` (generator/publish/search.py, identifier_word): one
+// word loads one index chunk per bundle, where the six or so words the browser would cut it
+// into load six. Anything else: null.
+const DOC_NUMBER = /^[\p{Script=Han}A-Za-z]{1,20}\s*[〔［\[（(【]\s*\d{4}\s*[〕］\]）)】]\s*\d{1,6}\s*号$/u;
+const INDEX_NUMBER = /^[0-9A-Za-z]{4,24}\s*[/／]\s*\d{4}\s*[-－—–]\s*\d{1,8}$/u;
+
+function identifierWord(term) {
+  if (!term || !(DOC_NUMBER.test(term) || INDEX_NUMBER.test(term))) return null;
+  const parts = term.normalize("NFKC").toLowerCase().match(/[a-z0-9]+|[\p{L}\p{N}]/gu) || [];
+  return "id" + parts.map((part) => (/^[a-z0-9]+$/.test(part) ? part : `x${part.codePointAt(0).toString(16)}`)).join("");
 }
 
 // The words of a query as Pagefind makes them: the browser's word segmentation, lower case,
