@@ -251,6 +251,7 @@ class RebuildPlan:
     previous_site: Path | None = None
     reused: dict[str, str] = field(default_factory=dict)
     previous_steps: dict[str, Any] = field(default_factory=dict)
+    published: dict[str, PublishedPage] = field(default_factory=dict)  # of the reused pages
 
     @property
     def incremental(self) -> bool:
@@ -268,6 +269,7 @@ def plan_rebuild(
     if manifest is None or manifest.site_fingerprint != fingerprint or not site_output.is_dir():
         return RebuildPlan()
     reused = {}
+    previous = {}
     for src_uri, page_fingerprint in fingerprints.items():
         published = manifest.pages.get(src_uri)
         output = outputs.get(src_uri)
@@ -281,7 +283,8 @@ def plan_rebuild(
             continue
         if stat.st_size == published.size and stat.st_mtime_ns == published.mtime_ns:
             reused[src_uri] = output
-    return RebuildPlan(site_output, reused, manifest.steps)
+            previous[src_uri] = published
+    return RebuildPlan(site_output, reused, manifest.steps, previous)
 
 
 def link_reused(plan: RebuildPlan, staging: Path) -> None:
@@ -308,13 +311,20 @@ def link_reused(plan: RebuildPlan, staging: Path) -> None:
 
 
 def published_pages(
-    fingerprints: Mapping[str, str], outputs: Mapping[str, str], output_dir: Path
+    fingerprints: Mapping[str, str],
+    outputs: Mapping[str, str],
+    output_dir: Path,
+    plan: RebuildPlan,
 ) -> dict[str, PublishedPage]:
-    """The manifest entries of a finished build, from the files in its output folder."""
+    """The manifest entries of a finished build, from the files in its output folder (a page
+    taken over is the very file the previous manifest describes: no need to look again)."""
     pages = {}
     for src_uri, fingerprint in fingerprints.items():
         output = outputs.get(src_uri)
         if output is None:
+            continue
+        if src_uri in plan.reused:
+            pages[src_uri] = plan.published[src_uri]
             continue
         try:
             stat = (output_dir / output).stat()

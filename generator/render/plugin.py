@@ -304,7 +304,9 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         if report.has_errors():
             raise PluginError(f"发布前检查未通过，未更新网站。{summary_line(report)}")
         if self.output is not None:
-            published = published_pages(self.fingerprints, self.outputs, self.output.staging)
+            published = published_pages(
+                self.fingerprints, self.outputs, self.output.staging, self.rebuild
+            )
             BuildManifest.forget(self.site_dir)  # site/ is about to change
             with self.timings.stage("commit"):
                 self.output.commit()
