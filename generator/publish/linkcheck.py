@@ -471,9 +471,10 @@ def html_pages(root: Path) -> Iterator[str]:
 
 def all_files(root: Path) -> frozenset[str]:
     found = set()
-    for folder, _, filenames in _walk(root):
-        relative = Path(folder).relative_to(root).as_posix()
-        prefix = "" if relative == "." else f"{relative}/"
+    top = str(root)
+    for folder, _, filenames in _walk(root):  # string operations: one folder per page
+        relative = folder[len(top) + 1 :].replace(os.sep, "/")
+        prefix = f"{relative}/" if relative else ""
         found.update(prefix + name for name in filenames)
     return frozenset(found)
 
