@@ -33,9 +33,9 @@ from generator.publish.atomic import AtomicOutput
 from generator.publish.lock import BuildLock, LockBusy
 from generator.publish.pipeline import Publication, run_publish_steps
 from generator.render.incremental import (
+    BackgroundLinks,
     BuildManifest,
     RebuildPlan,
-    link_reused,
     page_fingerprints,
     plan_rebuild,
     published_pages,
@@ -90,6 +90,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self.fingerprints: dict[str, str] = {}
         self.outputs: dict[str, str] = {}  # source URI → output file, relative to site_dir
         self.rebuild = RebuildPlan()
+        self.linking: BackgroundLinks | None = None  # the unchanged pages being linked
         self.sitemap: list[tuple[str, str]] = []  # (address, date) of every page
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -208,7 +209,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
             manifest, self.site_fingerprint, self.fingerprints, self.outputs, self.output.target
         )
         if self.rebuild.incremental:
-            link_reused(self.rebuild, self.output.staging)
+            self.linking = BackgroundLinks(self.rebuild, self.output.staging)
             log.info(f"沿用上次生成的 {len(self.rebuild.reused)} 个页面，重新生成其余页面。")
         for file in files.documentation_pages():
             # Taken over and outside the navigation: MkDocs need not even read it. Links to it
@@ -287,6 +288,8 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         failed = self.share.wait_for_workers()
         if failed:
             raise PluginError(f"{len(failed)} 个渲染进程失败，未更新网站。")
+        if self.linking is not None and not self.linking.wait():
+            raise PluginError("沿用上次生成的页面时出错（无法在临时目录中建立链接），未更新网站；请用 --full 重新生成。")
         self.timings.stop("render")
         assert self.model is not None
         report = self.publish_report = Report()
@@ -318,6 +321,8 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         if self.share.is_worker:
             self.share.finish_worker(succeeded=False)
         self.share.stop_workers()
+        if self.linking is not None:
+            self.linking.stop()
         if self.output is not None:
             self.output.abandon()
 
