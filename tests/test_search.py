@@ -332,3 +332,18 @@ def test_a_pagefind_problem_fails_the_build_and_keeps_the_previous_site(
     assert sorted(p.name for p in (site / "site").iterdir()) == ["previous.txt"]
     leftovers = [p.name for p in site.iterdir() if p.name.startswith((".site-", ".search-"))]
     assert leftovers == []  # no staging folder, no pages staged for Pagefind
+
+
+def test_whole_identifiers_have_lookup_files(built: Path) -> None:
+    from generator.publish.search import IDENTIFIER_BUCKETS, identifier_bucket, identifier_word
+
+    folder = built / "site" / "search" / "ids"
+    assert len(list(folder.glob("*.json"))) == IDENTIFIER_BUCKETS
+    for number in ("自府办发〔2018〕44号", "008290030/2018-02662"):
+        word = identifier_word(number)
+        entries = json.loads((folder / f"{identifier_bucket(word)}.json").read_text(encoding="utf-8"))[word]
+        assert [entry["url"] for entry in entries] == [ZIGONG_URL]
+        assert entries[0]["doc_no"] == "自府办发〔2018〕44号"
+    every = "".join(path.read_text(encoding="utf-8") for path in folder.glob("*.json"))
+    for kind, marker in NON_PUBLIC_MARKERS.items():
+        assert marker not in every, kind

@@ -24,7 +24,7 @@ from test_search import (
     add_marker_items,
 )
 
-from generator.publish.search import SHARD_BUDGET_VARIABLE, identifier_word
+from generator.publish.search import SHARD_BUDGET_VARIABLE, identifier_bucket, identifier_word
 
 LAYOUTS = {"one-index": None, "shards": "12000"}  # about 12 items a shard
 
@@ -226,6 +226,29 @@ def test_the_page_looks_a_whole_identifier_up_under_the_indexed_word(browser: Br
     page.set_content("<!doctype html><title>t</title>")
     page.add_script_tag(content=(REPO / "generator/render/theme/assets/search.js").read_text(encoding="utf-8"))
     assert page.evaluate("typed => identifierWord(typed)", typed) == identifier_word(typed)
+    word = identifier_word(typed)
+    assert page.evaluate("word => bucketOf(word)", word) == identifier_bucket(word)
     for other in ("44号", "临时救助", "2018", ""):
         assert page.evaluate("typed => identifierWord(typed)", other) is None
     context.close()
+
+
+@pytest.mark.parametrize("query", ["自府办发〔2018〕44号", "008290030/2018-02662"])
+def test_a_whole_identifier_is_answered_without_loading_pagefind(
+    page: Page, site_url: str, query: str
+) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(site_url + "search/?q=" + quote(query))
+    page.wait_for_selector(".dp-result")
+    found = results(page)
+    assert [r.url for r in found] == [site_url + ZIGONG_URL]
+    assert "发布日期：2018-08-21" in found[0].facts
+    assert "找到 1 条" in (page.text_content(".dp-search__status") or "")
+    assert not [url for url in requested if "/pagefind/" in url]
+    assert [url for url in requested if "/search/ids/" in url]
+
+
+def test_a_whole_identifier_with_a_filter_is_searched_with_pagefind(page: Page, site_url: str) -> None:
+    found = search(page, site_url, "自府办发〔2018〕44号", column="政策文件")
+    assert found[0].url == site_url + ZIGONG_URL

@@ -212,6 +212,53 @@ def search_terms(item: Item) -> list[str]:
     return list(words)
 
 
+IDENTIFIERS_DIR = f"{SEARCH_ROOT}/ids"  # the identifier lookup files: search/ids/{bucket}.json
+IDENTIFIER_BUCKETS = 256
+
+
+def identifier_bucket(word: str) -> str:
+    """Which lookup file holds an identifier word: FNV-1a (32 bits) of its ASCII, low byte in
+    hex — the same in assets/search.js (``bucketOf``)."""
+    value = 0x811C9DC5
+    for byte in word.encode("ascii"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return f"{value % IDENTIFIER_BUCKETS:02x}"
+
+
+def identifier_files(model: SiteModel) -> dict[str, bytes]:
+    """Exact 文号 / 索引号 lookups without Pagefind: ``search/ids/{bucket}.json`` maps each
+    published item's identifier words to what a result shows.
+
+    A query that is a whole 文号 or 索引号 is answered from one of these files (a few KB)
+    instead of Pagefind's scripts, WebAssembly, metadata and index chunks of every bundle (over
+    300 KB at 10,000 items); only when no file has it does the page search with Pagefind. Every
+    bucket is written, empty or not, so that no lookup ends in a 404.
+    """
+    columns = column_labels(model.catalog)
+    buckets: dict[str, dict[str, list[dict[str, str]]]] = {
+        f"{n:02x}": {} for n in range(IDENTIFIER_BUCKETS)
+    }
+    for item in model.items:
+        shown = {
+            "url": item.url,
+            "title": item.title,
+            "column": columns[item.column.path],
+            "publisher": item.publisher.name if item.publisher else "",
+            "date": item.published_text,
+            "doc_no": str(item.doc_no or ""),
+            "index_no": str(item.index_no or ""),
+            "summary": item.summary or "",
+        }
+        for number in (item.doc_no, item.index_no):
+            if number:
+                word = identifier_word(str(number))
+                buckets[identifier_bucket(word)].setdefault(word, []).append(shown)
+    return {
+        f"{IDENTIFIERS_DIR}/{bucket}.json": json.dumps(words, ensure_ascii=False, sort_keys=True).encode()
+        for bucket, words in buckets.items()
+    }
+
+
 def identifier_word(text: str) -> str:
     """A whole 文号 or 索引号 as one ASCII word: ``id`` and its tokens, a Chinese character
     as ``x`` and its code point in hex (源政办〔2026〕145号 → id x6e90 x653f x529e 2026 145

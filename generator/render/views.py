@@ -22,6 +22,7 @@ from generator.publish.search import (
     SearchPage,
     SearchRecord,
     SearchRecords,
+    identifier_files,
     search_page,
 )
 from generator.site.inspection import REPORT_ROOT, Inspection, inspect_site
@@ -360,4 +361,5 @@ def plan_files(model: SiteModel, identity: SiteIdentity) -> dict[str, bytes]:
         **atom_feeds(model, identity),
         **open_data_files(model, identity),
         CSV_PATH: statistics_csv(model),
+        **identifier_files(model),
     }

@@ -85,11 +85,28 @@ function start(root) {
       return;
     }
     status.textContent = "正在检索……";
+    const identifier = identifierWord(term);
+    if (identifier && !Object.keys(filters).length && !sortSelect.value) {
+      // A whole 文号 or 索引号 with nothing else chosen: answered from a small lookup file,
+      // without loading Pagefind at all (see lookUp).
+      const entries = await lookUp(root.dataset.identifiers, identifier).catch(() => []);
+      if (mine !== generation) return;
+      if (entries.length) {
+        const siteRoot = new URL("../", new URL(root.dataset.bundleRoot, location.href));
+        const words = queryWords(term);
+        list.append(
+          ...entries.map((entry) =>
+            resultItem({ url: new URL(entry.url, siteRoot).href, meta: entry, excerpt: entry.summary }, words),
+          ),
+        );
+        status.textContent = `找到 ${entries.length} 条与“${term}”相关的信息。`;
+        return;
+      }
+    }
     let found;
     try {
       // A whole 文号 or 索引号 is looked up as the one word it is indexed under (see
       // identifierWord); only when nothing has it is it searched for word by word.
-      const identifier = identifierWord(term);
       if (identifier) found = await index.find(identifier, filters, SORTS[sortSelect.value]);
       if (!found || !found.results.length) {
         found = await index.find(term || null, filters, SORTS[sortSelect.value]);
@@ -404,6 +421,24 @@ function identifierWord(term) {
   if (!term || !(DOC_NUMBER.test(term) || INDEX_NUMBER.test(term))) return null;
   const parts = term.normalize("NFKC").toLowerCase().match(/[a-z0-9]+|[\p{L}\p{N}]/gu) || [];
   return "id" + parts.map((part) => (/^[a-z0-9]+$/.test(part) ? part : `x${part.codePointAt(0).toString(16)}`)).join("");
+}
+
+// The items a whole 文号 / 索引号 names, from search/ids/{bucket}.json (generator/publish/search.py,
+// identifier_files): what a result shows, without Pagefind.
+async function lookUp(folder, word) {
+  const response = await fetch(new URL(`${bucketOf(word)}.json`, new URL(folder, location.href)));
+  if (!response.ok) return [];
+  const words = await response.json();
+  return Object.hasOwn(words, word) ? words[word] : [];
+}
+
+// FNV-1a (32 bits) of an ASCII word, its low byte in hex: identifier_bucket in search.py.
+function bucketOf(word) {
+  let hash = 0x811c9dc5;
+  for (let at = 0; at < word.length; at++) {
+    hash = Math.imul(hash ^ word.charCodeAt(at), 0x01000193) >>> 0;
+  }
+  return (hash & 0xff).toString(16).padStart(2, "0");
 }
 
 // The words of a query as Pagefind makes them: the browser's word segmentation, lower case,
