@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from browser import launch_chromium, serve
+from browser import checked_tab, launch_chromium, serve
 from playwright.sync_api import Browser, Page
 from sites import REPO, build, copy_reference_site
 from test_search import (
@@ -61,13 +61,8 @@ def site_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="zh-CN")
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    yield tab
-    context.close()
-    assert errors == []
+    with checked_tab(browser) as tab:
+        yield tab
 
 
 DONE = """() => {

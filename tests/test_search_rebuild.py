@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from browser import launch_chromium, serve
+from browser import checked_tab, launch_chromium, serve
 from playwright.sync_api import Browser, Page
 from sites import REFERENCE_AS_OF, build, copy_reference_site, write_item
 from test_search import ZIGONG_URL
@@ -379,13 +379,8 @@ def served(scenario: Scenario) -> Iterator[dict[str, str]]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="zh-CN")
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    yield tab
-    context.close()
-    assert errors == []
+    with checked_tab(browser) as tab:
+        yield tab
 
 
 def every_result(page: Page) -> list[Result]:
