@@ -15,7 +15,6 @@ import logging
 import os
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 from mkdocs.config import config_options as option
 from mkdocs.config.base import Config
@@ -236,8 +235,6 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
             config.extra_templates = []
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
-        assert self.model is not None
-        page.update_date = _updated(self.views.get(page.file.src_uri), self.model.as_of)
         if not self._renders(page):
             self.share.skip(page)
         return page
@@ -393,11 +390,9 @@ def _sitemap(
     if not base:
         return []
     base = base if base.endswith("/") else base + "/"
-    # urljoin(base, url) as MkDocs does; pages' URLs are relative and never climb ("..").
-    return [
-        (base + file.url if file.url else urljoin(base, file.url), _updated(views.get(file.src_uri), as_of))
-        for file in files.documentation_pages()
-    ]
+    # MkDocs joins them with urljoin; pages' URLs are relative and never climb (".."), so
+    # that is appending.
+    return [(base + file.url, _updated(views.get(file.src_uri), as_of)) for file in files.documentation_pages()]
 
 
 def _no_static_files(*args: Any, **kwargs: Any) -> None:
