@@ -36,12 +36,25 @@ UNSTABLE = ("pagefind/",)
 
 def run_build(site: Path, *extra: str) -> tuple[float, dict[str, object]]:
     timings = site.parent / f"{site.name}-timings.json"
-    command = [sys.executable, "-m", "generator.cli", "build", "--site", str(site), "--as-of", AS_OF]
+    command = [
+        sys.executable,
+        "-m",
+        "generator.cli",
+        "build",
+        "--site",
+        str(site),
+        "--as-of",
+        AS_OF,
+    ]
     started = time.perf_counter()
-    result = subprocess.run([*command, "--timings", str(timings), *extra], capture_output=True, text=True)
+    result = subprocess.run(
+        [*command, "--timings", str(timings), *extra], capture_output=True, text=True
+    )
     seconds = time.perf_counter() - started
     if result.returncode != 0:
-        raise SystemExit(f"build failed ({result.returncode}):\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+        raise SystemExit(
+            f"build failed ({result.returncode}):\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+        )
     return seconds, json.loads(timings.read_text(encoding="utf-8"))
 
 
@@ -125,7 +138,9 @@ def tree(root: Path) -> dict[str, bytes]:
 def same_as_full_build(site: Path) -> bool:
     fresh = site.parent / f"{site.name}-full"
     shutil.rmtree(fresh, ignore_errors=True)
-    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns("site", ".disclosure-cache", ".site-*"))
+    shutil.copytree(
+        site, fresh, ignore=shutil.ignore_patterns("site", ".disclosure-cache", ".site-*")
+    )
     run_build(fresh, "--full")
     same = tree(site / "site") == tree(fresh / "site")
     shutil.rmtree(fresh, ignore_errors=True)
@@ -133,14 +148,28 @@ def same_as_full_build(site: Path) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--items", type=int, default=10000)
-    parser.add_argument("--out", type=Path, default=None, help="site folder (default bench/out/rebuild-N)")
-    parser.add_argument("--verify", action="store_true", help="compare each rebuild with a full build")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="site folder (default bench/out/rebuild-N)"
+    )
+    parser.add_argument(
+        "--verify", action="store_true", help="compare each rebuild with a full build"
+    )
     args = parser.parse_args(argv)
     site = args.out or BENCH / "out" / f"rebuild-{args.items}"
     subprocess.run(
-        [sys.executable, str(BENCH / "corpus.py"), "--items", str(args.items), "--out", str(site), "--force"],
+        [
+            sys.executable,
+            str(BENCH / "corpus.py"),
+            "--items",
+            str(args.items),
+            "--out",
+            str(site),
+            "--force",
+        ],
         check=True,
     )
     seconds, _ = run_build(site, "--full")

@@ -12,8 +12,10 @@ For every size it writes a synthetic site with bench/corpus.py into bench/out/it
 Each stage is one child process. ``corpus`` and ``check``: wall time from ``time.perf_counter``
 and peak resident memory from ``os.wait4`` (the child's own ``ru_maxrss``). ``build``: the
 seconds of its stages as the build measured them itself (``--timings``: validate, model,
-render, search, links, commit, total) and as peak memory the build process's own ``ru_maxrss``
-plus that of its largest child (Pagefind). The corpus must be valid: if ``check`` reports any
+render, search, links, commit, total); as peak memory the build process's own ``ru_maxrss``
+("build MB") and what the machine needed: the largest sum, sampled once a second, of the
+proportional set size of the build and all its children, render workers and Pagefind included
+("machine MB", bench/memory.py; the samples are kept in bench/out/logs/*.memory.tsv). The corpus must be valid: if ``check`` reports any
 diagnostic other than a ``W-*`` warning the run stops with the offending diagnostics, since
 timings of a failing check say nothing. Results go to stdout and to bench/out/results.md; each
 child's output is kept in bench/out/logs/.
@@ -35,6 +37,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from memory import TreeMemory  # bench/memory.py, beside this script
+
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "bench" / "out"
 LOGS = OUT / "logs"
@@ -52,10 +56,11 @@ class BenchFailure(Exception):
 @dataclass
 class Measurement:
     seconds: float
-    peak_mb: float
+    peak_mb: float  # the child's own ru_maxrss
     returncode: int
     stdout: Path
     stderr: Path
+    tree_mb: float = 0.0  # the largest PSS sum of the child and its descendants (bench/memory.py)
 
 
 @dataclass
@@ -69,11 +74,13 @@ class Row:
 
 @dataclass
 class BuildRow:
-    """One run of ``disclosure build``: seconds per stage, peak MiB (build + largest child)."""
+    """One run of ``disclosure build``: seconds per stage; peak MiB of the build process alone
+    (``ru_maxrss``) and of the whole process tree at once (PSS, bench/memory.py)."""
 
     items: int
     seconds: dict[str, float]
-    peak_mb: float
+    build_mb: float
+    tree_mb: float
     run: int = 1
 
 
@@ -84,18 +91,23 @@ def disclosure_command() -> list[str]:
 
 
 def measure(command: Sequence[str], log: str) -> Measurement:
-    """Run one child process; its output goes to bench/out/logs/<log>.out and <log>.err."""
+    """Run one child process; its output goes to bench/out/logs/<log>.out and <log>.err, the
+    memory of its process tree over time to <log>.memory.tsv."""
     LOGS.mkdir(parents=True, exist_ok=True)
     stdout, stderr = LOGS / f"{log}.out", LOGS / f"{log}.err"
     with stdout.open("wb") as out, stderr.open("wb") as err:
         started = time.perf_counter()
         child = subprocess.Popen(command, stdout=out, stderr=err, cwd=REPO)
+        memory = TreeMemory(child.pid).start()
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
+        memory.stop()
+    memory.write_tsv(LOGS / f"{log}.memory.tsv")
     child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
     peak_bytes = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
-    return Measurement(seconds, peak_bytes / 2**20, child.returncode, stdout, stderr)
+    tree = memory.peak.total_mb if memory.peak else 0.0
+    return Measurement(seconds, peak_bytes / 2**20, child.returncode, stdout, stderr, tree)
 
 
 def best_of(command: Sequence[str], log: str, repeat: int) -> Measurement:
@@ -171,10 +183,9 @@ def run_build(items: int, site_dir: Path, repeat: int, full: bool) -> list[Build
             )
         document = json.loads(timings.read_text(encoding="utf-8"))
         seconds = {stage: float(document["seconds"][stage]) for stage in BUILD_STAGES}
-        peak = document["peak_mb"]
         output = site_dir / "site"
         pages = sum(1 for _ in output.rglob("*.html")) if output.is_dir() else 0
-        rows.append(BuildRow(items, seconds, peak["build"] + peak["children"], run))
+        rows.append(BuildRow(items, seconds, result.peak_mb, result.tree_mb, run))
         print(
             f"{items:,} items: build {run}/{repeat} in {seconds['total']:.1f}s "
             f"(process {result.seconds:.1f}s), {pages:,} HTML files",
@@ -186,7 +197,8 @@ def run_build(items: int, site_dir: Path, repeat: int, full: bool) -> list[Build
 def fastest(rows: Sequence[BuildRow]) -> BuildRow:
     """The run with the smallest total, with the highest peak memory of all runs."""
     best = min(rows, key=lambda row: row.seconds["total"])
-    return BuildRow(best.items, best.seconds, max(r.peak_mb for r in rows), best.run)
+    build_mb, tree_mb = max(r.build_mb for r in rows), max(r.tree_mb for r in rows)
+    return BuildRow(best.items, best.seconds, build_mb, tree_mb, best.run)
 
 
 def table(rows: Sequence[Row]) -> str:
@@ -199,13 +211,13 @@ def table(rows: Sequence[Row]) -> str:
 
 
 def build_table(rows: Sequence[BuildRow], with_run: bool = False) -> str:
-    head = ["items", *(["run"] if with_run else []), *BUILD_STAGES, "peak MB"]
+    head = ["items", *(["run"] if with_run else []), *BUILD_STAGES, "build MB", "machine MB"]
     align = ["---:"] * len(head)
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join(align) + "|"]
     for row in rows:
         cells = [f"{row.items:,}", *([str(row.run)] if with_run else [])]
         cells += [f"{row.seconds[stage]:.2f}" for stage in BUILD_STAGES]
-        cells.append(f"{row.peak_mb:,.0f}")
+        cells += [f"{row.build_mb:,.0f}", f"{row.tree_mb:,.0f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -234,7 +246,12 @@ def write_results(
         "",
     ]
     if builds:
-        parts += ["`disclosure build`, seconds per stage (fastest run):", "", build_table(builds), ""]
+        parts += [
+            "`disclosure build`, seconds per stage (fastest run):",
+            "",
+            build_table(builds),
+            "",
+        ]
     if len(every_build) > len(builds):
         parts += ["Every build run:", "", build_table(every_build, with_run=True), ""]
     if failure:

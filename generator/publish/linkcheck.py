@@ -16,6 +16,7 @@ External links are collected here and checked only on request (:mod:`.external_l
 
 from __future__ import annotations
 
+import gc
 import os
 import posixpath
 import re
@@ -510,6 +511,9 @@ def scan_pages(
     scans: list[PageScan] | None = None
     if workers > 1 and len(pages) >= parallel_from and "fork" in get_all_start_methods():
         chunk = max(1, len(pages) // (workers * 8))
+        # The workers are forked: with what is alive frozen, their collections leave the
+        # build's objects alone instead of copying every memory page they sit on.
+        gc.freeze()
         try:
             with ProcessPoolExecutor(
                 workers,

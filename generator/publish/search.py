@@ -57,6 +57,7 @@ import unicodedata
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -380,14 +381,27 @@ def build_search_index(output: Path, model: SiteModel, report: Report) -> Search
     bundles = output / BUNDLE_DIR
     if bundles.exists():
         shutil.rmtree(bundles)
+    # While Pagefind indexes a shard, a helper thread reads what it made of the previous one
+    # (the fragment ids, and each page's hash): a few seconds a shard, which would otherwise
+    # leave Pagefind's cores idle between shards. Each shard reports into a report of its own,
+    # merged in shard order.
+    indexed: list[tuple[Shard, Report, Future[dict[str, IndexedPage] | None] | None]] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-pages") as helper:
+        for shard in plan_shards(model.items):
+            own = Report()
+            pages = None
+            if _index_shard(executable, output, shard, own):
+                pages = helper.submit(_indexed, output, shard, None, own)
+            indexed.append((shard, own, pages))
+            if pages is None:
+                break
     shards: list[BaseShard] = []
-    for shard in plan_shards(model.items):
-        if not _index_shard(executable, output, shard, report):
+    for shard, own, pages in indexed:
+        found = pages.result() if pages is not None else None
+        report.extend(own)
+        if found is None:
             return None
-        pages = _indexed(output, shard, None, report)
-        if pages is None:
-            return None
-        shards.append(BaseShard(shard.id, pages))
+        shards.append(BaseShard(shard.id, found))
     state = SearchState(shards, updates={})
     _write_updates_file(bundles, state)
     return state

@@ -10,6 +10,7 @@ process starts from the same state, the output does not depend on the number of 
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -91,6 +92,7 @@ def fork_workers(src_uris: Iterable[str], workers: int) -> RenderShare:
         return RenderShare()
     sys.stdout.flush()
     sys.stderr.flush()
+    gc.freeze()  # see generator/render/views.py: workers then do not copy pages to collect
     children = []
     for index in range(1, workers):
         pid = os.fork()

@@ -23,6 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from generator.content.collection import CONTENT_DIR, check_site
 from generator.content.dates import BEIJING, AsOf, DateProblem
@@ -277,6 +278,16 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         context["dp_nav_key"] = parent_folder if reusable else None
         return context
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Forget the page's Markdown and HTML: MkDocs writes ``output`` and never reads them
+        again, but keeps every page until the build ends — at 100,000 items gigabytes, held in
+        the parent and every render worker while the search index and link check run. (Its
+        title stays: ``meta["title"]`` is set for every page of ours.)"""
+        page.markdown = ""
+        page.content = ""
+        page.toc = get_toc("")
+        return output
+
     # Publishing -------------------------------------------------------------------------------
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -288,6 +299,9 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         if self.linking is not None and not self.linking.wait():
             raise PluginError("沿用上次生成的页面时出错（无法在临时目录中建立链接），未更新网站；请用 --full 重新生成。")
         self.timings.stop("render")
+        # Rendering is over: the page views and generated contents are not needed any more,
+        # and their memory serves the link check and search index instead.
+        self.views, self.generated_files = {}, {}
         assert self.model is not None
         report = self.publish_report = Report()
         publication = Publication(Path(config.site_dir), self.model, report)
