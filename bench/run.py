@@ -185,7 +185,10 @@ def run_build(items: int, site_dir: Path, repeat: int, full: bool) -> list[Build
         seconds = {stage: float(document["seconds"][stage]) for stage in BUILD_STAGES}
         output = site_dir / "site"
         pages = sum(1 for _ in output.rglob("*.html")) if output.is_dir() else 0
-        rows.append(BuildRow(items, seconds, result.peak_mb, result.tree_mb, run))
+        # os.wait4's ru_maxrss is that of the largest process of the tree (Pagefind, often):
+        # the build process's own peak is the one it wrote itself.
+        build_mb = float(document["peak_mb"]["build"])
+        rows.append(BuildRow(items, seconds, build_mb, result.tree_mb, run))
         print(
             f"{items:,} items: build {run}/{repeat} in {seconds['total']:.1f}s "
             f"(process {result.seconds:.1f}s), {pages:,} HTML files",
