@@ -507,7 +507,7 @@ def scan_pages(
     parallel_from: int = PARALLEL_FROM_PAGES,
 ) -> list[PageScan]:
     """Read these pages, in parallel where it pays (anchors across pages are left to check)."""
-    workers = workers or _cores()
+    workers = workers or available_cores()
     scans: list[PageScan] | None = None
     if workers > 1 and len(pages) >= parallel_from and "fork" in get_all_start_methods():
         chunk = max(1, len(pages) // (workers * 8))
@@ -531,7 +531,10 @@ def scan_pages(
 
 
 def scan_changed_pages(
-    state: OutputFiles, previous: LinkState, unchanged: frozenset[str]
+    state: OutputFiles,
+    previous: LinkState,
+    unchanged: frozenset[str],
+    workers: int | None = None,
 ) -> tuple[list[PageScan], LinkState]:
     """An incremental link check: read the pages that changed, and any unchanged page whose
     links may have broken (a file it links to is gone, or an anchor it expects in a changed
@@ -544,7 +547,7 @@ def scan_changed_pages(
     kept -= {
         page for page in kept if any(target not in state.files for target in previous.targets[page])
     }
-    scans = scan_pages(state, [page for page in pages if page not in kept])
+    scans = scan_pages(state, [page for page in pages if page not in kept], workers)
     anchors = {scan.page: scan.anchors for scan in scans}
     broken = {
         page
@@ -553,7 +556,7 @@ def scan_changed_pages(
         if target in anchors and fragment not in anchors[target]
     }
     if broken:  # read them to report each broken link where it is
-        scans += scan_pages(state, sorted(broken))
+        scans += scan_pages(state, sorted(broken), workers)
         anchors.update((scan.page, scan.anchors) for scan in scans)
         kept -= broken
 
@@ -573,7 +576,7 @@ def scan_changed_pages(
     return scans, site
 
 
-def _cores() -> int:
+def available_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
@@ -789,20 +792,22 @@ def check_output_links(
     report: Report,
     previous: LinkState | None = None,
     unchanged: frozenset[str] = frozenset(),
+    workers: int | None = None,
 ) -> LinkState:
     """Publish step: check every link of the rendered site in ``output``.
 
     With the ``previous`` state of the published site and the ``unchanged`` pages (output
     paths) that this build took over from it byte for byte, only what may have changed is read
-    again (see scan_changed_pages); external links always need every page.
+    again (see scan_changed_pages); external links always need every page. ``workers``: the
+    processes that read pages (default: one a core).
     """
     mode = ExternalMode.from_environment()
     origin, base_path = site_address(output)
     state = OutputFiles(output, all_files(output), origin, base_path, mode is not ExternalMode.OFF)
     if previous is not None and mode is ExternalMode.OFF:
-        scans, site = scan_changed_pages(state, previous, unchanged)
+        scans, site = scan_changed_pages(state, previous, unchanged, workers)
     else:
-        scans = scan_site(state)
+        scans = scan_site(state, workers)
         site = LinkState.of(scans)
     sources = SourceMap(model)
     shown = shown_name(output)

@@ -55,11 +55,16 @@ def index_for_search(publication: Publication) -> Any:
 
 
 def check_links(publication: Publication) -> Any:
-    from generator.publish.linkcheck import LinkState, check_output_links
+    from generator.publish.linkcheck import LinkState, available_cores, check_output_links
 
     p = publication
     previous = LinkState.from_json(p.previous_state("links"))
-    return check_output_links(p.output, p.model, p.report, previous, p.unchanged).to_json()
+    # Search indexing runs beside it (run_publish_steps), Pagefind on a core and a bit: the
+    # link check leaves it one core. On two cores it reads the pages here, in this process,
+    # which also spares the memory of forked workers.
+    workers = max(1, available_cores() - 1)
+    state = check_output_links(p.output, p.model, p.report, previous, p.unchanged, workers)
+    return state.to_json()
 
 
 def publish_steps() -> list[tuple[str, PublishStep]]:

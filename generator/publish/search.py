@@ -56,9 +56,8 @@ import tempfile
 import unicodedata
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -381,28 +380,40 @@ def build_search_index(output: Path, model: SiteModel, report: Report) -> Search
     bundles = output / BUNDLE_DIR
     if bundles.exists():
         shutil.rmtree(bundles)
-    # While Pagefind indexes a shard, a helper thread reads what it made of the previous one
-    # (the fragment ids, and each page's hash): a few seconds a shard, which would otherwise
-    # leave Pagefind's cores idle between shards. Each shard reports into a report of its own,
-    # merged in shard order.
+    # Pagefind runs on one core and a bit. Beside it, a helper thread stages the next shard's
+    # pages, removes the last one's, and reads what Pagefind made of it (its fragment ids, each
+    # page's hash): seconds a shard, which would otherwise leave Pagefind waiting. Each shard
+    # reports into a report of its own; they are merged in shard order.
+    shards = plan_shards(model.items)
     indexed: list[tuple[Shard, Report, Future[dict[str, IndexedPage] | None] | None]] = []
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-pages") as helper:
-        for shard in plan_shards(model.items):
-            own = Report()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-shards") as helper:
+        reports = [Report() for _ in shards]
+        staged = helper.submit(_stage_shard, output, shards[0], reports[0]) if shards else None
+        for number, (shard, own) in enumerate(zip(shards, reports, strict=True)):
+            assert staged is not None
+            source = staged.result()
+            staged = None
+            if number + 1 < len(shards):
+                staged = helper.submit(_stage_shard, output, shards[number + 1], reports[number + 1])
             pages = None
-            if _index_shard(executable, output, shard, own):
-                pages = helper.submit(_indexed, output, shard, None, own)
+            if source is not None:
+                ran = _run_pagefind(executable, source, output, shard, own)
+                helper.submit(shutil.rmtree, source, ignore_errors=True)
+                if ran:
+                    pages = helper.submit(_indexed, output, shard, None, own)
             indexed.append((shard, own, pages))
             if pages is None:
                 break
-    shards: list[BaseShard] = []
+        if staged is not None and (unused := staged.result()) is not None:
+            helper.submit(shutil.rmtree, unused, ignore_errors=True)  # indexing stopped early
+    result: list[BaseShard] = []
     for shard, own, pages in indexed:
         found = pages.result() if pages is not None else None
         report.extend(own)
         if found is None:
             return None
-        shards.append(BaseShard(shard.id, found))
-    state = SearchState(shards, updates={})
+        result.append(BaseShard(shard.id, found))
+    state = SearchState(result, updates={})
     _write_updates_file(bundles, state)
     return state
 
@@ -422,7 +433,23 @@ def _executable(report: Report) -> Path | None:
 
 
 def _index_shard(executable: Path, output: Path, shard: Shard, report: Report) -> bool:
-    where = shard.bundle
+    source = _stage_shard(output, shard, report)
+    if source is None:
+        return False
+    try:
+        return _run_pagefind(executable, source, output, shard, report)
+    finally:
+        shutil.rmtree(source, ignore_errors=True)
+
+
+def _stage_shard(output: Path, shard: Shard, report: Report) -> Path | None:
+    """A temporary folder beside ``output`` holding just the shard's pages, at their paths;
+    ``None`` when a page is missing (reported).
+
+    Pagefind computes result URLs from paths under the folder it is given, so the pages keep
+    their place; hard links make this cheap (a copy where the filesystem refuses links).
+    The caller removes the folder.
+    """
     pages = [(item, output / item.url / "index.html") for item in shard.items]
     missing = [item for item, page in pages if not page.is_file()]
     if missing:
@@ -433,42 +460,58 @@ def _index_shard(executable: Path, output: Path, shard: Shard, report: Report) -
             f"检索索引缺少 {len(missing)} 个已发布条目的页面（如 {missing[0].url}）；"
             "检查 mkdocs.yml 是否改动了 use_directory_urls。",
         )
-        return False
+        return None
+    folder = Path(tempfile.mkdtemp(prefix=".search-", dir=output.parent))
+    try:
+        for _, page in pages:
+            copy = folder / page.relative_to(output)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(page, copy)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return folder
+
+
+def _run_pagefind(
+    executable: Path, source: Path, output: Path, shard: Shard, report: Report
+) -> bool:
+    """Index the staged pages in ``source`` into the shard's bundle of ``output``."""
+    where = shard.bundle
     target = output / shard.bundle
-    with _staged_pages(output, [page for _, page in pages]) as source:
-        command = [
-            str(executable),
-            "--site",
-            str(source),
-            "--output-path",
-            str(target),
-            "--force-language",
-            LANGUAGE,
-            "--quiet",
-        ]
-        try:
-            result = subprocess.run(
-                command,
-                cwd=source,  # no pagefind.yml of the caller's working folder is read
-                env=_clean_environment(),
-                capture_output=True,
-                text=True,
-                encoding="utf-8",
-                errors="replace",
-                timeout=RUN_TIMEOUT,
-            )
-        except subprocess.TimeoutExpired:
-            report.add(
-                "E-SEARCH-FAILED",
-                where,
-                1,
-                f"生成检索索引超时（超过 {RUN_TIMEOUT} 秒，{len(pages)} 个条目）；"
-                f"可用环境变量 {SHARD_BUDGET_VARIABLE} 调小每批的字数后重试。",
-            )
-            return False
-        except OSError as error:
-            report.add("E-SEARCH-FAILED", where, 1, f"无法运行 Pagefind：{error}")
-            return False
+    command = [
+        str(executable),
+        "--site",
+        str(source),
+        "--output-path",
+        str(target),
+        "--force-language",
+        LANGUAGE,
+        "--quiet",
+    ]
+    try:
+        result = subprocess.run(
+            command,
+            cwd=source,  # no pagefind.yml of the caller's working folder is read
+            env=_clean_environment(),
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=RUN_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        report.add(
+            "E-SEARCH-FAILED",
+            where,
+            1,
+            f"生成检索索引超时（超过 {RUN_TIMEOUT} 秒，{len(shard.items)} 个条目）；"
+            f"可用环境变量 {SHARD_BUDGET_VARIABLE} 调小每批的字数后重试。",
+        )
+        return False
+    except OSError as error:
+        report.add("E-SEARCH-FAILED", where, 1, f"无法运行 Pagefind：{error}")
+        return False
     if result.returncode != 0:
         report.add(
             "E-SEARCH-FAILED",
@@ -478,12 +521,12 @@ def _index_shard(executable: Path, output: Path, shard: Shard, report: Report) -
         )
         return False
     indexed = indexed_pages(target)
-    if indexed != len(pages):
+    if indexed != len(shard.items):
         report.add(
             "E-SEARCH-INCOMPLETE",
             where,
             1,
-            f"检索索引收录了 {indexed} 个页面，应为 {len(pages)} 个已发布条目；"
+            f"检索索引收录了 {indexed} 个页面，应为 {len(shard.items)} 个已发布条目；"
             "如果 theme/ 覆盖了 item.html，请保留正文上的 data-pagefind-body。",
         )
         return False
@@ -497,24 +540,6 @@ def indexed_pages(bundle: Path) -> int:
         return sum(int(language["page_count"]) for language in entry["languages"].values())
     except (OSError, ValueError, KeyError, TypeError):
         return 0
-
-
-@contextmanager
-def _staged_pages(output: Path, pages: Iterable[Path]) -> Iterator[Path]:
-    """A temporary folder beside ``output`` holding just these pages, at their paths.
-
-    Pagefind computes result URLs from paths under the folder it is given, so the pages keep
-    their place; hard links make this cheap (a copy where the filesystem refuses links).
-    """
-    folder = Path(tempfile.mkdtemp(prefix=".search-", dir=output.parent))
-    try:
-        for page in pages:
-            copy = folder / page.relative_to(output)
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(page, copy)
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _clean_environment() -> dict[str, str]:

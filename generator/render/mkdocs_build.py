@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import gc
 import logging
 import os
 from pathlib import Path
@@ -63,9 +67,12 @@ def build_site(
         plugin.preloaded = (collection, report)
         plugin.command = "build"
         plugin.full_build = full
+        plugin.publish_after_mkdocs = True
         if timings is not None:
             plugin.timings = timings
         mkdocs_build(config)
+        release_free_memory()  # MkDocs' files, pages and navigation, before Pagefind starts
+        plugin.publish()
         output = plugin.output.target if plugin.output else Path(config.site_dir)
     except ConfigurationError as error:
         raise BuildFailed(f"mkdocs.yml 配置错误：{error}", 2) from None
@@ -82,6 +89,18 @@ def build_site(
         if plugin is not None:
             report.extend(plugin.publish_report)
     return output
+
+
+def release_free_memory() -> None:
+    """Collect garbage and hand freed memory back to the system (glibc's ``malloc_trim``).
+
+    Python keeps the memory of freed objects for its next allocations; the build needs it
+    given back, since Pagefind, a process of its own, indexes beside it (issue #9: 4 GB at
+    100,000 items). Elsewhere than glibc only the collection happens.
+    """
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
 def serve_site(site: Path, as_of: AsOf | None, address: str) -> None:

@@ -92,6 +92,10 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self.rebuild = RebuildPlan()
         self.linking: BackgroundLinks | None = None  # the unchanged pages being linked
         self.sitemap: list[tuple[str, str]] = []  # (address, date) of every page
+        # Publishing (see publish): where the pages were rendered, and whether the caller
+        # publishes once MkDocs has returned (`disclosure build`) instead of on_post_build.
+        self.rendered_to = Path(".")
+        self.publish_after_mkdocs = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -299,12 +303,31 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         if self.linking is not None and not self.linking.wait():
             raise PluginError("沿用上次生成的页面时出错（无法在临时目录中建立链接），未更新网站；请用 --full 重新生成。")
         self.timings.stop("render")
-        # Rendering is over: the page views and generated contents are not needed any more,
-        # and their memory serves the link check and search index instead.
+        # Rendering is over: the page views and generated contents are not needed any more.
         self.views, self.generated_files = {}, {}
+        self.rendered_to = Path(config.site_dir)
+        if not self.publish_after_mkdocs:
+            self.publish()
+
+    def publish(self) -> None:
+        """Search index, link check, then the swap into site/ (generator/publish/pipeline.py).
+
+        `disclosure build` calls this itself once MkDocs has returned (``publish_after_mkdocs``),
+        so that the memory of MkDocs' files, pages and navigation — a gigabyte at 100,000
+        items — is free again while Pagefind runs; `mkdocs build` and `serve` call it from
+        on_post_build. A failure abandons the staging folder, as any build error does.
+        """
+        try:
+            self._publish()
+        except Exception as error:
+            if self.publish_after_mkdocs:  # MkDocs is not there to call on_build_error
+                self.on_build_error(error=error)
+            raise
+
+    def _publish(self) -> None:
         assert self.model is not None
         report = self.publish_report = Report()
-        publication = Publication(Path(config.site_dir), self.model, report)
+        publication = Publication(self.rendered_to, self.model, report)
         if self.rebuild.incremental:
             publication.previous_site = self.rebuild.previous_site
             publication.previous_states = self.rebuild.previous_steps
