@@ -3,7 +3,7 @@
 ``ru_maxrss`` gives each process's own peak, at different moments: adding the build's to that of
 its largest child (a forked render worker shares most of its pages with the build; Pagefind runs
 after rendering) over-counts, and taking either alone under-counts. :class:`TreeMemory` instead
-samples, once a second, the proportional set size (PSS, ``/proc/PID/smaps_rollup``) of the
+samples, every two seconds, the proportional set size (PSS, ``/proc/PID/smaps_rollup``) of the
 process and of every descendant, and keeps the largest sum: memory shared by forked processes is
 counted once, split between them. Linux only; elsewhere it records nothing.
 """
@@ -30,7 +30,7 @@ class TreeMemory:
     """Samples the PSS of ``pid`` and its descendants every ``interval`` seconds in a thread."""
 
     pid: int
-    interval: float = 1.0
+    interval: float = 2.0
     samples: list[Sample] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None

@@ -13,7 +13,7 @@ Each stage is one child process. ``corpus`` and ``check``: wall time from ``time
 and peak resident memory from ``os.wait4`` (the child's own ``ru_maxrss``). ``build``: the
 seconds of its stages as the build measured them itself (``--timings``: validate, model,
 render, search, links, commit, total); as peak memory the build process's own ``ru_maxrss``
-("build MB") and what the machine needed: the largest sum, sampled once a second, of the
+("build MB") and what the machine needed: the largest sum, sampled every two seconds, of the
 proportional set size of the build and all its children, render workers and Pagefind included
 ("machine MB", bench/memory.py; the samples are kept in bench/out/logs/*.memory.tsv). The corpus must be valid: if ``check`` reports any
 diagnostic other than a ``W-*`` warning the run stops with the offending diagnostics, since

@@ -87,7 +87,9 @@ KEYED_FIELDS = (
     "keywords", "extra", "body_line", "lines",
 )  # fmt: skip
 STORED_APART = ("body",)  # in BODIES_FILE; the entry holds its byte offsets there
-NOT_CACHED = ("annual_report",)  # attached by the site-wide annual report check on every run
+# annual_report: attached by the site-wide annual report check on every run;
+# body_chars: computed from the body when the item is made.
+NOT_CACHED = ("annual_report", "body_chars")
 _STORED_TYPES: dict[str, tuple[type, ...]] = {
     **dict.fromkeys(TEXT_FIELDS, (str,)),
     **dict.fromkeys(OPTIONAL_TEXT_FIELDS, (str, type(None))),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.content.catalog import Catalog, Column, Unit
@@ -53,6 +54,10 @@ class Item:
     lines: dict[str, int] = field(default_factory=dict)  # field key → line in the file
     # 年报 only: the statistical tables of its sidecar <name>.tables.yml, set by the site check
     annual_report: AnnualReport | None = None
+    body_chars: int = field(init=False)  # len(body), kept when the body is released
+
+    def __post_init__(self) -> None:
+        self.body_chars = len(self.body)
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)
@@ -114,6 +119,20 @@ class Collection:
     pages: list[ColumnPage]
     attachments: list[str]  # src_uris of non-Markdown files under content/
     hashes: dict[str, str] = field(default_factory=dict)  # item src_uri → SHA-256 of its file
+    # Set by release_bodies: the site folder the items' files are read again from.
+    bodies_released_from: Path | None = None
 
     def item_by_index_no(self) -> dict[str, Item]:
         return {str(item.index_no): item for item in self.items if item.index_no}
+
+    def release_bodies(self, site_dir: Path) -> None:
+        """Forget the items' bodies once the site model is built.
+
+        A build reads no body after that — MkDocs reads each file itself — and at 100,000 items
+        they are a third of a gigabyte, held while Pagefind needs the memory (issue #9). Each
+        item keeps ``body_chars``; the link check reads a body again from the file to point at
+        a broken link in it (``generator.publish.linkcheck.SourceMap.source``).
+        """
+        for item in self.items:
+            item.body = ""
+        self.bodies_released_from = site_dir

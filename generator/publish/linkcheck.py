@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
@@ -32,6 +32,7 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 from generator.content.link_rules import MarkdownSource, markdown_sources
 from generator.content.links import Link, attachment_type
+from generator.content.load import read_source
 from generator.diagnostics import Report
 from generator.publish.external_links import (
     CACHE_DIR,
@@ -378,7 +379,7 @@ _STATE: OutputFiles | None = None  # the worker processes' copy
 _RESOLVED: dict[tuple[str, str], Resolution] = {}  # per process: (folder key, URL) → verdict
 
 
-def _start_worker(state: OutputFiles) -> None:
+def _start_worker(state: OutputFiles | None) -> None:
     global _STATE
     _STATE = state
     _RESOLVED.clear()
@@ -526,7 +527,10 @@ def scan_pages(
             scans = None
     if scans is None:
         _start_worker(state)
-        scans = [scan_page(page) for page in pages]
+        try:
+            scans = [scan_page(page) for page in pages]
+        finally:
+            _start_worker(None)  # the resolutions of a large site take memory: let them go
     return scans
 
 
@@ -612,11 +616,23 @@ class SourceMap:
             }
         return self._by_page
 
+    def source(self, page: str) -> MarkdownSource | None:
+        """The Markdown source of ``page``, with its body: an item's body released after the
+        site model was built (Collection.release_bodies) is read again from its file."""
+        source = self.by_page.get(page)
+        root = self.model.collection.bodies_released_from
+        if source is None or source.body or root is None:
+            return source
+        read = read_source(root / source.source, source.source, Report())
+        if read.readable:
+            source = self.by_page[page] = replace(source, body=read.body, body_line=read.body_line)
+        return source
+
     def locate(
         self, page: str, link: HtmlLink, target: str = "", fragment: str = ""
     ) -> tuple[MarkdownSource, Link] | None:
         """The Markdown link behind ``link`` of ``page`` (resolved to ``target#fragment``)."""
-        source = self.by_page.get(page)
+        source = self.source(page)
         if source is None:
             return None
         written = self._links.setdefault(page, source.links())

@@ -319,7 +319,7 @@ def shard_budget() -> int:
 
 def item_size(item: Item) -> int:
     """What Pagefind's memory grows with: the amount of text it segments and indexes."""
-    return len(item.title) + len(item.body)
+    return len(item.title) + item.body_chars
 
 
 def plan_shards(items: list[Item], budget: int | None = None) -> list[Shard]:

@@ -146,6 +146,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
             self.fingerprints = page_fingerprints(
                 self.views, self.model, source_hashes(collection, content_dir)
             )
+            collection.release_bodies(site_dir)  # planned: no body is read any more
             try:  # one build of a site at a time: the lock lasts until commit or abandon
                 self.output = AtomicOutput(Path(config.site_dir), BuildLock(site_dir))
             except LockBusy as busy:
