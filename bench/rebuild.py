@@ -36,16 +36,8 @@ UNSTABLE = ("pagefind/",)
 
 def run_build(site: Path, *extra: str) -> tuple[float, dict[str, object]]:
     timings = site.parent / f"{site.name}-timings.json"
-    command = [
-        sys.executable,
-        "-m",
-        "generator.cli",
-        "build",
-        "--site",
-        str(site),
-        "--as-of",
-        AS_OF,
-    ]
+    command = [sys.executable, "-m", "generator.cli", "build"]
+    command += ["--site", str(site), "--as-of", AS_OF]
     started = time.perf_counter()
     result = subprocess.run(
         [*command, "--timings", str(timings), *extra], capture_output=True, text=True
