@@ -97,11 +97,15 @@ def _site_relative(site: Path, paths: tuple[Path, ...]) -> list[str]:
         candidates = [site / path, path] if not path.is_absolute() else [path]
         found = next((c for c in candidates if c.exists()), None)
         if found is None:
-            raise click.BadParameter(f"找不到“{path}”（当前目录和站点目录中都没有）。", param_hint="PATH")
+            raise click.BadParameter(
+                f"找不到“{path}”（当前目录和站点目录中都没有）。", param_hint="PATH"
+            )
         try:
             wanted.append(found.resolve().relative_to(root).as_posix())
         except ValueError:
-            raise click.BadParameter(f"“{path}”不在站点目录 {site} 中。", param_hint="PATH") from None
+            raise click.BadParameter(
+                f"“{path}”不在站点目录 {site} 中。", param_hint="PATH"
+            ) from None
     return wanted
 
 
@@ -117,7 +121,9 @@ def _focus(site: Path, paths: tuple[Path, ...]) -> Callable[[str], bool] | None:
     return accepts
 
 
-def _selected(diagnostics: list[Diagnostic], site: Path, paths: tuple[Path, ...]) -> list[Diagnostic]:
+def _selected(
+    diagnostics: list[Diagnostic], site: Path, paths: tuple[Path, ...]
+) -> list[Diagnostic]:
     """Keep diagnostics of the named files or folders, and every configuration problem."""
     accepts = _focus(site, paths)
     if accepts is None:
@@ -285,7 +291,9 @@ def new(site: Path, as_of: AsOf, **answers: str | None) -> None:
     except NewItemError as error:
         click.echo(f"无法新建条目：{error}", err=True)
         sys.exit(2)
-    click.echo(f"已新建 {path.relative_to(site)}；请补写正文和关键词、内容概述，然后运行 disclosure check。")
+    click.echo(
+        f"已新建 {path.relative_to(site)}；请补写正文和关键词、内容概述，然后运行 disclosure check。"
+    )
 
 
 @main.command()

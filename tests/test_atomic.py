@@ -81,3 +81,35 @@ def test_trash_left_by_an_earlier_build_is_deleted_by_the_next_build(tmp_path: P
     assert not (site / "site" / "c0").exists()
     wait_until_no_trash(site)  # the leftovers and this build's previous site/
     assert not list(site.glob(".site-*"))
+
+
+def test_scratch_files_move_into_the_staging_folder_and_never_outlive_the_build(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "site"
+    output = AtomicOutput(target)
+    scratch = output.scratch()
+    (scratch / "data").mkdir()
+    (scratch / "data" / "items.json").write_text("[]", encoding="utf-8")
+    (scratch / "atom.xml").write_text("<feed/>", encoding="utf-8")
+    (output.staging / "data").mkdir()
+    (output.staging / "data" / "index.html").write_text("数据开放", encoding="utf-8")
+    output.take_scratch()
+    assert not scratch.exists()
+    output.commit()
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
+        "atom.xml",
+        "data/index.html",
+        "data/items.json",
+    ]
+
+    failed = AtomicOutput(target)
+    (failed.scratch() / "atom.xml").write_text("<feed/>", encoding="utf-8")
+    failed.abandon()
+    assert not list(tmp_path.glob(".site-scratch-*"))
+
+    dead = tmp_path / ".site-scratch-999999"  # a killed build's (no such process)
+    write_tree(dead, "未移入的文件", files=3)
+    AtomicOutput(target).abandon()
+    assert not dead.exists()
+    wait_until_no_trash(tmp_path)

@@ -96,6 +96,7 @@ def test_a_build_killed_while_rendering_leaves_site_intact_and_the_next_build_wo
     ).read_text(encoding="utf-8")
     assert not (previous / "fdzdgknr/zcwj/20181214-x00000").exists()
     assert staging(site) == [] and not (site.root / ".site-previous").exists()
+    assert not list(site.root.glob(".site-scratch-*"))  # the killed build's generated files
 
 
 def test_a_second_build_waits_for_the_first_or_gives_up_with_a_clear_message(site):

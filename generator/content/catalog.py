@@ -33,7 +33,19 @@ COLUMN_TYPES = (
 COLUMN_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # Top-level URLs the generator writes itself; a column with one of these ids would collide.
 RESERVED_IDS = frozenset(
-    {"assets", "browse", "data", "feeds", "guide", "page", "pagefind", "report", "search", "tongji", "xianxing"}
+    {
+        "assets",
+        "browse",
+        "data",
+        "feeds",
+        "guide",
+        "page",
+        "pagefind",
+        "report",
+        "search",
+        "tongji",
+        "xianxing",
+    }
 )
 UNIT_CODE = re.compile(r"^(?:[0-9A-Z]{9}|[0-9A-Z]{18})$")
 DURATION = re.compile(r"^(?P<number>\d+)\s*(?P<unit>d|w|mo|y)$")

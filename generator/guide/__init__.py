@@ -23,7 +23,13 @@ def _cell(text: str) -> str:
 def fields_table() -> str:
     rows = ["| 键（中文） | 键（英文） | 必填 | 怎么写 |", "|---|---|---|---|"]
     for field in FIELDS:
-        required = "是" if field.required else "按栏目要求" if field.key in ("doc_no", "validity", "interprets") else ""
+        required = (
+            "是"
+            if field.required
+            else "按栏目要求"
+            if field.key in ("doc_no", "validity", "interprets")
+            else ""
+        )
         rows.append(f"| {field.alias} | `{field.key}` | {required} | {_cell(field.help)} |")
     return "\n".join(rows)
 
@@ -38,7 +44,9 @@ def codes_table() -> str:
 
 def render_guide() -> str:
     text = SOURCE.read_text(encoding="utf-8")
-    return text.replace("{{FIELDS_TABLE}}", fields_table()).replace("{{CODES_TABLE}}", codes_table())
+    return text.replace("{{FIELDS_TABLE}}", fields_table()).replace(
+        "{{CODES_TABLE}}", codes_table()
+    )
 
 
 GENERATED_NOTE = "<!-- 由 generator/guide/guide.md 和诊断代码注册表生成，请勿直接修改：disclosure guide --write -->\n"

@@ -49,8 +49,11 @@ class AtomicOutput:
             self.previous = parent / f".{self.target.name}-previous"
             self._recover()
             self.staging = parent / f".{self.target.name}-staging-{os.getpid()}"
-            if self.staging.exists():
-                shutil.rmtree(self.staging)
+            # Files made before MkDocs has emptied the staging folder wait here (see scratch).
+            self._scratch = parent / f".{self.target.name}-scratch-{os.getpid()}"
+            for folder in (self.staging, self._scratch):
+                if folder.exists():
+                    shutil.rmtree(folder)
             self.staging.mkdir(parents=True)
         except BaseException:
             self._release()
@@ -65,13 +68,33 @@ class AtomicOutput:
                 self.previous.rename(self.target)
             else:
                 self._to_trash(self.previous)
-        for stale in parent.glob(f".{name}-staging-*"):
-            pid = stale.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and not _process_alive(int(pid)):
-                self._to_trash(stale)
+        for pattern in (f".{name}-staging-*", f".{name}-scratch-*"):
+            for stale in parent.glob(pattern):
+                pid = stale.name.rsplit("-", 1)[-1]
+                if pid.isdigit() and not _process_alive(int(pid)):
+                    self._to_trash(stale)
         trash = sorted(parent.glob(f".{name}-trash-*"))
         if trash:  # a deleter of an earlier build may still be at work on some: no harm
             delete_in_background(trash)
+
+    def scratch(self) -> Path:
+        """A folder of this build beside the staging folder, for files written before MkDocs
+        has emptied the staging folder; :meth:`take_scratch` moves them in. Deleted with the
+        staging folder when the build fails."""
+        self._scratch.mkdir(exist_ok=True)
+        return self._scratch
+
+    def take_scratch(self) -> None:
+        """Move every file of the scratch folder to the same place in the staging folder."""
+        if not self._scratch.exists():
+            return
+        source_root, target_root = str(self._scratch), str(self.staging)
+        for folder, _, names in os.walk(source_root):
+            target_folder = target_root + folder[len(source_root) :]
+            os.makedirs(target_folder, exist_ok=True)
+            for name in names:
+                os.replace(os.path.join(folder, name), os.path.join(target_folder, name))
+        shutil.rmtree(self._scratch)
 
     def commit(self) -> None:
         """Put the staging folder in place of `site/`; the old `site/` is deleted in the
@@ -88,6 +111,7 @@ class AtomicOutput:
     def abandon(self) -> None:
         """Delete the staging folder (here and now: a failed build leaves nothing behind)."""
         shutil.rmtree(self.staging, ignore_errors=True)
+        shutil.rmtree(self._scratch, ignore_errors=True)
         self._release()
 
     def _to_trash(self, folder: Path) -> Path:

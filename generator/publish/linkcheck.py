@@ -134,7 +134,9 @@ class LinkState:
         state = cls({}, {})
         for scan in scans:
             state.targets[scan.page] = sorted(scan.targets)
-            state.anchors[scan.page] = sorted({(p.target, p.fragment) for p in scan.foreign_anchors})
+            state.anchors[scan.page] = sorted(
+                {(p.target, p.fragment) for p in scan.foreign_anchors}
+            )
         return state
 
     def to_json(self) -> dict[str, object]:
@@ -142,8 +144,14 @@ class LinkState:
         number = {file: n for n, file in enumerate(files)}
         return {
             "files": files,
-            "targets": {page: [number[t] for t in targets] for page, targets in self.targets.items()},
-            "anchors": {page: [list(pair) for pair in pairs] for page, pairs in self.anchors.items() if pairs},
+            "targets": {
+                page: [number[t] for t in targets] for page, targets in self.targets.items()
+            },
+            "anchors": {
+                page: [list(pair) for pair in pairs]
+                for page, pairs in self.anchors.items()
+                if pairs
+            },
         }
 
     @classmethod
@@ -491,7 +499,9 @@ def scan_site(
     return scans
 
 
-def check_foreign_anchors(scans: Iterable[PageScan], anchors_of: Callable[[str], frozenset[str]]) -> None:
+def check_foreign_anchors(
+    scans: Iterable[PageScan], anchors_of: Callable[[str], frozenset[str]]
+) -> None:
     """Report the links to ``page#fragment`` whose page has no such anchor."""
     for scan in scans:
         scan.problems.extend(
@@ -567,7 +577,9 @@ def scan_changed_pages(
     def anchors_of(page: str) -> frozenset[str]:
         if page not in anchors:
             try:
-                anchors[page] = frozenset(read_page((state.root / page).read_bytes(), state.parser)[0])
+                anchors[page] = frozenset(
+                    read_page((state.root / page).read_bytes(), state.parser)[0]
+                )
             except OSError:
                 anchors[page] = frozenset()
         return anchors[page]

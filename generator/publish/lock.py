@@ -99,7 +99,7 @@ def _timeout() -> float:
 
 
 def _read_holder(fd: int) -> str:
-    """"PID 1234，开始于 2026-11-20 10:00:00" from what the holder wrote, or a general phrase."""
+    """ "PID 1234，开始于 2026-11-20 10:00:00" from what the holder wrote, or a general phrase."""
     try:
         pid, day, clock = os.pread(fd, 200, 0).decode("ascii").split()
     except (OSError, UnicodeDecodeError, ValueError):

@@ -135,7 +135,9 @@ class SearchRecords:
 
     def __init__(self, model: SiteModel) -> None:
         self.columns = column_labels(model.catalog)
-        self.facet_values: dict[str, list[tuple[str, str]]] = {item.src_uri: [] for item in model.items}
+        self.facet_values: dict[str, list[tuple[str, str]]] = {
+            item.src_uri: [] for item in model.items
+        }
         for facet in model.facets:
             for value in facet.values:
                 for item in value.items:
@@ -254,7 +256,9 @@ def identifier_files(model: SiteModel) -> dict[str, bytes]:
                 word = identifier_word(str(number))
                 buckets[identifier_bucket(word)].setdefault(word, []).append(shown)
     return {
-        f"{IDENTIFIERS_DIR}/{bucket}.json": json.dumps(words, ensure_ascii=False, sort_keys=True).encode()
+        f"{IDENTIFIERS_DIR}/{bucket}.json": json.dumps(
+            words, ensure_ascii=False, sort_keys=True
+        ).encode()
         for bucket, words in buckets.items()
     }
 
@@ -394,7 +398,9 @@ def build_search_index(output: Path, model: SiteModel, report: Report) -> Search
             source = staged.result()
             staged = None
             if number + 1 < len(shards):
-                staged = helper.submit(_stage_shard, output, shards[number + 1], reports[number + 1])
+                staged = helper.submit(
+                    _stage_shard, output, shards[number + 1], reports[number + 1]
+                )
             pages = None
             if source is not None:
                 ran = _run_pagefind(executable, source, output, shard, own)

@@ -25,14 +25,12 @@ No MkDocs here: the plugin gives this module its views and its output paths.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import os
 import shutil
-import signal
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -46,6 +44,7 @@ from generator.content.dates import AsOf
 from generator.content.item_cache import CACHE_DIR, committed
 from generator.content.model import Collection, Item
 from generator.publish.search import SearchRecords, Shard
+from generator.render.children import ChildProcesses
 from generator.render.views import PageView
 from generator.site.annual_report import SIDECAR_SUFFIX
 from generator.site.model import FacetValue, SiteIdentity, SiteModel
@@ -128,7 +127,9 @@ class BuildManifest:
 # Fingerprints ---------------------------------------------------------------------------------
 
 
-def site_fingerprint(site_dir: Path, config_file: Path, theme_dirs: Iterable[str], as_of: AsOf) -> str:
+def site_fingerprint(
+    site_dir: Path, config_file: Path, theme_dirs: Iterable[str], as_of: AsOf
+) -> str:
     """Everything every page depends on, hashed (see the module docstring)."""
     digest = hashlib.sha256(f"{FORMAT}|{as_of.moment.isoformat()}".encode())
     for package in ("mkdocs", "mkdocs-material", "disclosure-generator"):
@@ -184,7 +185,9 @@ def page_fingerprints(
 ) -> dict[str, str]:
     """The fingerprint of every planned page, by source URI."""
     whole_site = hashlib.sha256(
-        "\n".join(f"{item.src_uri}|{sources[item.src_uri]}" for item in model.collection.items).encode()
+        "\n".join(
+            f"{item.src_uri}|{sources[item.src_uri]}" for item in model.collection.items
+        ).encode()
     ).hexdigest()
     encoder = _ViewEncoder(sources)
     fingerprints = {}
@@ -198,7 +201,9 @@ def page_fingerprints(
 
 # The fields of an item page's view that come from more than the item itself (see default()).
 _ITEM_VIEW_DERIVED = frozenset({"meta", "rows", "breadcrumbs", "title", "search_records"})
-_ITEM_VIEW_FIELDS = tuple(f.name for f in dataclasses.fields(PageView) if f.name not in _ITEM_VIEW_DERIVED)
+_ITEM_VIEW_FIELDS = tuple(
+    f.name for f in dataclasses.fields(PageView) if f.name not in _ITEM_VIEW_DERIVED
+)
 
 
 class _ViewEncoder(json.JSONEncoder):
@@ -317,7 +322,7 @@ def link_reused(plan: RebuildPlan, staging: Path, share: tuple[int, int] = (0, 1
             shutil.copy2(source, target)
 
 
-class BackgroundLinks:
+def link_in_background(plan: RebuildPlan, staging: Path, processes: int = 2) -> ChildProcesses:
     """:func:`link_reused` in child processes, one a core, while this one renders the changed
     pages.
 
@@ -326,34 +331,10 @@ class BackgroundLinks:
     the publish steps, so they are made beside the rendering, in slices. The files they link
     and the files the renderer writes are never the same.
     """
-
-    def __init__(self, plan: RebuildPlan, staging: Path, processes: int = 2) -> None:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        self.pids: list[int] = []
-        for index in range(processes):
-            pid = os.fork()
-            if pid == 0:  # a child: link, and leave without running anything of the parent's
-                code = 1
-                try:
-                    link_reused(plan, staging, (index, processes))
-                    code = 0
-                finally:
-                    os._exit(code)
-            self.pids.append(pid)
-
-    def wait(self) -> bool:
-        """Wait for the links; False when they could not all be made."""
-        codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in self.pids]
-        self.pids = []
-        return all(code == 0 for code in codes)
-
-    def stop(self) -> None:
-        for pid in self.pids:
-            with contextlib.suppress(ProcessLookupError, ChildProcessError):
-                os.kill(pid, signal.SIGTERM)
-                os.waitpid(pid, 0)
-        self.pids = []
+    return ChildProcesses(
+        functools.partial(link_reused, plan, staging, (index, processes))
+        for index in range(processes)
+    )
 
 
 def published_pages(

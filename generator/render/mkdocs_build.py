@@ -80,7 +80,9 @@ def build_site(
         reason = plugin.failure if plugin is not None and plugin.failure else str(error)
         raise BuildFailed(f"生成失败：{reason}", 1) from None
     except jinja2.TemplateSyntaxError as error:
-        raise BuildFailed(f"模板语法错误：{error.filename}:{error.lineno}: {error.message}", 1) from None
+        raise BuildFailed(
+            f"模板语法错误：{error.filename}:{error.lineno}: {error.message}", 1
+        ) from None
     except jinja2.TemplateError as error:
         raise BuildFailed(f"模板错误：{error}", 1) from None
     except OSError as error:
@@ -114,6 +116,8 @@ def serve_site(site: Path, as_of: AsOf | None, address: str) -> None:
     try:
         mkdocs_serve(str(site / CONFIG_FILE), livereload=True, watch=watch, dev_addr=address)
     except OSError as error:
-        raise BuildFailed(f"无法在 {address} 上预览：{error.strerror}（端口被占用时用 -a 换一个端口）。", 1) from None
+        raise BuildFailed(
+            f"无法在 {address} 上预览：{error.strerror}（端口被占用时用 -a 换一个端口）。", 1
+        ) from None
     except (Abort, MkDocsException) as error:
         raise BuildFailed(f"预览失败：{error}", 1) from None

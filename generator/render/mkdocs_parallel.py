@@ -24,7 +24,9 @@ MIN_PAGES_PER_WORKER = 400  # below this, forking costs more than it saves
 
 
 def default_workers(page_count: int) -> int:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cores = (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
     return max(1, min(cores, page_count // MIN_PAGES_PER_WORKER))
 
 

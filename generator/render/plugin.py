@@ -11,6 +11,7 @@ It wires MkDocs events to the core and hands templates ready data:
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from pathlib import Path
@@ -33,10 +34,11 @@ from generator.diagnostics import Report, Severity, summary_line
 from generator.publish.atomic import AtomicOutput
 from generator.publish.lock import BuildLock, LockBusy
 from generator.publish.pipeline import Publication, run_publish_steps
+from generator.render.children import ChildProcesses
 from generator.render.incremental import (
-    BackgroundLinks,
     BuildManifest,
     RebuildPlan,
+    link_in_background,
     page_fingerprints,
     plan_rebuild,
     published_pages,
@@ -45,7 +47,7 @@ from generator.render.incremental import (
 )
 from generator.render.mkdocs_build import AS_OF_VARIABLE
 from generator.render.mkdocs_parallel import RenderShare, default_workers, fork_workers
-from generator.render.views import PageView, plan_files, plan_pages
+from generator.render.views import PageView, plan_pages, write_generated_files
 from generator.site.annual_report import with_tables
 from generator.site.model import SiteIdentity, SiteModel, build_site_model
 from generator.timings import BuildTimings
@@ -77,7 +79,8 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self.preloaded: tuple[Collection, Report] | None = None
         self.model: SiteModel | None = None
         self.views: dict[str, PageView] = {}
-        self.generated_files: dict[str, bytes] = {}  # feeds, open data, CSV: path → content
+        self.identity: SiteIdentity | None = None
+        self.generating: ChildProcesses | None = None  # feeds, open data, CSV being written
         self.output: AtomicOutput | None = None
         self.publish_report = Report()  # findings of the steps after rendering (link check…)
         self.share = RenderShare()
@@ -91,7 +94,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self.fingerprints: dict[str, str] = {}
         self.outputs: dict[str, str] = {}  # source URI → output file, relative to site_dir
         self.rebuild = RebuildPlan()
-        self.linking: BackgroundLinks | None = None  # the unchanged pages being linked
+        self.linking: ChildProcesses | None = None  # the unchanged pages being linked
         self.sitemap: list[tuple[str, str]] = []  # (address, date) of every page
         # Publishing (see publish): where the pages were rendered, and whether the caller
         # publishes once MkDocs has returned (`disclosure build`) instead of on_post_build.
@@ -122,7 +125,9 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self.timings.start("model")
         self.model = build_site_model(collection, as_of, content_dir)
         # Reproducible output: MkDocs stamps sitemap.xml(.gz) with the build time unless told.
-        os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(as_of.moment.replace(tzinfo=BEIJING).timestamp())))
+        os.environ.setdefault(
+            "SOURCE_DATE_EPOCH", str(int(as_of.moment.replace(tzinfo=BEIJING).timestamp()))
+        )
         identity = SiteIdentity(
             name=config.site_name,
             url=config.site_url or "",
@@ -135,12 +140,21 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
             contact=self.config.contact,
         )
         self.views = plan_pages(self.model, identity)
-        self.generated_files = plan_files(self.model, identity)
-        self.timings.stop("model")
+        self.identity = identity
         config.nav = _navigation(self.model)
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         self.site_dir = site_dir
         if self.command == "build":
+            try:  # one build of a site at a time: the lock lasts until commit or abandon
+                self.output = AtomicOutput(Path(config.site_dir), BuildLock(site_dir))
+            except LockBusy as busy:
+                raise PluginError(str(busy)) from None
+            config.site_dir = str(self.output.staging)
+            # The feeds, open data and lookup files are written beside everything that follows.
+            scratch = self.output.scratch()  # MkDocs empties the staging folder after on_config
+            self.generating = ChildProcesses(
+                [functools.partial(write_generated_files, self.model, identity, scratch)]
+            )
             self.site_fingerprint = site_fingerprint(
                 site_dir, Path(config.config_file_path or "mkdocs.yml"), config.theme.dirs, as_of
             )
@@ -148,11 +162,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
                 self.views, self.model, source_hashes(collection, content_dir)
             )
             collection.release_bodies(site_dir)  # planned: no body is read any more
-            try:  # one build of a site at a time: the lock lasts until commit or abandon
-                self.output = AtomicOutput(Path(config.site_dir), BuildLock(site_dir))
-            except LockBusy as busy:
-                raise PluginError(str(busy)) from None
-            config.site_dir = str(self.output.staging)
+        self.timings.stop("model")
         return config
 
     def _as_of(self) -> AsOf:
@@ -168,7 +178,9 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
                 ) from None
         return AsOf.now()
 
-    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    def on_env(
+        self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
         """Keep compiled templates between builds: compiling Material's and ours again is a
         fifth of a second of every rebuild. Jinja's own cache lives in a folder of the system's
         temporary directory that only this user may write (not in the site folder, where a
@@ -189,7 +201,9 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         for file in list(files):
             uri = file.src_uri
             if _not_ours_to_publish(file, real_folders, known):
-                log.warning(f"不发布 {uri}：它不是 content/ 中经过检查的文件，或指向 content/ 和主题以外。")
+                log.warning(
+                    f"不发布 {uri}：它不是 content/ 中经过检查的文件，或指向 content/ 和主题以外。"
+                )
                 files.remove(file)
             elif (uri in items and uri not in public_items) or (
                 uri in attachments and uri not in model.published_files
@@ -204,9 +218,6 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
                 if not view.in_nav:
                     generated.inclusion = InclusionLevel.NOT_IN_NAV
                 files.append(generated)
-        for src_uri, content in self.generated_files.items():
-            if files.get_file_from_path(src_uri) is None:
-                files.append(File.generated(config, src_uri, content=content))
         self.sitemap = _sitemap(files, config, self.views, model.as_of)
         if self.command == "build":
             self._take_over_unchanged_pages(files)
@@ -224,7 +235,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         )
         if self.rebuild.incremental:
             processes = default_workers(len(self.rebuild.reused))
-            self.linking = BackgroundLinks(self.rebuild, self.output.staging, processes)
+            self.linking = link_in_background(self.rebuild, self.output.staging, processes)
             log.info(f"沿用上次生成的 {len(self.rebuild.reused)} 个页面，重新生成其余页面。")
         for file in files.documentation_pages():
             # Taken over and outside the navigation: MkDocs need not even read it. Links to it
@@ -312,13 +323,27 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         if failed:
             raise PluginError(f"{len(failed)} 个渲染进程失败，未更新网站。")
         if self.linking is not None and not self.linking.wait():
-            raise PluginError("沿用上次生成的页面时出错（无法在临时目录中建立链接），未更新网站；请用 --full 重新生成。")
+            raise PluginError(
+                "沿用上次生成的页面时出错（无法在临时目录中建立链接），未更新网站；请用 --full 重新生成。"
+            )
+        self._add_generated_files(Path(config.site_dir))
         self.timings.stop("render")
-        # Rendering is over: the page views and generated contents are not needed any more.
-        self.views, self.generated_files = {}, {}
+        self.views = {}  # rendering is over: the page views are not needed any more
         self.rendered_to = Path(config.site_dir)
         if not self.publish_after_mkdocs:
             self.publish()
+
+    def _add_generated_files(self, rendered_to: Path) -> None:
+        """The feeds, open data and lookup files: from the child that wrote them (`build`),
+        else written now (`serve`, which runs no child processes beside its web server)."""
+        if self.generating is None:
+            assert self.model is not None and self.identity is not None
+            write_generated_files(self.model, self.identity, rendered_to)
+            return
+        if not self.generating.wait():
+            raise PluginError("生成订阅源、数据开放和检索文件时出错（见上方信息），未更新网站。")
+        assert self.output is not None
+        self.output.take_scratch()
 
     def publish(self) -> None:
         """Search index, link check, then the swap into site/ (generator/publish/pipeline.py).
@@ -366,8 +391,9 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         if self.share.is_worker:
             self.share.finish_worker(succeeded=False)
         self.share.stop_workers()
-        if self.linking is not None:
-            self.linking.stop()
+        for children in (self.linking, self.generating):
+            if children is not None:
+                children.stop()
         if self.output is not None:
             self.output.abandon()
 
@@ -440,7 +466,10 @@ def _sitemap(
     base = base if base.endswith("/") else base + "/"
     # MkDocs joins them with urljoin; pages' URLs are relative and never climb (".."), so
     # that is appending.
-    return [(base + file.url, _updated(views.get(file.src_uri), as_of)) for file in files.documentation_pages()]
+    return [
+        (base + file.url, _updated(views.get(file.src_uri), as_of))
+        for file in files.documentation_pages()
+    ]
 
 
 def _no_static_files(*args: Any, **kwargs: Any) -> None:

@@ -10,6 +10,7 @@ import functools
 import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from generator.content.catalog import Column
@@ -323,7 +324,11 @@ def _plan_reference_pages(
                 kind="valid",
                 template="valid-list.html",
                 title=f"{VALID_TITLE}{suffix}",
-                meta=[*page_meta(identity), ("ColumnName", VALID_TITLE), ("ColumnType", "政策文件")],
+                meta=[
+                    *page_meta(identity),
+                    ("ColumnName", VALID_TITLE),
+                    ("ColumnType", "政策文件"),
+                ],
                 generated=True,
                 in_nav=False,
                 listing=listing,
@@ -363,3 +368,13 @@ def plan_files(model: SiteModel, identity: SiteIdentity) -> dict[str, bytes]:
         CSV_PATH: statistics_csv(model),
         **identifier_files(model),
     }
+
+
+def write_generated_files(model: SiteModel, identity: SiteIdentity, folder: Path) -> None:
+    """Write the files of :func:`plan_files` under ``folder``. `disclosure build` does it in a
+    child process while it renders (generator/render/children.py): a second of work at 10,000
+    items, half of it turning every item into a JSON record and a CSV row."""
+    for path, content in plan_files(model, identity).items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)

@@ -39,7 +39,11 @@ class ListingPage:
     def pager(self, width: int = 2) -> list[tuple[int, str] | None]:
         """Page numbers to show around the current one; None marks a gap (…)."""
         shown = sorted(
-            {1, self.count, *range(max(1, self.number - width), min(self.count, self.number + width) + 1)}
+            {
+                1,
+                self.count,
+                *range(max(1, self.number - width), min(self.count, self.number + width) + 1),
+            }
         )
         result: list[tuple[int, str] | None] = []
         previous = 0

@@ -132,7 +132,11 @@ def build_site_model(collection: Collection, as_of: AsOf, content_dir: Path) -> 
                 published_files.add(target)
             if target in existing_files:
                 size = (content_dir / target).stat().st_size
-                found.append(Attachment(target, link.text or target, attachment_type(target), human_size(size)))
+                found.append(
+                    Attachment(
+                        target, link.text or target, attachment_type(target), human_size(size)
+                    )
+                )
         if found:
             attachments[src_uri] = found
     return SiteModel(
@@ -176,10 +180,18 @@ def _facets(collection: Collection, public: list[Item]) -> list[Facet]:
     unit_order = [u.code for u in catalog.units]
     genre_order = list(genre_slugs)
     return [
-        Facet("topic", label("topic"), sorted(topic.values(), key=lambda v: topic_order.index(v.name))),
-        Facet("unit", label("publisher"), sorted(unit.values(), key=lambda v: unit_order.index(v.slug))),
+        Facet(
+            "topic", label("topic"), sorted(topic.values(), key=lambda v: topic_order.index(v.name))
+        ),
+        Facet(
+            "unit",
+            label("publisher"),
+            sorted(unit.values(), key=lambda v: unit_order.index(v.slug)),
+        ),
         Facet("year", "年份", sorted(year.values(), key=lambda v: v.slug, reverse=True)),
-        Facet("genre", label("genre"), sorted(genre.values(), key=lambda v: genre_order.index(v.name))),
+        Facet(
+            "genre", label("genre"), sorted(genre.values(), key=lambda v: genre_order.index(v.name))
+        ),
     ]
 
 
@@ -208,7 +220,11 @@ def page_meta(
     page_url: str = "",
 ) -> list[tuple[str, str]]:
     """The <meta name content> tags of the 政府网站网页设计规范 for one page."""
-    meta = [("SiteName", identity.name), ("SiteDomain", identity.domain), ("SiteIDCode", identity.id_code)]
+    meta = [
+        ("SiteName", identity.name),
+        ("SiteDomain", identity.domain),
+        ("SiteIDCode", identity.id_code),
+    ]
     if column is not None:
         meta += [
             ("ColumnName", column.name),
