@@ -113,3 +113,53 @@ def test_scratch_files_move_into_the_staging_folder_and_never_outlive_the_build(
     AtomicOutput(target).abandon()
     assert not dead.exists()
     wait_until_no_trash(tmp_path)
+
+
+def files_of(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_an_incremental_build_is_applied_in_place(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    write_tree(target, "旧网站", files=40)
+    untouched = (target / "c0" / "p1" / "index.html").stat()
+    output = AtomicOutput(target)
+    (output.staging / "c0" / "p0").mkdir(parents=True)
+    (output.staging / "c0" / "p0" / "index.html").write_text("改过的页面", encoding="utf-8")
+    (output.staging / "c9" / "new").mkdir(parents=True)
+    (output.staging / "c9" / "new" / "index.html").write_text("新页面", encoding="utf-8")
+    kept = {f"c{n // 20}/p{n}/index.html" for n in range(1, 39)}  # p39 is withdrawn
+    output.apply(kept)
+
+    after = files_of(target)
+    assert after["c0/p0/index.html"] == "改过的页面" and after["c9/new/index.html"] == "新页面"
+    assert "index.html" not in after  # neither new nor kept: deleted
+    assert "c1/p39/index.html" not in after and not (target / "c1" / "p39").exists()
+    assert (target / "c1").is_dir()  # still holds pages
+    assert sorted(after) == sorted(kept | {"c0/p0/index.html", "c9/new/index.html"})
+    same = (target / "c0" / "p1" / "index.html").stat()
+    assert (same.st_ino, same.st_mtime_ns) == (untouched.st_ino, untouched.st_mtime_ns)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging, no journal
+
+
+def test_an_apply_cut_short_is_finished_by_the_next_build(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    write_tree(target, "旧网站", files=3)
+    staging = tmp_path / ".site-staging-999999"  # a build that died while applying
+    (staging / "c0" / "p0").mkdir(parents=True)
+    (staging / "c0" / "p0" / "index.html").write_text("改过的页面", encoding="utf-8")
+    journal = tmp_path / ".site-apply-999999.json"
+    journal.write_text(
+        '{"staging": ".site-staging-999999", "delete": ["c0/p2/index.html"]}', encoding="utf-8"
+    )
+    AtomicOutput(target).abandon()
+    assert files_of(target) == {
+        "index.html": "旧网站",
+        "c0/p0/index.html": "改过的页面",
+        "c0/p1/index.html": "旧网站 1",
+    }
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

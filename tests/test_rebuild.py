@@ -1,5 +1,5 @@
 """Incremental rebuilds (issue #9): a second `disclosure build` renders only the pages whose
-inputs changed, takes the others over from site/ (hard links), and publishes exactly what a
+inputs changed, leaves the others in site/ as they are (the same files), and publishes exactly what a
 full build of the same input would — byte for byte, outside Pagefind's unstable files.
 
 Every test starts from a copy of one built reference site, edits its sources like a clerk,

@@ -3,8 +3,10 @@ and only the edited and new items are indexed, into an updates bundle; the searc
 answers as the index of a full build would. Real builds, real Pagefind, the system Chromium.
 
 Each layout (one index; shards of about 12 items) goes through two rebuilds, made as the build
-makes them: the staging folder holds every file of a full build of the new input except
-``pagefind/``, as a hard link of the published file wherever the bytes are the same.
+makes them: the staging folder holds the files of a full build of the new input whose bytes
+differ from the published site's (``pagefind/`` aside), the search step indexes from the
+published site, and the staging folder is then applied to the published site in place (each
+rebuild applies to a copy, so that every site stays to compare).
 
 - A: the reference site with three items of our own (a full build and its index);
 - B: one of them edited (new words, another date), one new item; indexed from A's index;
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import shutil
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -35,6 +36,7 @@ from generator.content.collection import check_site
 from generator.content.dates import AsOf
 from generator.diagnostics import Report
 from generator.publish import search as search_module
+from generator.publish.atomic import AtomicOutput
 from generator.publish.search import (
     BUNDLE_DIR,
     SHARD_BUDGET_VARIABLE,
@@ -95,35 +97,6 @@ def full_build(site: Path) -> Path:
     return site / "site"
 
 
-def stage(previous: Path, full: Path, target: Path, model: SiteModel) -> set[str]:
-    """The staging folder of a rebuild: every file of ``full`` but pagefind/, a hard link of the
-    file of the published site ``previous`` where the bytes are the same. Returns the src_uris
-    of the item pages written anew (what the rebuild re-rendered)."""
-    written = set()
-    for path in sorted(full.rglob("*")):
-        name = path.relative_to(full).as_posix()
-        if path.is_dir() or name.startswith(BUNDLE_DIR + "/"):
-            continue
-        copy = target / name
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        published = previous / name
-        if published.is_file() and published.read_bytes() == path.read_bytes():
-            os.link(published, copy)
-        else:
-            shutil.copy2(path, copy)
-            written.add(name)
-    return {item.src_uri for item in model.items if item.url + "index.html" in written}
-
-
-def rerender_outside_the_body(output: Path, src_uri: str) -> None:
-    """Writes an item page anew with other bytes but the same indexed text (as when only the
-    page around the body changed): it must stay in its base shard."""
-    page = output / src_uri.removesuffix(".md") / "index.html"
-    text = page.read_text(encoding="utf-8")
-    page.unlink()  # a hard link of the published page: never written through
-    page.write_text(text + "<!-- 重新生成 -->\n", encoding="utf-8")
-
-
 Snapshot = dict[str, tuple[int, int, str]]
 
 
@@ -140,6 +113,55 @@ def snapshot(folder: Path) -> Snapshot:
     }
 
 
+def rebuild(
+    previous: Path,
+    full: Path,
+    target: Path,
+    model: SiteModel,
+    state: SearchState | None,
+    report: Report,
+    rerendered: tuple[str, ...] = (),
+) -> tuple[SearchState | None, set[str], Snapshot]:
+    """A rebuild as `disclosure build` makes it, of a copy ``target`` of the published site
+    ``previous``: the staging folder beside it gets the files of the full build ``full`` whose
+    bytes differ (pagefind/ aside), and the pages of ``rerendered`` (src_uris) written anew
+    with the same text; the search index is rebuilt from ``state``; the staging folder is
+    applied to ``target``. Returns the new state, the src_uris of the item pages written anew,
+    and ``target`` as the rebuild found it (the search step only reads it: checked here)."""
+    shutil.copytree(previous, target)
+    output = AtomicOutput(target)
+    unchanged, written = set(), set()
+    for path in sorted(full.rglob("*")):
+        name = path.relative_to(full).as_posix()
+        if path.is_dir() or name.startswith(BUNDLE_DIR + "/"):
+            continue
+        published = target / name
+        if published.is_file() and published.read_bytes() == path.read_bytes():
+            unchanged.add(name)
+            continue
+        copy = output.staging / name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, copy)
+        written.add(name)
+    for src_uri in rerendered:  # other bytes, the same indexed text: it stays in its shard
+        name = item_url(src_uri) + "index.html"
+        page = output.staging / name
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text((target / name).read_text(encoding="utf-8") + "<!-- 重新生成 -->\n")
+        unchanged.discard(name)
+        written.add(name)
+    rendered = {item.src_uri for item in model.items if item.url + "index.html" in written}
+    before = snapshot(target)
+    kept: set[str] = set()
+    new_state = rebuild_search_index(output.staging, model, report, target, state, rendered, kept)
+    assert snapshot(target) == before
+    if new_state is None:
+        output.abandon()
+    else:
+        output.apply(unchanged | kept)
+    return new_state, rendered, before
+
+
 @dataclass
 class Scenario:
     budget: str | None
@@ -152,7 +174,7 @@ class Scenario:
     state_b: SearchState
     state_c: SearchState
     model_b: SiteModel
-    before: dict[str, Snapshot]  # the published sites before the rebuilds read them
+    before: dict[str, Snapshot]  # the published sites, and the copies the rebuilds found
 
 
 @pytest.fixture(scope="module", params=list(LAYOUTS))
@@ -176,22 +198,21 @@ def scenario(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[Scena
         write_own_item(b, ADDED, ADDED_WORD, "2026-06-05", 92005)
         model_b = site_model(b)
         rebuilt_b = root / "b-rebuilt"
-        rendered = stage(a / "site", full_build(b), rebuilt_b, model_b)
-        assert EDITED in rendered and ADDED in rendered
-        rerender_outside_the_body(rebuilt_b, ZIGONG)
         before = {"a": snapshot(a / "site")}
-        state_b = rebuild_search_index(
-            rebuilt_b, model_b, report, a / "site", state_a, rendered | {ZIGONG}
+        state_b, rendered, before["b-published"] = rebuild(
+            a / "site", full_build(b), rebuilt_b, model_b, state_a, report, (ZIGONG,)
         )
+        assert EDITED in rendered and ADDED in rendered
         assert state_b is not None and not report.has_errors(), list(report)
 
         c = next_input(b, root / "c")
         write_own_item(c, WITHDRAWN, WITHDRAWN_WORD, "2026-06-03", 92003, disclosure="依申请公开")
         model_c = site_model(c)
         rebuilt_c = root / "c-rebuilt"
-        rendered = stage(rebuilt_b, full_build(c), rebuilt_c, model_c)
         before["b-rebuilt"] = snapshot(rebuilt_b)
-        state_c = rebuild_search_index(rebuilt_c, model_c, report, rebuilt_b, state_b, rendered)
+        state_c, _, before["c-published"] = rebuild(
+            rebuilt_b, full_build(c), rebuilt_c, model_c, state_b, report
+        )
         assert state_c is not None and not report.has_errors(), list(report)
 
         yield Scenario(
@@ -253,11 +274,12 @@ def test_a_rebuild_links_the_shards_and_indexes_only_the_updates(scenario: Scena
     # the old version's text is gone from the new site, and only from it
     assert fragment_path(published, base.id, old).is_file()
     assert not fragment_path(output, base.id, old).exists()
-    for shard in scenario.state_a.shards:  # not indexed again: the published files, linked
-        for path in (published / BUNDLE_DIR / shard.id).rglob("*"):
-            copy = output / path.relative_to(published)
-            if path.is_file() and path.name != f"{old}.pf_fragment":
-                assert copy.stat().st_ino == path.stat().st_ino, copy
+    found, now = scenario.before["b-published"], snapshot(output)
+    for shard in scenario.state_a.shards:  # not indexed again: the published files, untouched
+        prefix = f"{BUNDLE_DIR}/{shard.id}/"
+        for name in (name for name in found if name.startswith(prefix)):
+            if not name.endswith(f"{old}.pf_fragment"):
+                assert now[name][:2] == found[name][:2], name
 
 
 def test_a_withdrawn_item_leaves_the_index_entirely(scenario: Scenario) -> None:
@@ -273,10 +295,11 @@ def test_a_withdrawn_item_leaves_the_index_entirely(scenario: Scenario) -> None:
             assert WITHDRAWN_WORD.encode() not in data, path
     # its shard was indexed again (new files); the other shards are still the published ones
     withdrawn_shard = shard_of(scenario.state_b, WITHDRAWN).id
+    found, now = scenario.before["c-published"], snapshot(output)
     for shard in scenario.state_c.shards:
-        entry = Path(BUNDLE_DIR, shard.id, "pagefind-entry.json")
-        linked = (output / entry).stat().st_ino == (scenario.rebuilt_b / entry).stat().st_ino
-        assert linked == (shard.id != withdrawn_shard), shard.id
+        entry = f"{BUNDLE_DIR}/{shard.id}/pagefind-entry.json"
+        untouched = now[entry][:2] == found[entry][:2]
+        assert untouched == (shard.id != withdrawn_shard), shard.id
     assert WITHDRAWN not in scenario.state_c.updates
     assert all(WITHDRAWN not in shard.pages for shard in scenario.state_c.shards)
     # the edited item is still answered by the updates bundle, its old version still superseded
@@ -288,19 +311,19 @@ def test_an_edit_undone_is_answered_by_its_shard_again(scenario: Scenario, tmp_p
     # A's input again, after B's rebuild: the edited item as its shard indexed it, the new
     # item gone (it was only in the updates bundle, so no shard is indexed again)
     model = site_model(scenario.a)
-    rendered = stage(scenario.rebuilt_b, scenario.a / "site", tmp_path, model)
     report = Report()
-    state = rebuild_search_index(
-        tmp_path, model, report, scenario.rebuilt_b, scenario.state_b, rendered
+    output = tmp_path / "site"
+    state, _, _ = rebuild(
+        scenario.rebuilt_b, scenario.a / "site", output, model, scenario.state_b, report
     )
     assert state is not None and not report.has_errors()
-    assert state.updates == {} and updates_file(tmp_path)["bundle"] is None
+    assert state.updates == {} and updates_file(output)["bundle"] is None
     assert [shard.pages for shard in state.shards] == [s.pages for s in scenario.state_a.shards]
     assert all(not shard.superseded for shard in state.shards)
     base = shard_of(state, EDITED)
-    record = fragment_record(fragment_path(tmp_path, base.id, base.pages[EDITED].fragment))
+    record = fragment_record(fragment_path(output, base.id, base.pages[EDITED].fragment))
     assert record is not None and OLD_WORD in record["meta"]["title"]  # its text is back
-    assert sorted(indexed_urls(tmp_path)) == sorted(indexed_urls(scenario.a / "site"))
+    assert sorted(indexed_urls(output)) == sorted(indexed_urls(scenario.a / "site"))
 
 
 def test_the_published_sites_are_never_modified(scenario: Scenario) -> None:
@@ -337,22 +360,22 @@ def test_a_rebuild_falls_back_to_a_full_build(
     published = scenario.a / "site"
     full_shards = [shard.id for shard in search_module.plan_shards(scenario.model_b.items)]
 
-    def rebuild(name: str, previous: SearchState | None, previous_site: Path = published) -> None:
+    def rebuild_from(name: str, previous: SearchState | None, previous_site: Path = published) -> None:
         output = tmp_path / name
-        rendered = stage(published, scenario.b / "site", output, scenario.model_b)
         report = Report()
-        state = rebuild_search_index(
-            output, scenario.model_b, report, previous_site, previous, rendered
+        state, _, _ = rebuild(
+            previous_site, scenario.b / "site", output, scenario.model_b, previous, report
         )
         assert state is not None and not report.has_errors()
         assert state.updates == {} and [shard.id for shard in state.shards] == full_shards
         assert updates_file(output)["bundle"] is None
         assert not (output / BUNDLE_DIR / UPDATES_ID).exists()
 
-    rebuild("no-state", None)
-    rebuild("other-site", scenario.state_a, previous_site=tmp_path / "missing")
+    rebuild_from("no-state", None)
+    (tmp_path / "empty").mkdir()  # a published site without the index the state describes
+    rebuild_from("other-site", scenario.state_a, previous_site=tmp_path / "empty")
     monkeypatch.setattr(search_module, "UPDATES_LIMIT", 1)
-    rebuild("too-many-updates", scenario.state_a)
+    rebuild_from("too-many-updates", scenario.state_a)
 
 
 # In the browser ---------------------------------------------------------------------------------

@@ -1,8 +1,15 @@
 """Atomic publish: render into a staging folder beside `site/`, replace `site/` only on success.
 
-A failed or killed build leaves the previous `site/` as it was. The swap is two renames on the
-same filesystem; if a build dies between them, the next build restores the previous output from
-the `.site-previous` folder before it starts.
+A failed or killed build leaves the previous `site/` as it was. A full build swaps its staging
+folder for `site/`: two renames on the same filesystem; if a build dies between them, the next
+build restores the previous output from the `.site-previous` folder before it starts.
+
+An incremental build (generator/render/incremental.py) renders only the pages that changed, so
+its staging folder holds only what is new; once it has passed every check it is applied to
+`site/` in place (:meth:`AtomicOutput.apply`): its files are moved over the published ones and
+the published files it no longer has are deleted, a few hundred renames after an edit instead of
+a second copy of the site. A journal (`.site-apply-<pid>.json`) names the deletions before the
+first file moves; a build that dies while applying is finished by the next one.
 
 Deleting an old output (on a large site hundreds of MB in tens of thousands of files, seconds of
 work) is not part of the swap: the folder is renamed to a uniquely named `.site-trash-<pid>-<n>`
@@ -13,11 +20,14 @@ stopped before the deleter finished) is handed to a new deleter by that build.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from generator.publish.lock import BuildLock
@@ -63,6 +73,10 @@ class AtomicOutput:
         """Undo a swap that was interrupted after `site/` was moved aside, and get rid of what
         earlier builds left behind: their old output, dead builds' staging folders, trash."""
         parent, name = self.target.parent, self.target.name
+        for journal in parent.glob(f".{name}-apply-*.json"):
+            pid = journal.name.removesuffix(".json").rsplit("-", 1)[-1]
+            if pid.isdigit() and not _process_alive(int(pid)):
+                _finish_apply(journal, self.target)
         if self.previous.exists():
             if not self.target.exists():
                 self.previous.rename(self.target)
@@ -96,6 +110,25 @@ class AtomicOutput:
                 os.replace(os.path.join(folder, name), os.path.join(target_folder, name))
         shutil.rmtree(self._scratch)
 
+    def apply(self, kept: Iterable[str]) -> None:
+        """Publish an incremental build in place: move every file of the staging folder to
+        its place in `site/`, and delete the files of `site/` that are neither there nor
+        ``kept`` (paths relative to `site/`, taken over unchanged)."""
+        try:
+            staged = _files_under(self.staging)
+            keep = set(kept)
+            deletions = [
+                path for path in _files_under(self.target) if path not in keep and path not in staged
+            ]
+            journal = self.target.parent / f".{self.target.name}-apply-{os.getpid()}.json"
+            with open(journal, "w", encoding="utf-8") as file:
+                json.dump({"staging": self.staging.name, "delete": deletions}, file, ensure_ascii=False)
+                file.flush()
+                os.fsync(file.fileno())
+            _finish_apply(journal, self.target)
+        finally:
+            self._release()
+
     def commit(self) -> None:
         """Put the staging folder in place of `site/`; the old `site/` is deleted in the
         background, so this takes two or three renames whatever the size of the site."""
@@ -127,6 +160,44 @@ class AtomicOutput:
     def _release(self) -> None:
         if self.lock is not None:
             self.lock.release()
+
+
+def _files_under(root: Path) -> set[str]:
+    """Every file under ``root``, as paths relative to it with ``/``."""
+    found: set[str] = set()
+    top = str(root)
+    for folder, _, names in os.walk(top):
+        relative = folder[len(top) + 1 :].replace(os.sep, "/")
+        prefix = f"{relative}/" if relative else ""
+        found.update(prefix + name for name in names)
+    return found
+
+
+def _finish_apply(journal: Path, target: Path) -> None:
+    """Do what an apply journal says, as far as it is not done yet: move the files left in its
+    staging folder into ``target``, delete the files it names, then the journal itself."""
+    plan = json.loads(journal.read_text(encoding="utf-8"))
+    staging = target.parent / plan["staging"]
+    source_root, target_root = str(staging), str(target)
+    for folder, _, names in os.walk(source_root):
+        target_folder = target_root + folder[len(source_root) :]
+        os.makedirs(target_folder, exist_ok=True)
+        for name in names:
+            os.replace(os.path.join(folder, name), os.path.join(target_folder, name))
+    emptied = set()
+    for path in plan["delete"]:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(target_root, path))
+        emptied.add(os.path.dirname(path))
+    for folder in sorted(emptied, key=len, reverse=True):  # a withdrawn item's page folder
+        while folder:
+            try:
+                os.rmdir(os.path.join(target_root, folder))
+            except OSError:  # not empty (or gone): its parents are not empty either
+                break
+            folder = os.path.dirname(folder)
+    shutil.rmtree(staging, ignore_errors=True)
+    journal.unlink()
 
 
 def delete_in_background(folders: list[Path]) -> None:

@@ -289,7 +289,11 @@ def default_parser() -> str:
 
 @dataclass(frozen=True)
 class OutputFiles:
-    """The files of the build, and the address the site is served at (for absolute links)."""
+    """The files of the build, and the address the site is served at (for absolute links).
+
+    An incremental build's output folder holds only what is new; the other files are those of
+    the ``published`` site (generator/publish/atomic.py), where :meth:`read` finds them.
+    """
 
     root: Path
     files: frozenset[str]  # relative paths with /
@@ -297,6 +301,10 @@ class OutputFiles:
     base_path: str = "/"  # /xxgk/
     external: bool = False  # collect external URLs
     parser: str = field(default_factory=default_parser)  # "lxml" or "html.parser"
+    published: Path | None = None
+
+    def read(self, page: str) -> bytes:
+        return _overlay(self.root, self.published, page).read_bytes()
 
     def page_file(self, path: str, folder: bool) -> str | None:
         """The file a resolved path is served from: the file itself or the folder's index.html."""
@@ -397,7 +405,7 @@ def scan_page(page: str) -> PageScan:
     """Read one page and check what it alone can tell (the worker's task)."""
     state = _STATE
     assert state is not None
-    anchors, urls = read_page((state.root / page).read_bytes(), state.parser)
+    anchors, urls = read_page(state.read(page), state.parser)
     scan = PageScan(page, frozenset(anchors))
     folder = posixpath.dirname(page)
     for url, locate in urls.items():
@@ -433,9 +441,17 @@ def scan_page(page: str) -> PageScan:
     return scan
 
 
-def site_address(root: Path) -> tuple[str, str]:
+def _overlay(root: Path, published: Path | None, path: str) -> Path:
+    """A file of the build: in ``root``, or, for an incremental build, in the published site."""
+    file = root / path
+    if published is None or file.exists():
+        return file
+    return published / path
+
+
+def site_address(root: Path, published: Path | None = None) -> tuple[str, str]:
     """(origin, base path) the site is served at, as the home page's canonical link declares."""
-    home = root / "index.html"
+    home = _overlay(root, published, "index.html")
     if not home.is_file():
         return "", "/"
     parser = _Canonical()
@@ -493,7 +509,8 @@ def scan_site(
     state: OutputFiles, workers: int | None = None, parallel_from: int = PARALLEL_FROM_PAGES
 ) -> list[PageScan]:
     """Scan every page, in parallel where it pays; then check anchors across pages."""
-    scans = scan_pages(state, list(html_pages(state.root)), workers, parallel_from)
+    pages = sorted(file for file in state.files if file.endswith(".html"))
+    scans = scan_pages(state, pages, workers, parallel_from)
     anchors = {scan.page: scan.anchors for scan in scans}
     check_foreign_anchors(scans, lambda page: anchors.get(page, frozenset()))
     return scans
@@ -577,9 +594,7 @@ def scan_changed_pages(
     def anchors_of(page: str) -> frozenset[str]:
         if page not in anchors:
             try:
-                anchors[page] = frozenset(
-                    read_page((state.root / page).read_bytes(), state.parser)[0]
-                )
+                anchors[page] = frozenset(read_page(state.read(page), state.parser)[0])
             except OSError:
                 anchors[page] = frozenset()
         return anchors[page]
@@ -821,17 +836,24 @@ def check_output_links(
     previous: LinkState | None = None,
     unchanged: frozenset[str] = frozenset(),
     workers: int | None = None,
+    published: Path | None = None,
 ) -> LinkState:
     """Publish step: check every link of the rendered site in ``output``.
 
     With the ``previous`` state of the published site and the ``unchanged`` pages (output
     paths) that this build took over from it byte for byte, only what may have changed is read
     again (see scan_changed_pages); external links always need every page. ``workers``: the
-    processes that read pages (default: one a core).
+    processes that read pages (default: one a core). With ``published``, ``output`` holds
+    only the files written anew and the unchanged pages are in the published site.
     """
     mode = ExternalMode.from_environment()
-    origin, base_path = site_address(output)
-    state = OutputFiles(output, all_files(output), origin, base_path, mode is not ExternalMode.OFF)
+    origin, base_path = site_address(output, published)
+    files = all_files(output)
+    if published is not None:  # an incremental build: what is new, and the unchanged pages
+        files |= unchanged
+    state = OutputFiles(
+        output, files, origin, base_path, mode is not ExternalMode.OFF, published=published
+    )
     if previous is not None and mode is ExternalMode.OFF:
         scans, site = scan_changed_pages(state, previous, unchanged, workers)
     else:

@@ -1,4 +1,4 @@
-"""What happens to a rendered site before it replaces `site/`: search index, link check.
+"""What happens to a rendered site before it is published as `site/`: search index, link check.
 
 Each step gets the :class:`Publication` — the staging folder, the site model, the report — and a
 step that finds problems reports them; any error stops the publish (the previous `site/`
@@ -27,11 +27,14 @@ class Publication:
     report: Report
     # An incremental build: the published site/ it took pages over from, what each step
     # remembered of it, the output files taken over unchanged (relative to the site folder)
-    # and the source URIs of the pages rendered anew.
+    # and the source URIs of the pages rendered anew. Its output holds only what is new and
+    # is applied to site/ in place (generator/publish/atomic.py): the files of site/ that stay
+    # are the unchanged pages and those the steps add to ``kept`` (the search bundles).
     previous_site: Path | None = None
     previous_states: dict[str, Any] = field(default_factory=dict)
     unchanged: frozenset[str] = frozenset()
     rendered: frozenset[str] = frozenset()
+    kept: set[str] = field(default_factory=set)
 
     def previous_state(self, step: str) -> Any:
         return self.previous_states.get(step) if self.previous_site is not None else None
@@ -47,10 +50,10 @@ def index_for_search(publication: Publication) -> Any:
     previous = SearchState.from_json(p.previous_state("search"))
     if previous is not None and p.previous_site is not None:
         state = rebuild_search_index(
-            p.output, p.model, p.report, p.previous_site, previous, set(p.rendered)
+            p.output, p.model, p.report, p.previous_site, previous, set(p.rendered), p.kept
         )
     else:
-        state = build_search_index(p.output, p.model, p.report)
+        state = build_search_index(p.output, p.model, p.report, published=p.previous_site)
     return state.to_json() if state is not None else None
 
 
@@ -63,7 +66,9 @@ def check_links(publication: Publication) -> Any:
     # link check leaves it one core. On two cores it reads the pages here, in this process,
     # which also spares the memory of forked workers.
     workers = max(1, available_cores() - 1)
-    state = check_output_links(p.output, p.model, p.report, previous, p.unchanged, workers)
+    state = check_output_links(
+        p.output, p.model, p.report, previous, p.unchanged, workers, published=p.previous_site
+    )
     return state.to_json()
 
 

@@ -26,7 +26,7 @@ shards out of the answer, so that several shards answer as one index would.
 
 Why an updates bundle: a rebuild after one edit cannot afford to index a shard again (Pagefind
 takes about 3 ms an item: 10 s for a shard of 3,300). :func:`rebuild_search_index` keeps the
-published shards (hard links to the previous site's files), indexes the edited and new items
+published shards where they are (the build applies its new files to ``site/`` in place), indexes the edited and new items
 alone into ``pagefind/u/``, and writes into ``pagefind/updates.json`` the fragment ids of the old
 versions of edited items. Their fragment files (the page text Pagefind shows) are deleted; the
 search page merges the updates bundle like a shard and drops every result with a superseded id.
@@ -372,11 +372,14 @@ def pagefind_executable() -> Path:
         raise PagefindMissing(str(error)) from None
 
 
-def build_search_index(output: Path, model: SiteModel, report: Report) -> SearchState | None:
+def build_search_index(
+    output: Path, model: SiteModel, report: Report, published: Path | None = None
+) -> SearchState | None:
     """Publish step: index the published items of the staging folder ``output``, shard by shard.
 
-    Returns what the index holds, for :func:`rebuild_search_index` next time; ``None`` when
-    indexing failed (reported).
+    With ``published`` (an incremental build that indexes everything again), a page that is
+    not in ``output`` is read from that published site. Returns what the index holds, for
+    :func:`rebuild_search_index` next time; ``None`` when indexing failed (reported).
     """
     executable = _executable(report)
     if executable is None:
@@ -392,21 +395,25 @@ def build_search_index(output: Path, model: SiteModel, report: Report) -> Search
     indexed: list[tuple[Shard, Report, Future[dict[str, IndexedPage] | None] | None]] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-shards") as helper:
         reports = [Report() for _ in shards]
-        staged = helper.submit(_stage_shard, output, shards[0], reports[0]) if shards else None
+        staged = (
+            helper.submit(_stage_shard, output, shards[0], reports[0], published)
+            if shards
+            else None
+        )
         for number, (shard, own) in enumerate(zip(shards, reports, strict=True)):
             assert staged is not None
             source = staged.result()
             staged = None
             if number + 1 < len(shards):
                 staged = helper.submit(
-                    _stage_shard, output, shards[number + 1], reports[number + 1]
+                    _stage_shard, output, shards[number + 1], reports[number + 1], published
                 )
             pages = None
             if source is not None:
                 ran = _run_pagefind(executable, source, output, shard, own)
                 helper.submit(shutil.rmtree, source, ignore_errors=True)
                 if ran:
-                    pages = helper.submit(_indexed, output, shard, None, own)
+                    pages = helper.submit(_indexed, output, shard, None, own, published)
             indexed.append((shard, own, pages))
             if pages is None:
                 break
@@ -438,8 +445,10 @@ def _executable(report: Report) -> Path | None:
         return None
 
 
-def _index_shard(executable: Path, output: Path, shard: Shard, report: Report) -> bool:
-    source = _stage_shard(output, shard, report)
+def _index_shard(
+    executable: Path, output: Path, shard: Shard, report: Report, published: Path | None = None
+) -> bool:
+    source = _stage_shard(output, shard, report, published)
     if source is None:
         return False
     try:
@@ -448,15 +457,19 @@ def _index_shard(executable: Path, output: Path, shard: Shard, report: Report) -
         shutil.rmtree(source, ignore_errors=True)
 
 
-def _stage_shard(output: Path, shard: Shard, report: Report) -> Path | None:
+def _stage_shard(
+    output: Path, shard: Shard, report: Report, published: Path | None = None
+) -> Path | None:
     """A temporary folder beside ``output`` holding just the shard's pages, at their paths;
-    ``None`` when a page is missing (reported).
+    ``None`` when a page is missing (reported). With ``published`` (an incremental build,
+    whose ``output`` holds only the pages rendered anew), a page not in ``output`` is taken
+    from the published site.
 
     Pagefind computes result URLs from paths under the folder it is given, so the pages keep
     their place; hard links make this cheap (a copy where the filesystem refuses links).
     The caller removes the folder.
     """
-    pages = [(item, output / item.url / "index.html") for item in shard.items]
+    pages = [(item, _page_file(output, published, item)) for item in shard.items]
     missing = [item for item, page in pages if not page.is_file()]
     if missing:
         report.add(
@@ -469,14 +482,21 @@ def _stage_shard(output: Path, shard: Shard, report: Report) -> Path | None:
         return None
     folder = Path(tempfile.mkdtemp(prefix=".search-", dir=output.parent))
     try:
-        for _, page in pages:
-            copy = folder / page.relative_to(output)
+        for item, page in pages:
+            copy = folder / item.url / "index.html"
             copy.parent.mkdir(parents=True, exist_ok=True)
             _link_or_copy(page, copy)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return folder
+
+
+def _page_file(output: Path, published: Path | None, item: Item) -> Path:
+    page = output / item.url / "index.html"
+    if published is None or page.is_file():
+        return page
+    return published / item.url / "index.html"
 
 
 def _run_pagefind(
@@ -704,49 +724,50 @@ def rebuild_search_index(
     previous_site: Path,
     previous: SearchState | None,
     rendered: set[str],
+    kept: set[str],
 ) -> SearchState | None:
     """Publish step of an incremental rebuild: the index of ``output`` from the published one.
 
-    ``output`` holds every item page (the pages of ``rendered``, src_uris, rendered anew; the
-    others are the files of ``previous_site``, whose ``pagefind/`` matches ``previous``). Base
-    shards are linked from ``previous_site`` as they are, and the items they do not cover — edited
-    or new — are indexed into the updates bundle; a base shard with an item that left the site is
+    ``output`` holds the pages of ``rendered`` (src_uris), rendered anew; every other page is
+    the file of ``previous_site``, whose ``pagefind/`` matches ``previous``. The build applies
+    ``output`` to ``previous_site`` in place (generator/publish/atomic.py): base shards stay in
+    ``previous_site`` as they are, and their files go into ``kept`` (paths relative to the
+    site), but for the fragments of superseded pages. The items they do not cover — edited or
+    new — are indexed into the updates bundle; a base shard with an item that left the site is
     indexed again without it. Falls back to :func:`build_search_index` when ``previous`` is
     unusable or there are more than :data:`UPDATES_LIMIT` updates. ``previous_site`` is only
     read. Returns the new state; ``None`` when indexing failed (reported).
     """
     plan = _plan_rebuild(output, model, previous, previous_site, rendered) if previous else None
     if plan is None:
-        return build_search_index(output, model, report)
+        return build_search_index(output, model, report, published=previous_site)
     executable = _executable(report)
     if executable is None:
         return None
     bundles = output / BUNDLE_DIR
-    if bundles.exists():
-        shutil.rmtree(bundles)  # links or copies of files of a previous site: unlinked only
-    bundles.mkdir(parents=True)
-    shards: dict[str, BaseShard] = {}
-    for shard in plan.kept.values():
-        shutil.copytree(
-            previous_site / shard.bundle, output / shard.bundle, copy_function=_link_or_copy
-        )
-        shards[shard.id] = shard
+    bundles.mkdir(parents=True, exist_ok=True)
+    shards: dict[str, BaseShard] = dict(plan.kept)
     for reindexed in plan.reindexed.values():
-        if not _index_shard(executable, output, reindexed, report):
+        if not _index_shard(executable, output, reindexed, report, previous_site):
             return None
         pages = _indexed(output, reindexed, plan.sha256, report)
         if pages is None:
             return None
         shards[reindexed.id] = BaseShard(reindexed.id, pages)
-    updates = _index_updates(executable, output, plan, report)
+    updates = _index_updates(executable, output, plan, report, previous_site)
     if updates is None:
         return None
     for shard in plan.kept.values():
-        for src in shard.superseded:  # the old text of an edited item is no longer served
-            stale = (
-                output / shard.bundle / "fragment" / (shard.pages[src].fragment + FRAGMENT_SUFFIX)
-            )
-            stale.unlink(missing_ok=True)  # the link in output; the previous site keeps its file
+        stale = {  # the old text of an edited item is no longer served
+            Path(shard.bundle, "fragment", shard.pages[src].fragment + FRAGMENT_SUFFIX).as_posix()
+            for src in shard.superseded
+        }
+        published = (
+            file.relative_to(previous_site).as_posix()
+            for file in (previous_site / shard.bundle).rglob("*")
+            if file.is_file()
+        )
+        kept.update(path for path in published if path not in stale)
     state = SearchState([shards[id] for id in plan.order if id in shards], updates)
     _write_updates_file(bundles, state)
     return state
@@ -766,7 +787,7 @@ def _plan_rebuild(
     sha256 = {
         src: known[src]
         if src in known and src not in rendered
-        else page_sha256(output / item.url / "index.html")
+        else page_sha256(_page_file(output, previous_site, item))
         for src, item in published.items()
     }
     plan = _Rebuild({}, {}, [], [], sha256)
@@ -804,7 +825,7 @@ def _plan_rebuild(
 
 
 def _index_updates(
-    executable: Path, output: Path, plan: _Rebuild, report: Report
+    executable: Path, output: Path, plan: _Rebuild, report: Report, published: Path
 ) -> dict[str, IndexedPage] | None:
     """Index the updates bundle; ``None`` when Pagefind failed (reported).
 
@@ -817,7 +838,7 @@ def _index_updates(
     items = plan.updates
     while items:
         bundle = Shard(UPDATES_ID, items)
-        if not _index_shard(executable, output, bundle, report):
+        if not _index_shard(executable, output, bundle, report, published):
             return None
         pages = _indexed(output, bundle, plan.sha256, report)
         if pages is None:
@@ -832,7 +853,8 @@ def _index_updates(
         for src in same:
             base = bases[src]
             fragment = Path(base.bundle, "fragment", pages[src].fragment + FRAGMENT_SUFFIX)
-            if not (output / fragment).exists():  # deleted by an earlier rebuild: same bytes
+            if not (published / fragment).exists():  # deleted by an earlier rebuild: same bytes
+                (output / fragment).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(
                     output / bundle.bundle / fragment.relative_to(base.bundle), output / fragment
                 )
@@ -884,7 +906,11 @@ def fragment_ids(bundle: Path) -> dict[str, str]:
 
 
 def _indexed(
-    output: Path, shard: Shard, sha256: dict[str, str] | None, report: Report
+    output: Path,
+    shard: Shard,
+    sha256: dict[str, str] | None,
+    report: Report,
+    published: Path | None = None,
 ) -> dict[str, IndexedPage] | None:
     """The pages of a shard just indexed, with their fragment ids; ``None`` if one has none
     (reported). Without ``sha256``, each page's file is hashed."""
@@ -902,7 +928,7 @@ def _indexed(
             )
             return None
         if sha256 is None or item.src_uri not in sha256:
-            digest = page_sha256(output / item.url / "index.html")
+            digest = page_sha256(_page_file(output, published, item))
         else:
             digest = sha256[item.src_uri]
         pages[item.src_uri] = IndexedPage(digest, fragment)

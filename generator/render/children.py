@@ -1,8 +1,7 @@
 """Chores done in forked child processes while the build goes on.
 
-A chore here writes files that nothing reads before the publish steps: the hard links of the
-unchanged pages of a rebuild (generator/render/incremental.py), the feeds, open data and
-lookup files (generator/render/views.py). A child starts from the build's state as it is at
+A chore here writes files that nothing reads before the publish steps: the feeds, open data
+and lookup files (generator/render/views.py). A child starts from the build's state as it is at
 the fork, so it needs no arguments sent over and sends nothing back: it writes its files and
 leaves with its exit code, and the build waits for the codes before it publishes.
 """

@@ -12,8 +12,9 @@ A build remembers what it published in ``.disclosure-cache/build-manifest.json``
 - the state of the search index and of the link check (see their modules).
 
 The next build plans its pages as always, computes the same fingerprints and renders only the
-pages whose fingerprint changed; the others are hard-linked from ``site/`` into the staging
-folder. Dependencies therefore follow from the data the templates see: an edited item's page,
+pages whose fingerprint changed; the others stay in ``site/`` as they are, and once the build
+has passed its checks its new files are applied to ``site/`` in place (see
+generator/publish/atomic.py). Dependencies therefore follow from the data the templates see: an edited item's page,
 the listing and browse pages that show it, its policy's page when it is an interpretation (and
 the other way round), the home page and the pages that count items. Pages that reach the whole
 site model from their template (home, sections, browse) depend on every item.
@@ -26,11 +27,9 @@ No MkDocs here: the plugin gives this module its views and its output paths.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -44,7 +43,6 @@ from generator.content.dates import AsOf
 from generator.content.item_cache import CACHE_DIR, committed
 from generator.content.model import Collection, Item
 from generator.publish.search import SearchRecords, Shard
-from generator.render.children import ChildProcesses
 from generator.render.views import PageView
 from generator.site.annual_report import SIDECAR_SUFFIX
 from generator.site.model import FacetValue, SiteIdentity, SiteModel
@@ -293,48 +291,6 @@ def plan_rebuild(
             reused[src_uri] = output
             previous[src_uri] = published
     return RebuildPlan(site_output, reused, manifest.steps, previous)
-
-
-def link_reused(plan: RebuildPlan, staging: Path, share: tuple[int, int] = (0, 1)) -> None:
-    """Hard-link the reused outputs into the staging folder (copies where links are refused).
-
-    Nothing writes to these files afterwards: the renderer skips their pages, so the published
-    files they share their content with are never changed. (Plain os calls on strings: this
-    runs for every page of the site.) ``share`` = (index, count): only that slice of the
-    sorted outputs, so that several processes can link at once.
-    """
-    assert plan.previous_site is not None
-    source_root, target_root = str(plan.previous_site), str(staging)
-    made = {target_root}
-    outputs = sorted(plan.reused.values())
-    index, count = share
-    size = -(-len(outputs) // count)  # contiguous slices: few folders are made by two processes
-    for output in outputs[index * size : (index + 1) * size]:
-        folder = os.path.dirname(output)
-        target_folder = os.path.join(target_root, folder) if folder else target_root
-        if target_folder not in made:
-            os.makedirs(target_folder, exist_ok=True)
-            made.add(target_folder)
-        source, target = os.path.join(source_root, output), os.path.join(target_root, output)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copy2(source, target)
-
-
-def link_in_background(plan: RebuildPlan, staging: Path, processes: int = 2) -> ChildProcesses:
-    """:func:`link_reused` in child processes, one a core, while this one renders the changed
-    pages.
-
-    The links are a file-system chore (a folder and a link per page: one to two seconds at
-    10,000 pages here, most of a rebuild that renders a dozen pages) that nothing reads before
-    the publish steps, so they are made beside the rendering, in slices. The files they link
-    and the files the renderer writes are never the same.
-    """
-    return ChildProcesses(
-        functools.partial(link_reused, plan, staging, (index, processes))
-        for index in range(processes)
-    )
 
 
 def published_pages(

@@ -38,7 +38,6 @@ from generator.render.children import ChildProcesses
 from generator.render.incremental import (
     BuildManifest,
     RebuildPlan,
-    link_in_background,
     page_fingerprints,
     plan_rebuild,
     published_pages,
@@ -94,7 +93,6 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self.fingerprints: dict[str, str] = {}
         self.outputs: dict[str, str] = {}  # source URI → output file, relative to site_dir
         self.rebuild = RebuildPlan()
-        self.linking: ChildProcesses | None = None  # the unchanged pages being linked
         self.sitemap: list[tuple[str, str]] = []  # (address, date) of every page
         # Publishing (see publish): where the pages were rendered, and whether the caller
         # publishes once MkDocs has returned (`disclosure build`) instead of on_post_build.
@@ -234,8 +232,6 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
             manifest, self.site_fingerprint, self.fingerprints, self.outputs, self.output.target
         )
         if self.rebuild.incremental:
-            processes = default_workers(len(self.rebuild.reused))
-            self.linking = link_in_background(self.rebuild, self.output.staging, processes)
             log.info(f"沿用上次生成的 {len(self.rebuild.reused)} 个页面，重新生成其余页面。")
         for file in files.documentation_pages():
             # Taken over and outside the navigation: MkDocs need not even read it. Links to it
@@ -322,10 +318,6 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         failed = self.share.wait_for_workers()
         if failed:
             raise PluginError(f"{len(failed)} 个渲染进程失败，未更新网站。")
-        if self.linking is not None and not self.linking.wait():
-            raise PluginError(
-                "沿用上次生成的页面时出错（无法在临时目录中建立链接），未更新网站；请用 --full 重新生成。"
-            )
         self._add_generated_files(Path(config.site_dir))
         self.timings.stop("render")
         self.views = {}  # rendering is over: the page views are not needed any more
@@ -382,7 +374,10 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
             )
             BuildManifest.forget(self.site_dir)  # site/ is about to change
             with self.timings.stage("commit"):
-                self.output.commit()
+                if self.rebuild.incremental:  # only what is new: applied to site/ in place
+                    self.output.apply(publication.unchanged | publication.kept)
+                else:
+                    self.output.commit()
             BuildManifest(self.site_fingerprint, published, states).save(self.site_dir)
             log.info(f"网站已生成：{self.output.target}")
 
@@ -391,9 +386,8 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         if self.share.is_worker:
             self.share.finish_worker(succeeded=False)
         self.share.stop_workers()
-        for children in (self.linking, self.generating):
-            if children is not None:
-                children.stop()
+        if self.generating is not None:
+            self.generating.stop()
         if self.output is not None:
             self.output.abandon()
 
