@@ -21,16 +21,7 @@ from sites import build, copy_reference_site, html, write_item
 
 from generator.content.catalog import Column
 from generator.content.model import Item
-from generator.publish import search as search_module
-from generator.publish.search import (
-    BUNDLE_DIR,
-    MEMORY_BUDGET_VARIABLE,
-    SHARD_BUDGET_VARIABLE,
-    concurrent_runs,
-    grams,
-    plan_shards,
-    tokens,
-)
+from generator.publish.search import BUNDLE_DIR, grams, plan_shards, tokens
 
 ZIGONG_URL = "fdzdgknr/zcwj/20180821-zigong-2018-zhengwu-gongkai-yaodian/"
 
@@ -268,31 +259,6 @@ def test_shards_hold_consecutive_items_within_the_budget() -> None:
     assert plan_shards([], budget=10) == []
 
 
-def test_pagefind_runs_at_once_as_far_as_cores_and_the_memory_budget_allow(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    cores = len(os.sched_getaffinity(0))
-
-    def shards_of(count: int, chars: int) -> list:
-        day = datetime(2026, 1, 1)
-        return plan_shards([_item(n, day, chars) for n in range(count)], budget=chars)
-
-    ten_thousand = shards_of(3, 6_000_000)  # 1.5 GB a run: two fit in 4 GB beside the build
-    hundred_thousand = shards_of(23, 8_000_000)  # 2 GB a run
-    assert len(ten_thousand) == 3 and len(hundred_thousand) == 23
-    # what the build holds when it indexes (deterministic here: pytest's own size varies)
-    monkeypatch.setattr(search_module, "_resident_mb", lambda: 400.0)
-    assert concurrent_runs(ten_thousand) == min(2, cores)
-    monkeypatch.setenv(MEMORY_BUDGET_VARIABLE, "3000")
-    assert concurrent_runs(ten_thousand) == 1
-    monkeypatch.setenv(MEMORY_BUDGET_VARIABLE, "100000")
-    assert concurrent_runs(ten_thousand) == min(3, cores)
-    assert concurrent_runs(hundred_thousand[:1]) == 1
-    monkeypatch.delenv(MEMORY_BUDGET_VARIABLE)
-    monkeypatch.setattr(search_module, "_resident_mb", lambda: 1700.0)
-    assert concurrent_runs(hundred_thousand) == 1
-
-
 def test_identifiers_are_split_the_way_a_query_is() -> None:
     assert tokens("自府办发〔2018〕44号") == ["自", "府", "办", "发", "2018", "44", "号"]
     assert tokens("008290030/2018-02662") == ["008290030", "2018", "02662"]
@@ -333,15 +299,11 @@ FAKE_PACKAGE = {
 
 
 @pytest.mark.parametrize(
-    ("fake", "code", "exit_code", "shard_chars"),
-    [
-        ("missing", "E-SEARCH-UNAVAILABLE", 2, ""),
-        ("failing", "E-SEARCH-FAILED", 1, ""),
-        ("failing", "E-SEARCH-FAILED", 1, "50"),  # an item a shard: two lanes at once
-    ],
+    ("fake", "code", "exit_code"),
+    [("missing", "E-SEARCH-UNAVAILABLE", 2), ("failing", "E-SEARCH-FAILED", 1)],
 )
 def test_a_pagefind_problem_fails_the_build_and_keeps_the_previous_site(
-    make_site, tmp_path: Path, fake: str, code: str, exit_code: int, shard_chars: str
+    make_site, tmp_path: Path, fake: str, code: str, exit_code: int
 ) -> None:
     site = make_site().root  # the small site of conftest.py, with a minimal mkdocs.yml
     (site / "mkdocs.yml").write_text(MINIMAL_MKDOCS, encoding="utf-8")
@@ -352,7 +314,6 @@ def test_a_pagefind_problem_fails_the_build_and_keeps_the_previous_site(
     package.mkdir(parents=True)
     (package / "__init__.py").write_text(FAKE_PACKAGE[fake], encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(tmp_path / "fake"), PYTHONIOENCODING="utf-8")
-    env[SHARD_BUDGET_VARIABLE] = shard_chars
     command = ["build", "--site", str(site), "--as-of", AS_OF, "--format", "json"]
     result = subprocess.run(
         [sys.executable, "-m", "generator.cli", *command],
@@ -365,9 +326,7 @@ def test_a_pagefind_problem_fails_the_build_and_keeps_the_previous_site(
     assert "Traceback" not in result.stdout + result.stderr
     assert result.returncode == exit_code, result.stdout + result.stderr
     diagnostics = json.loads(result.stdout)
-    errors = [d["code"] for d in diagnostics if d["severity"] == "error"]
-    # each lane stops at its first failure, and at the other lane's
-    assert errors == [code] if not shard_chars else set(errors) == {code} and len(errors) <= 2
+    assert [d["code"] for d in diagnostics if d["severity"] == "error"] == [code]
     if fake == "failing":
         assert any("out of memory" in d["message"] for d in diagnostics)
     assert sorted(p.name for p in (site / "site").iterdir()) == ["previous.txt"]

@@ -53,7 +53,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import threading
 import unicodedata
 import zlib
 from collections import Counter
@@ -76,10 +75,6 @@ SHARD_BUDGET_VARIABLE = "DISCLOSURE_SEARCH_SHARD_CHARS"
 # item of 1,800 characters): 8 million characters is about 2 GB, some 4,500 typical items.
 # Fewer, larger shards cost the visitor less (see bench/SEARCH.md); the build machine more.
 DEFAULT_SHARD_CHARS = 8_000_000
-PAGEFIND_BYTES_PER_CHAR = 250
-PAGEFIND_BASE_MB = 64  # one item alone: the segmenter's dictionary and the program
-MEMORY_BUDGET_VARIABLE = "DISCLOSURE_MEMORY_MB"  # the build and its Pagefind runs together
-DEFAULT_MEMORY_MB = 4000
 LANGUAGE = "zh"  # every item is Chinese, whatever language the theme is set to
 RUN_TIMEOUT = 3600  # seconds for one shard; Pagefind takes about 5 ms an item
 
@@ -392,59 +387,14 @@ def build_search_index(
     bundles = output / BUNDLE_DIR
     if bundles.exists():
         shutil.rmtree(bundles)
+    # Pagefind runs on one core and a bit. Beside it, a helper thread stages the next shard's
+    # pages, removes the last one's, and reads what Pagefind made of it (its fragment ids, each
+    # page's hash): seconds a shard, which would otherwise leave Pagefind waiting. Each shard
+    # reports into a report of its own; they are merged in shard order.
     shards = plan_shards(model.items)
-    reports = [Report() for _ in shards]
-    lanes = concurrent_runs(shards)
-    failed = threading.Event()  # a shard failed: the other lanes stop too
-
-    def lane(numbers: list[int]) -> list[Future[dict[str, IndexedPage] | None] | None]:
-        return _index_one_after_another(
-            executable,
-            output,
-            [shards[n] for n in numbers],
-            [reports[n] for n in numbers],
-            published,
-            failed,
-        )
-
-    # Each lane indexes every lanes-th shard; with one lane (the memory allows no more), all.
-    numbers = [list(range(first, len(shards), lanes)) for first in range(lanes)]
-    indexed: dict[int, Future[dict[str, IndexedPage] | None] | None] = {}
-    with ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="search-lanes") as runs:
-        for shard_numbers, pages in zip(numbers, runs.map(lane, numbers), strict=True):
-            indexed.update(zip(shard_numbers, pages, strict=False))
-    result: list[BaseShard] = []
-    for number, (shard, own) in enumerate(zip(shards, reports, strict=True)):
-        report.extend(own)  # every shard's, also after a failure: it may be another lane's
-        pages = indexed.get(number)
-        found = pages.result() if pages is not None else None
-        if found is not None:
-            result.append(BaseShard(shard.id, found))
-    if len(result) < len(shards):
-        return None
-    state = SearchState(result, updates={})
-    _write_updates_file(bundles, state)
-    return state
-
-
-def _index_one_after_another(
-    executable: Path,
-    output: Path,
-    shards: list[Shard],
-    reports: list[Report],
-    published: Path | None,
-    failed: threading.Event,
-) -> list[Future[dict[str, IndexedPage] | None] | None]:
-    """Index ``shards`` one after another (until one fails, here or in another lane); returns,
-    shard by shard, what :func:`_indexed` makes of each, to wait for.
-
-    Pagefind runs on one core and a bit. Beside it, a helper thread stages the next shard's
-    pages, removes the last one's, and reads what Pagefind made of it (its fragment ids, each
-    page's hash): seconds a shard, which would otherwise leave Pagefind waiting. Each shard
-    reports into a report of its own; the caller merges them in shard order.
-    """
-    indexed: list[Future[dict[str, IndexedPage] | None] | None] = []
+    indexed: list[tuple[Shard, Report, Future[dict[str, IndexedPage] | None] | None]] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-shards") as helper:
+        reports = [Report() for _ in shards]
         staged = (
             helper.submit(_stage_shard, output, shards[0], reports[0], published)
             if shards
@@ -454,59 +404,31 @@ def _index_one_after_another(
             assert staged is not None
             source = staged.result()
             staged = None
-            if number + 1 < len(shards) and not failed.is_set():
+            if number + 1 < len(shards):
                 staged = helper.submit(
                     _stage_shard, output, shards[number + 1], reports[number + 1], published
                 )
             pages = None
-            if source is not None and not failed.is_set():
+            if source is not None:
                 ran = _run_pagefind(executable, source, output, shard, own)
+                helper.submit(shutil.rmtree, source, ignore_errors=True)
                 if ran:
                     pages = helper.submit(_indexed, output, shard, None, own, published)
-            if source is not None:
-                helper.submit(shutil.rmtree, source, ignore_errors=True)
-            indexed.append(pages)
+            indexed.append((shard, own, pages))
             if pages is None:
-                failed.set()
                 break
         if staged is not None and (unused := staged.result()) is not None:
             helper.submit(shutil.rmtree, unused, ignore_errors=True)  # indexing stopped early
-    return indexed
-
-
-def concurrent_runs(shards: list[Shard]) -> int:
-    """How many Pagefind runs at once: one a core, as far as the memory budget holds them.
-
-    A run peaks at about :data:`PAGEFIND_BYTES_PER_CHAR` bytes per character of its shard's
-    text. On a 10,000-item site (three shards of 1.5 GB) two runs fit beside the build in
-    4 GB, and the second core, which one run leaves a third idle, indexes another shard; at
-    100,000 items the build itself holds 1.7 GB and one run of 2 GB is all that fits.
-    ``DISCLOSURE_MEMORY_MB`` sets the budget (default :data:`DEFAULT_MEMORY_MB`).
-    """
-    if len(shards) < 2:
-        return 1
-    configured = os.environ.get(MEMORY_BUDGET_VARIABLE, "")
-    budget_mb = int(configured) if configured.isdigit() else DEFAULT_MEMORY_MB
-    largest = max(sum(item_size(item) for item in shard.items) for shard in shards)
-    per_run_mb = PAGEFIND_BASE_MB + largest * PAGEFIND_BYTES_PER_CHAR / 2**20
-    fits = int((budget_mb - _resident_mb()) // per_run_mb)
-    return max(1, min(fits, _cores(), len(shards)))
-
-
-def _resident_mb() -> float:
-    """This process's resident memory now (Linux; 0 elsewhere)."""
-    try:
-        resident_pages = int(Path("/proc/self/statm").read_text().split()[1])
-    except (OSError, IndexError, ValueError):
-        return 0.0
-    return resident_pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
+    result: list[BaseShard] = []
+    for shard, own, pages in indexed:
+        found = pages.result() if pages is not None else None
+        report.extend(own)
+        if found is None:
+            return None
+        result.append(BaseShard(shard.id, found))
+    state = SearchState(result, updates={})
+    _write_updates_file(bundles, state)
+    return state
 
 
 def _executable(report: Report) -> Path | None:
