@@ -308,8 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     rows.append(
                         Row(items, "build", note="skipped: `disclosure build` not available")
                     )
-            if not args.keep:
-                shutil.rmtree(site_dir)
+            if not args.keep:  # the last output's background deleter may still be at it
+                shutil.rmtree(site_dir, ignore_errors=True)
     except BenchFailure as error:
         failure = str(error)
     print(table(rows))
