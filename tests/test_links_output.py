@@ -175,7 +175,8 @@ def test_the_reference_output_has_no_broken_link_with_either_parser(reference: P
 
 def test_both_parsers_read_the_same_anchors_and_urls(reference: Path):
     pytest.importorskip("lxml")
-    for page in list(linkcheck.html_pages(reference))[:40]:
+    pages = sorted(file for file in linkcheck.all_files(reference) if file.endswith(".html"))
+    for page in pages[:40]:
         data = (reference / page).read_bytes()
         lxml_anchors, lxml_urls = linkcheck.read_page(data, "lxml")
         parser_anchors, parser_urls = linkcheck.read_page(data, "html.parser")

@@ -100,25 +100,19 @@ class AtomicOutput:
 
     def take_scratch(self) -> None:
         """Move every file of the scratch folder to the same place in the staging folder."""
-        if not self._scratch.exists():
-            return
-        source_root, target_root = str(self._scratch), str(self.staging)
-        for folder, _, names in os.walk(source_root):
-            target_folder = target_root + folder[len(source_root) :]
-            os.makedirs(target_folder, exist_ok=True)
-            for name in names:
-                os.replace(os.path.join(folder, name), os.path.join(target_folder, name))
-        shutil.rmtree(self._scratch)
+        if self._scratch.exists():
+            _move_files(self._scratch, self.staging)
+            shutil.rmtree(self._scratch)
 
     def apply(self, kept: Iterable[str]) -> None:
         """Publish an incremental build in place: move every file of the staging folder to
         its place in `site/`, and delete the files of `site/` that are neither there nor
         ``kept`` (paths relative to `site/`, taken over unchanged)."""
         try:
-            staged = _files_under(self.staging)
+            staged = files_under(self.staging)
             keep = set(kept)
             deletions = [
-                path for path in _files_under(self.target) if path not in keep and path not in staged
+                path for path in files_under(self.target) if path not in keep and path not in staged
             ]
             journal = self.target.parent / f".{self.target.name}-apply-{os.getpid()}.json"
             with open(journal, "w", encoding="utf-8") as file:
@@ -162,15 +156,38 @@ class AtomicOutput:
             self.lock.release()
 
 
-def _files_under(root: Path) -> set[str]:
-    """Every file under ``root``, as paths relative to it with ``/``."""
+def files_under(root: Path, skipped: frozenset[str] = frozenset()) -> set[str]:
+    """Every file under ``root``, as paths relative to it with ``/``; the top-level folders
+    named in ``skipped`` are not entered. (Plain string operations: a site has a folder per
+    page.)"""
     found: set[str] = set()
     top = str(root)
-    for folder, _, names in os.walk(top):
+    for folder, folders, names in os.walk(top):
+        if folder == top:
+            folders[:] = [name for name in folders if name not in skipped]
         relative = folder[len(top) + 1 :].replace(os.sep, "/")
         prefix = f"{relative}/" if relative else ""
         found.update(prefix + name for name in names)
     return found
+
+
+def overlay_path(output: Path, published: Path | None, path: str) -> Path:
+    """Where a file of a build is: in its ``output`` folder or, for an incremental build (whose
+    output holds only what is new), in the ``published`` site it is applied to."""
+    file = output / path
+    if published is None or file.exists():
+        return file
+    return published / path
+
+
+def _move_files(source: Path, target: Path) -> None:
+    """Move every file under ``source`` to the same place under ``target``."""
+    source_root, target_root = str(source), str(target)
+    for folder, _, names in os.walk(source_root):
+        target_folder = target_root + folder[len(source_root) :]
+        os.makedirs(target_folder, exist_ok=True)
+        for name in names:
+            os.replace(os.path.join(folder, name), os.path.join(target_folder, name))
 
 
 def _finish_apply(journal: Path, target: Path) -> None:
@@ -178,12 +195,8 @@ def _finish_apply(journal: Path, target: Path) -> None:
     staging folder into ``target``, delete the files it names, then the journal itself."""
     plan = json.loads(journal.read_text(encoding="utf-8"))
     staging = target.parent / plan["staging"]
-    source_root, target_root = str(staging), str(target)
-    for folder, _, names in os.walk(source_root):
-        target_folder = target_root + folder[len(source_root) :]
-        os.makedirs(target_folder, exist_ok=True)
-        for name in names:
-            os.replace(os.path.join(folder, name), os.path.join(target_folder, name))
+    _move_files(staging, target)
+    target_root = str(target)
     emptied = set()
     for path in plan["delete"]:
         with contextlib.suppress(FileNotFoundError):

@@ -21,7 +21,7 @@ import os
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -34,6 +34,7 @@ from generator.content.link_rules import MarkdownSource, markdown_sources
 from generator.content.links import Link, attachment_type
 from generator.content.load import read_source
 from generator.diagnostics import Report
+from generator.publish.atomic import files_under, overlay_path
 from generator.publish.external_links import (
     CACHE_DIR,
     ExternalLinkChecker,
@@ -304,7 +305,7 @@ class OutputFiles:
     published: Path | None = None
 
     def read(self, page: str) -> bytes:
-        return _overlay(self.root, self.published, page).read_bytes()
+        return overlay_path(self.root, self.published, page).read_bytes()
 
     def page_file(self, path: str, folder: bool) -> str | None:
         """The file a resolved path is served from: the file itself or the folder's index.html."""
@@ -441,17 +442,9 @@ def scan_page(page: str) -> PageScan:
     return scan
 
 
-def _overlay(root: Path, published: Path | None, path: str) -> Path:
-    """A file of the build: in ``root``, or, for an incremental build, in the published site."""
-    file = root / path
-    if published is None or file.exists():
-        return file
-    return published / path
-
-
 def site_address(root: Path, published: Path | None = None) -> tuple[str, str]:
     """(origin, base path) the site is served at, as the home page's canonical link declares."""
-    home = _overlay(root, published, "index.html")
+    home = overlay_path(root, published, "index.html")
     if not home.is_file():
         return "", "/"
     parser = _Canonical()
@@ -479,30 +472,8 @@ class _Canonical(HTMLParser):
 UNCHECKED_FOLDERS = frozenset({"pagefind"})
 
 
-def _walk(root: Path) -> Iterator[tuple[str, list[str], list[str]]]:
-    for folder, dirnames, filenames in os.walk(root):
-        if folder == str(root):
-            dirnames[:] = [name for name in dirnames if name not in UNCHECKED_FOLDERS]
-        yield folder, dirnames, filenames
-
-
-def html_pages(root: Path) -> Iterator[str]:
-    for folder, dirnames, filenames in _walk(root):
-        dirnames.sort()
-        relative = Path(folder).relative_to(root).as_posix()
-        for name in sorted(filenames):
-            if name.endswith(".html"):
-                yield name if relative == "." else f"{relative}/{name}"
-
-
 def all_files(root: Path) -> frozenset[str]:
-    found = set()
-    top = str(root)
-    for folder, _, filenames in _walk(root):  # string operations: one folder per page
-        relative = folder[len(top) + 1 :].replace(os.sep, "/")
-        prefix = f"{relative}/" if relative else ""
-        found.update(prefix + name for name in filenames)
-    return frozenset(found)
+    return frozenset(files_under(root, UNCHECKED_FOLDERS))
 
 
 def scan_site(

@@ -65,6 +65,7 @@ from typing import Any
 from generator.content.catalog import Catalog, Column
 from generator.content.model import Item
 from generator.diagnostics import Report
+from generator.publish.atomic import overlay_path
 from generator.site.model import SiteModel
 
 SEARCH_ROOT = "search"  # the search page: search/?q=…
@@ -493,10 +494,7 @@ def _stage_shard(
 
 
 def _page_file(output: Path, published: Path | None, item: Item) -> Path:
-    page = output / item.url / "index.html"
-    if published is None or page.is_file():
-        return page
-    return published / item.url / "index.html"
+    return overlay_path(output, published, f"{item.url}index.html")
 
 
 def _run_pagefind(
