@@ -21,6 +21,7 @@ from sites import build, copy_reference_site, html, write_item
 
 from generator.content.catalog import Column
 from generator.content.model import Item
+from generator.publish import search as search_module
 from generator.publish.search import BUNDLE_DIR, grams, plan_shards, tokens
 
 ZIGONG_URL = "fdzdgknr/zcwj/20180821-zigong-2018-zhengwu-gongkai-yaodian/"
@@ -347,3 +348,16 @@ def test_whole_identifiers_have_lookup_files(built: Path) -> None:
     every = "".join(path.read_text(encoding="utf-8") for path in folder.glob("*.json"))
     for kind, marker in NON_PUBLIC_MARKERS.items():
         assert marker not in every, kind
+
+
+def test_pagefind_runs_without_the_callers_settings_and_gives_memory_back_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PAGEFIND_* variables would change the index; jemalloc's default keeps freed memory for
+    10 s, longer than a run (a shard's peak is 13-14 % lower without it: bench/SEARCH.md)."""
+    monkeypatch.setenv("PAGEFIND_SITE", "/elsewhere")
+    monkeypatch.setenv("_RJEM_MALLOC_CONF", "dirty_decay_ms:10000")
+    environment = search_module._clean_environment()
+    assert "PAGEFIND_SITE" not in environment
+    assert environment["_RJEM_MALLOC_CONF"] == "dirty_decay_ms:0,muzzy_decay_ms:0"
+    assert environment["PATH"] == os.environ["PATH"]
