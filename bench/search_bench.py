@@ -74,6 +74,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.shard_chars:
         os.environ[SHARD_BUDGET_VARIABLE] = str(args.shard_chars)
+    args.site = args.site.resolve()  # Pagefind runs in the staged folder (cwd)
     output = args.site / "site"
     as_of = AsOf.parse(args.as_of)
     report = Report()

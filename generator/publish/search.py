@@ -73,10 +73,12 @@ BUNDLE_DIR = "pagefind"  # Pagefind's output under the site root: pagefind/{shar
 GRAM_CHARS = 4  # ICU never makes a Chinese word longer than this from our titles
 SHARD_BUDGET_VARIABLE = "DISCLOSURE_SEARCH_SHARD_CHARS"
 # Pagefind's peak memory grows by about 250 bytes per character of item text (0.45 MB for an
-# item of 1,800 characters; with PAGEFIND_ALLOCATOR about 215): 9.2 million characters is
-# about 2 GB, some 5,200 typical items. Fewer, larger shards cost the visitor less (see
-# bench/SEARCH.md); the build machine more.
-DEFAULT_SHARD_CHARS = 9_200_000
+# item of 1,800 characters), about 215 with PAGEFIND_ALLOCATOR: 8 million characters is
+# about 1.7 GB, some 4,500 typical items. Fewer, larger shards cost the visitor less (see
+# bench/SEARCH.md: 9.2 million, two shards at 10,000 items, saves 5-10 % of a query's bytes
+# and costs 2-3 % more indexing time); the build machine more memory, which at 100,000
+# items is kept as margin under 4 GB.
+DEFAULT_SHARD_CHARS = 8_000_000
 LANGUAGE = "zh"  # every item is Chinese, whatever language the theme is set to
 RUN_TIMEOUT = 3600  # seconds for one shard; Pagefind takes about 5 ms an item
 
