@@ -65,7 +65,7 @@ from typing import Any
 from generator.content.catalog import Catalog, Column
 from generator.content.model import Item
 from generator.diagnostics import Report
-from generator.publish.atomic import overlay_path
+from generator.publish.atomic import files_under, overlay_path
 from generator.site.model import SiteModel
 
 SEARCH_ROOT = "search"  # the search page: search/?q=…
@@ -772,12 +772,8 @@ def rebuild_search_index(
             Path(shard.bundle, "fragment", shard.pages[src].fragment + FRAGMENT_SUFFIX).as_posix()
             for src in shard.superseded
         }
-        published = (
-            file.relative_to(previous_site).as_posix()
-            for file in (previous_site / shard.bundle).rglob("*")
-            if file.is_file()
-        )
-        kept.update(path for path in published if path not in stale)
+        published = files_under(previous_site / shard.bundle)
+        kept.update(path for path in (shard.bundle + name for name in published) if path not in stale)
     state = SearchState([shards[id] for id in plan.order if id in shards], updates)
     _write_updates_file(bundles, state)
     return state

@@ -14,10 +14,11 @@ A build remembers what it published in ``.disclosure-cache/build-manifest.json``
 The next build plans its pages as always, computes the same fingerprints and renders only the
 pages whose fingerprint changed; the others stay in ``site/`` as they are, and once the build
 has passed its checks its new files are applied to ``site/`` in place (see
-generator/publish/atomic.py). Dependencies therefore follow from the data the templates see: an edited item's page,
-the listing and browse pages that show it, its policy's page when it is an interpretation (and
-the other way round), the home page and the pages that count items. Pages that reach the whole
-site model from their template (home, sections, browse) depend on every item.
+generator/publish/atomic.py). Dependencies therefore follow from the data the templates see:
+an edited item's page, the listing and browse pages that show it, its policy's page when it is
+an interpretation (and the other way round), the home page and the pages that count items.
+Pages that reach the whole site model from their template (home, sections, browse) depend on
+every item.
 
 Anything the fingerprints cannot vouch for makes a full build: no manifest, another site
 fingerprint, a missing or altered output file. ``disclosure build --full`` forces one.
