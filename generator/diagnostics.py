@@ -263,7 +263,8 @@ _ALL_CODES = [
     _code(
         "E-SEARCH-FAILED",
         "Pagefind 生成检索索引失败",
-        "按消息中 Pagefind 的输出排查；内存不足时用环境变量 DISCLOSURE_SEARCH_SHARD_CHARS 调小每批的字数",
+        "按消息中 Pagefind 的输出排查；内存不足时用环境变量 DISCLOSURE_SEARCH_SHARD_CHARS 调小每批的字数，"
+        "或用 DISCLOSURE_BUILD_MEMORY_MB 调低生成时可用的内存（默认 4096；两批同时生成只在其内）",
     ),
     _code(
         "E-SEARCH-INCOMPLETE",

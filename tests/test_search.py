@@ -4,6 +4,7 @@ reports a Pagefind that is missing or fails. The browser side is in test_search_
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import os
 import subprocess
@@ -342,7 +343,9 @@ def test_whole_identifiers_have_lookup_files(built: Path) -> None:
     assert len(list(folder.glob("*.json"))) == IDENTIFIER_BUCKETS
     for number in ("自府办发〔2018〕44号", "008290030/2018-02662"):
         word = identifier_word(number)
-        entries = json.loads((folder / f"{identifier_bucket(word)}.json").read_text(encoding="utf-8"))[word]
+        entries = json.loads(
+            (folder / f"{identifier_bucket(word)}.json").read_text(encoding="utf-8")
+        )[word]
         assert [entry["url"] for entry in entries] == [ZIGONG_URL]
         assert entries[0]["doc_no"] == "自府办发〔2018〕44号"
     every = "".join(path.read_text(encoding="utf-8") for path in folder.glob("*.json"))
@@ -361,3 +364,109 @@ def test_pagefind_runs_without_the_callers_settings_and_gives_memory_back_at_onc
     assert "PAGEFIND_SITE" not in environment
     assert environment["_RJEM_MALLOC_CONF"] == "dirty_decay_ms:0,muzzy_decay_ms:0"
     assert environment["PATH"] == os.environ["PATH"]
+
+
+# Shards indexed two at a time where the memory allows it --------------------------------------
+
+
+def test_a_shard_starts_beside_the_one_before_only_within_the_memory_budget() -> None:
+    small = plan_shards([_item(1, datetime(2026, 6, 1), 1_000_000)])[0]
+    large = plan_shards([_item(2, datetime(2026, 5, 1), 8_000_000)])[0]
+    assert search_module.pagefind_peak(large) > search_module.pagefind_peak(small)
+    peaks = search_module.pagefind_peak(small) + search_module.pagefind_peak(large)
+    own = 400 * 2**20
+    assert search_module.may_overlap(small, large, own, budget=own + peaks)
+    assert not search_module.may_overlap(small, large, own, budget=own + peaks - 1)
+    # 8 million characters, the default shard: two of them beside a 1.7 GB build (100,000
+    # items) would not fit in 4 GB; beside the 0.4 GB of a 10,000-item build they do (at about
+    # 5.9 million characters a shard)
+    budget = search_module.DEFAULT_MEMORY_BUDGET_MB * 2**20
+    assert not search_module.may_overlap(large, large, 1700 * 2**20, budget)
+    typical = plan_shards([_item(3, datetime(2026, 4, 1), 5_900_000)])[0]
+    assert search_module.may_overlap(typical, typical, own, budget)
+
+
+RECORDING_PACKAGE = """
+import os
+from pathlib import Path
+
+REAL = {real!r}
+LOG = {log!r}
+
+
+def get_executable():
+    # The real Pagefind, its start and end written down (with the bundle it writes). It stays
+    # a moment after writing its index, so that a run started beside it is seen to overlap.
+    wrapper = Path(__file__).with_name("pagefind_recorded.sh")
+    wrapper.write_text(
+        "#!/bin/sh\\n"
+        f'echo "start $(date +%s.%N) $4" >> {{LOG}}\\n'
+        f'"{{REAL}}" "$@"\\n'
+        "code=$?\\n"
+        "sleep 0.5\\n"
+        f'echo "end $(date +%s.%N) $4" >> {{LOG}}\\n'
+        "exit $code\\n"
+    )
+    wrapper.chmod(0o755)
+    return wrapper
+"""
+
+
+def _recorded_runs(log: Path) -> list[tuple[float, float]]:
+    """(start, end) of each Pagefind run, in the order they started."""
+    times: dict[str, dict[str, float]] = {}
+    for line in log.read_text(encoding="utf-8").splitlines():
+        event, moment, bundle = line.split()
+        times.setdefault(bundle, {})[event] = float(moment)
+    runs = sorted((run["start"], run["end"]) for run in times.values())
+    assert len(runs) == len(times) > 2
+    return runs
+
+
+def _fragment_urls(site: Path) -> dict[str, set[str]]:
+    found = {}
+    for bundle in bundles(site):
+        records = (bundle / "fragment").glob("*.pf_fragment")
+        found[bundle.name] = {
+            json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd") :])["url"]
+            for path in records
+        }
+    return found
+
+
+def test_shards_are_indexed_two_at_a_time_where_the_memory_allows_it(
+    tmp_path: Path,
+) -> None:
+    """With shards of a few items and the default budget, each Pagefind run but the first
+    starts before the one before it has ended; with a budget too small for two runs, one
+    after another. Both build the same index."""
+    from pagefind_bin_extended import get_executable
+
+    indexes = {}
+    for budget in ("4096", "1"):
+        site = copy_reference_site(tmp_path / f"budget-{budget}")
+        log = tmp_path / f"runs-{budget}.log"
+        package = tmp_path / f"recording-{budget}" / "pagefind_bin_extended"
+        package.mkdir(parents=True)
+        recording = RECORDING_PACKAGE.format(real=str(get_executable()), log=str(log))
+        (package / "__init__.py").write_text(recording, encoding="utf-8")
+        env = dict(
+            os.environ,
+            PYTHONPATH=str(package.parent),
+            DISCLOSURE_SEARCH_SHARD_CHARS="4000",
+            DISCLOSURE_BUILD_MEMORY_MB=budget,
+        )
+        result = subprocess.run(
+            [sys.executable, "-m", "generator.cli", "build", "--site", str(site), "--as-of", AS_OF],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            timeout=600,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        runs = _recorded_runs(log)
+        overlaps = [later[0] < earlier[1] for earlier, later in itertools.pairwise(runs)]
+        assert all(overlaps) if budget == "4096" else not any(overlaps), runs
+        indexes[budget] = _fragment_urls(site)
+    assert indexes["4096"] == indexes["1"]
