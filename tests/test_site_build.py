@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import subprocess
 from datetime import date
@@ -411,11 +412,15 @@ def test_item_pages_do_not_grow_with_the_number_of_items(tmp_path: Path) -> None
     assert largest < 60 * 1024, largest
 
 
-def test_rendering_on_several_processes_gives_the_same_site(reference: Path, tmp_path: Path) -> None:
+def test_rendering_on_several_processes_gives_the_same_site(
+    reference: Path, tmp_path: Path
+) -> None:
     site = copy_reference_site(tmp_path / "site")
     config = site / "mkdocs.yml"
     config.write_text(
-        config.read_text(encoding="utf-8").replace("  - disclosure:\n", "  - disclosure:\n      workers: 3\n"),
+        config.read_text(encoding="utf-8").replace(
+            "  - disclosure:\n", "  - disclosure:\n      workers: 3\n"
+        ),
         encoding="utf-8",
     )
     assert build(site).returncode == 0
@@ -479,8 +484,45 @@ def test_a_column_may_not_take_a_url_the_generator_uses(tmp_path: Path) -> None:
 
     site = copy_reference_site(tmp_path / "site")
     catalog = site / "columns.yml"
-    catalog.write_text(catalog.read_text(encoding="utf-8").replace("  - id: ysqgk\n", "  - id: search\n"), encoding="utf-8")
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8").replace("  - id: ysqgk\n", "  - id: search\n"),
+        encoding="utf-8",
+    )
     (site / "content" / "ysqgk").rename(site / "content" / "search")
     result = run_cli("check", "--site", str(site), "--as-of", REFERENCE_AS_OF)
     assert result.returncode == 2
     assert "E-CATALOG-VALUE" in result.stdout and "“search”是生成器自用的网址" in result.stdout
+
+
+def test_materials_script_configuration_fits_the_depth_of_every_page(reference: Path) -> None:
+    """theme/main.html renders Material's ``__config`` once per base URL: every page still
+    carries the one of its own depth, whose script address leads to the file."""
+    output = reference / "site"
+    pages = sorted(output.rglob("index.html"))
+    depths = set()
+    for page in pages:
+        config = json.loads(html(page).select_one("script#__config").string)
+        depth = len(page.relative_to(output).parts) - 1
+        depths.add(depth)
+        assert config["base"] == ("/".join([".."] * depth) or "."), page
+        assert (page.parent / config["search"]).is_file(), page
+        assert config["translations"]["search.result.none"] == "没有找到符合条件的结果"
+    assert len(depths) >= 4  # home, sections, columns, items
+
+
+def test_materials_interface_texts_come_from_its_language_files() -> None:
+    """theme/partials/language.html asks MaterialTranslations, which answers as Material's own
+    macro did: the theme language's text, else the English one, else the key."""
+    import jinja2
+    import material
+
+    from generator.render.plugin import MaterialTranslations
+
+    templates = Path(material.__file__).parent / "templates"
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True)
+    translate = MaterialTranslations(env, "zh")
+    assert translate("header") == "页眉"
+    assert translate("search.result.none") == "没有找到符合条件的结果"
+    assert translate("blog.authors") == "Authors"  # not in Chinese: English
+    assert translate("no.such.text") == "no.such.text"
+    assert translate("header") == "页眉"  # remembered

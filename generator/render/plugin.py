@@ -84,6 +84,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self.publish_report = Report()  # findings of the steps after rendering (link check…)
         self.share = RenderShare()
         self.nav_cache = RenderedFragments()
+        self.config_cache = RenderedFragments()  # see theme/main.html, block config
         self.failure = ""  # why the build failed, in Chinese where it is ours
         self.timings = BuildTimings()  # seconds per stage (`disclosure build --timings`)
         # Incremental rebuilds (see generator/render/incremental.py); `--full` sets full_build.
@@ -184,6 +185,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         temporary directory that only this user may write (not in the site folder, where a
         committed file could be run), keyed by each template's source."""
         env.bytecode_cache = jinja2.FileSystemBytecodeCache()
+        env.globals["dp_translate"] = MaterialTranslations(env, config.theme["language"])
         return env
 
     # Files and pages --------------------------------------------------------------------------
@@ -295,6 +297,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         # Pages outside the navigation share one rendering of it per parent folder (its links
         # are relative, so they are the same for all pages in one folder, e.g. a column's items).
         context["dp_nav_cache"] = self.nav_cache
+        context["dp_config_cache"] = self.config_cache
         parent_folder = page.url.rstrip("/").rpartition("/")[0]
         reusable = self.config.reuse_navigation and page.file.inclusion.is_not_in_nav()
         context["dp_nav_key"] = parent_folder if reusable else None
@@ -407,6 +410,25 @@ class RenderedFragments:
     def put(self, key: object, fragment: str) -> str:
         self._fragments[key] = fragment
         return fragment
+
+
+class MaterialTranslations:
+    """Material's interface texts in the theme's language, each looked up once (see
+    theme/partials/language.html): the text of ``key`` in the language's file, else in the
+    English one, else the key itself, as Material's own macro answers."""
+
+    def __init__(self, env: jinja2.Environment, language: str) -> None:
+        self.env = env
+        self.language = language
+        self._known: dict[str, str] = {}
+
+    def __call__(self, key: str) -> str:
+        known = self._known.get(key)
+        if known is None:
+            own = self.env.get_template(f"partials/languages/{self.language}.html").module
+            english = self.env.get_template("partials/languages/en.html").module
+            known = self._known[key] = own.t(key) or english.t(key) or key  # type: ignore[attr-defined]
+        return known
 
 
 class RealFolders:
