@@ -46,6 +46,7 @@ from generator.render.incremental import (
 )
 from generator.render.mkdocs_build import AS_OF_VARIABLE
 from generator.render.mkdocs_parallel import RenderShare, default_workers, fork_workers
+from generator.render.plain_text import PlainTextExtension
 from generator.render.views import PageView, plan_pages, write_generated_files
 from generator.site.annual_report import with_tables
 from generator.site.model import SiteIdentity, SiteModel, build_site_model
@@ -141,6 +142,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self.views = plan_pages(self.model, identity)
         self.identity = identity
         config.nav = _navigation(self.model)
+        config.markdown_extensions.append(PlainTextExtension())  # same HTML, sooner
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         self.site_dir = site_dir
         if self.command == "build":
