@@ -47,6 +47,7 @@ statistics, as a shard is.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -215,11 +216,17 @@ def search_terms(item: Item) -> list[str]:
         fields += [item.publisher.name, *item.publisher.aliases]
     identifiers = [str(number) for number in (item.doc_no, item.index_no) if number]
     for text in [*fields, *identifiers]:
-        words.update(dict.fromkeys(grams(tokens(text))))
+        words.update(dict.fromkeys(_text_words(text)))
     for text in identifiers:  # the whole 文号 / 索引号, typed in one go
         words["".join(tokens(text))] = None
         words[identifier_word(text)] = None
     return list(words)
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_words(text: str) -> tuple[str, ...]:
+    """The words of one field's text, in order: publishers and keywords recur on many items."""
+    return tuple(grams(tokens(text)))
 
 
 IDENTIFIERS_DIR = f"{SEARCH_ROOT}/ids"  # the identifier lookup files: search/ids/{bucket}.json
