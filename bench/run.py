@@ -225,12 +225,29 @@ def build_table(rows: Sequence[BuildRow], with_run: bool = False) -> str:
     return "\n".join(lines)
 
 
+CPU_REFERENCE_STEPS = 5_000_000
+
+
+def cpu_reference() -> float:
+    """Seconds for a fixed pure-Python loop, the best of three: a yardstick of one core of this
+    machine, so that runs made on other machines or days can be compared (bench/README.md)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for number in range(CPU_REFERENCE_STEPS):
+            total += number * number
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def write_results(
     rows: Sequence[Row],
     builds: Sequence[BuildRow],
     every_build: Sequence[BuildRow],
     argv: Sequence[str],
     failure: str | None,
+    reference: float,
 ) -> Path:
     machine = (
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
@@ -241,6 +258,8 @@ def write_results(
         "",
         f"- when: {datetime.now().isoformat(timespec='seconds')}",
         f"- machine: {machine}",
+        f"- CPU reference: {reference:.2f} s ({CPU_REFERENCE_STEPS:,} steps of a pure-Python"
+        " loop, best of 3, before the runs; lower is faster)",
         f"- command: `python bench/run.py {' '.join(argv)}`",
         f"- as-of: {AS_OF}",
         f"- load average at the end: {', '.join(f'{v:.1f}' for v in os.getloadavg())}",
@@ -288,6 +307,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     LOGS.mkdir(parents=True, exist_ok=True)
     help_text = build_help() if "build" in args.stages else None
+    reference = cpu_reference()
+    print(f"CPU reference: {reference:.2f} s", file=sys.stderr)
     rows: list[Row] = []
     builds: list[BuildRow] = []
     every_build: list[BuildRow] = []
@@ -315,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(table(rows))
     if builds:
         print("\n" + build_table(builds))
-    path = write_results(rows, builds, every_build, argv, failure)
+    path = write_results(rows, builds, every_build, argv, failure, reference)
     print(f"\n→ {path.relative_to(REPO)}", file=sys.stderr)
     if failure:
         print(f"\nFAILED: {failure}", file=sys.stderr)

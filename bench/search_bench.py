@@ -88,12 +88,15 @@ def main() -> None:
         started = time.perf_counter()
         build_search_index(output, model, report)
         seconds = time.perf_counter() - started
+        # The largest single run; two runs may overlap (see bench/SEARCH.md): their sum at
+        # once is what bench/run.py's "machine MB" samples.
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         if report.has_errors():
             raise SystemExit("\n".join(d.as_text() for d in report))
         size = sum(p.stat().st_size for p in (output / BUNDLE_DIR).rglob("*") if p.is_file())
         print(
-            f"indexing: {seconds:.1f} s, peak Pagefind memory {peak:.0f} MB, bundle {size / 2**20:.1f} MB"
+            f"indexing: {seconds:.1f} s, peak of one Pagefind run {peak:.0f} MB, "
+            f"bundle {size / 2**20:.1f} MB"
         )
     print(
         "| query | results | bytes until results | with filter counts | of which index chunks "
