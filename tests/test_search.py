@@ -470,3 +470,69 @@ def test_shards_are_indexed_two_at_a_time_where_the_memory_allows_it(
         assert all(overlaps) if budget == "4096" else not any(overlaps), runs
         indexes[budget] = _fragment_urls(site)
     assert indexes["4096"] == indexes["1"]
+
+
+FAILING_SECOND_SHARD = """
+from pathlib import Path
+
+REAL = {real!r}
+
+
+def get_executable():
+    # The real Pagefind, but the run for the second shard fails once it has read its pages,
+    # while the third runs beside it.
+    wrapper = Path(__file__).with_name("pagefind_second_fails.sh")
+    wrapper.write_text(
+        "#!/bin/sh\\n"
+        'case "$4" in\\n'
+        "  */pagefind/2) echo '[Building search indexes]'; sleep 1;"
+        " echo 'Error: disk full' >&2; exit 3 ;;\\n"
+        "esac\\n"
+        f'exec "{{REAL}}" "$@"\\n'
+    )
+    wrapper.chmod(0o755)
+    return wrapper
+"""
+
+
+def test_a_shard_failing_beside_another_stops_both_and_keeps_the_previous_site(
+    tmp_path: Path,
+) -> None:
+    from pagefind_bin_extended import get_executable
+
+    site = copy_reference_site(tmp_path / "site")
+    previous = site / "site" / "previous.txt"
+    previous.parent.mkdir()
+    previous.write_text("上一次生成的网站", encoding="utf-8")
+    package = tmp_path / "failing" / "pagefind_bin_extended"
+    package.mkdir(parents=True)
+    wrapper = FAILING_SECOND_SHARD.format(real=str(get_executable()))
+    (package / "__init__.py").write_text(wrapper, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(package.parent), DISCLOSURE_SEARCH_SHARD_CHARS="4000")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "build",
+            "--site",
+            str(site),
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=600,
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.returncode == 1, result.stdout + result.stderr
+    errors = [d for d in json.loads(result.stdout) if d["severity"] == "error"]
+    assert [(d["code"], d["file"]) for d in errors] == [("E-SEARCH-FAILED", "pagefind/2/")]
+    assert "disk full" in errors[0]["message"]
+    assert sorted(p.name for p in (site / "site").iterdir()) == ["previous.txt"]
+    leftovers = [p.name for p in site.iterdir() if p.name.startswith((".site-", ".search-"))]
+    assert leftovers == []
