@@ -500,8 +500,11 @@ def _run_pagefind(
 PAGES_READ_LINE = "[Building search indexes]"
 MEMORY_BUDGET_VARIABLE = "DISCLOSURE_BUILD_MEMORY_MB"
 DEFAULT_MEMORY_BUDGET_MB = 4096  # what the build may use at once (issue #9: 100,000 items)
-PAGEFIND_BYTES_PER_CHAR = 225  # a run's peak, per character of item text (with the allocator
-PAGEFIND_BASE_BYTES = 60 * 2**20  # setting below); measured: bench/SEARCH.md
+# A run's peak: a base and so much per character of item text, with the allocator setting
+# below. Measured 223 bytes (1,316 MB for shards of 5.9 million characters, bench/SEARCH.md);
+# a tenth more as margin, since the budget is what the machine has.
+PAGEFIND_BYTES_PER_CHAR = 250
+PAGEFIND_BASE_BYTES = 60 * 2**20
 
 
 @dataclass
