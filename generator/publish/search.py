@@ -518,7 +518,8 @@ class _PagefindRun:
     process: subprocess.Popen[str]
     started: float = field(default_factory=time.monotonic)
     pages_read: threading.Event = field(default_factory=threading.Event)
-    lines: deque[str] = field(default_factory=lambda: deque(maxlen=8))
+    output_ended: threading.Event = field(default_factory=threading.Event)
+    lines: deque[str] = field(default_factory=lambda: deque(maxlen=8))  # its last lines
 
     @classmethod
     def start(
@@ -561,6 +562,7 @@ class _PagefindRun:
             if PAGES_READ_LINE in line:
                 self.pages_read.set()
         self.pages_read.set()  # the output ended: so did the run
+        self.output_ended.set()
 
     def finish(self) -> bool:
         """Wait for the run; whether it indexed every page of the shard (if not, reported)."""
@@ -578,7 +580,7 @@ class _PagefindRun:
                 f"可用环境变量 {SHARD_BUDGET_VARIABLE} 调小每批的字数后重试。",
             )
             return False
-        self.pages_read.wait()  # its last lines are read
+        self.output_ended.wait()  # its last lines are read
         if code != 0:
             output = " / ".join(list(self.lines)[-5:]) or "没有输出"
             self.report.add(
