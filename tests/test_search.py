@@ -300,6 +300,28 @@ FAKE_PACKAGE = {
 }
 
 
+def build_with_pagefind_package(
+    site: Path, package_source: str, folder: Path, **variables: str
+) -> subprocess.CompletedProcess[str]:
+    """``disclosure build --format json`` of ``site`` with ``package_source`` as the
+    ``pagefind_bin_extended`` package (a stand-in for, or a wrapper around, the real one)."""
+    package = folder / "pagefind_bin_extended"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(package_source, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(folder), PYTHONIOENCODING="utf-8", **variables)
+    command = ["build", "--site", str(site), "--as-of", AS_OF, "--format", "json"]
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", *command],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=600,
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+    return result
+
+
 @pytest.mark.parametrize(
     ("fake", "code", "exit_code"),
     [("missing", "E-SEARCH-UNAVAILABLE", 2), ("failing", "E-SEARCH-FAILED", 1)],
@@ -312,20 +334,7 @@ def test_a_pagefind_problem_fails_the_build_and_keeps_the_previous_site(
     previous = site / "site" / "previous.txt"
     previous.parent.mkdir()
     previous.write_text("上一次生成的网站", encoding="utf-8")
-    package = tmp_path / "fake" / "pagefind_bin_extended"
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text(FAKE_PACKAGE[fake], encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=str(tmp_path / "fake"), PYTHONIOENCODING="utf-8")
-    command = ["build", "--site", str(site), "--as-of", AS_OF, "--format", "json"]
-    result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", *command],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=300,
-    )
-    assert "Traceback" not in result.stdout + result.stderr
+    result = build_with_pagefind_package(site, FAKE_PACKAGE[fake], tmp_path / "fake")
     assert result.returncode == exit_code, result.stdout + result.stderr
     diagnostics = json.loads(result.stdout)
     assert [d["code"] for d in diagnostics if d["severity"] == "error"] == [code]
@@ -446,23 +455,12 @@ def test_shards_are_indexed_two_at_a_time_where_the_memory_allows_it(
     for budget in ("4096", "1"):
         site = copy_reference_site(tmp_path / f"budget-{budget}")
         log = tmp_path / f"runs-{budget}.log"
-        package = tmp_path / f"recording-{budget}" / "pagefind_bin_extended"
-        package.mkdir(parents=True)
-        recording = RECORDING_PACKAGE.format(real=str(get_executable()), log=str(log))
-        (package / "__init__.py").write_text(recording, encoding="utf-8")
-        env = dict(
-            os.environ,
-            PYTHONPATH=str(package.parent),
+        result = build_with_pagefind_package(
+            site,
+            RECORDING_PACKAGE.format(real=str(get_executable()), log=str(log)),
+            tmp_path / f"recording-{budget}",
             DISCLOSURE_SEARCH_SHARD_CHARS="4000",
             DISCLOSURE_BUILD_MEMORY_MB=budget,
-        )
-        result = subprocess.run(
-            [sys.executable, "-m", "generator.cli", "build", "--site", str(site), "--as-of", AS_OF],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            env=env,
-            timeout=600,
         )
         assert result.returncode == 0, result.stdout + result.stderr
         runs = _recorded_runs(log)
@@ -504,31 +502,12 @@ def test_a_shard_failing_beside_another_stops_both_and_keeps_the_previous_site(
     previous = site / "site" / "previous.txt"
     previous.parent.mkdir()
     previous.write_text("上一次生成的网站", encoding="utf-8")
-    package = tmp_path / "failing" / "pagefind_bin_extended"
-    package.mkdir(parents=True)
-    wrapper = FAILING_SECOND_SHARD.format(real=str(get_executable()))
-    (package / "__init__.py").write_text(wrapper, encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=str(package.parent), DISCLOSURE_SEARCH_SHARD_CHARS="4000")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator.cli",
-            "build",
-            "--site",
-            str(site),
-            "--as-of",
-            AS_OF,
-            "--format",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=600,
+    result = build_with_pagefind_package(
+        site,
+        FAILING_SECOND_SHARD.format(real=str(get_executable())),
+        tmp_path / "failing",
+        DISCLOSURE_SEARCH_SHARD_CHARS="4000",
     )
-    assert "Traceback" not in result.stdout + result.stderr
     assert result.returncode == 1, result.stdout + result.stderr
     errors = [d for d in json.loads(result.stdout) if d["severity"] == "error"]
     assert [(d["code"], d["file"]) for d in errors] == [("E-SEARCH-FAILED", "pagefind/2/")]
