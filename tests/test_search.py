@@ -149,6 +149,62 @@ def test_only_item_pages_are_marked_for_indexing(built: Path) -> None:
         assert not has_pagefind_body(output / listing)
 
 
+def test_pagefind_is_given_the_body_and_record_of_an_item_page_alone(built: Path) -> None:
+    page = (built / "site" / ZIGONG_URL / "index.html").read_bytes()
+    part = search_module.search_part(page).decode("utf-8")
+    assert part.startswith("<!DOCTYPE html>") and part.endswith("</html>\n")
+    assert 'class="dp-body" data-pagefind-body' in part and 'class="dp-search-record"' in part
+    assert "各区、县人民政府" in part
+    for chrome in ("md-header", "md-footer", "dp-metadata", "当前位置", "打印本页"):
+        assert chrome not in part, chrome
+    assert len(part) < len(page) / 3
+    # a page without the comments around its search part (a theme override) is given whole
+    listing = (built / "site" / "fdzdgknr/zcwj/index.html").read_bytes()
+    assert search_module.search_part(listing) == listing
+
+
+def test_a_body_that_quotes_the_search_comments_is_still_taken_whole() -> None:
+    quoted = b"<p>&lt;!--dp:search--&gt;</p><!--/dp:search--><!--dp:search--><p>tail</p>"
+    page = b"<header/><!--dp:search--><div>" + quoted + b"</div><!--/dp:search--><footer/>"
+    part = search_module.search_part(page)
+    assert b"<div>" + quoted + b"</div>" in part
+    assert b"<header/>" not in part and b"<footer/>" not in part
+
+
+def test_the_search_part_indexes_exactly_as_the_whole_page(built: Path, tmp_path: Path) -> None:
+    """Pagefind over the item pages whole and over their search parts writes the same page
+    records and word index, and filter files of the same bytes (their order, and so their names,
+    change from run to run: see tests/sites.py)."""
+    from pagefind_bin_extended import get_executable
+
+    output = built / "site"
+    pages = [output / url.strip("/") / "index.html" for url in public_item_urls(built)]
+    indexes = {}
+    for kind in ("whole", "part"):
+        folder = tmp_path / kind
+        for page in pages:
+            staged = folder / page.relative_to(output)
+            staged.parent.mkdir(parents=True)
+            data = page.read_bytes()
+            staged.write_bytes(data if kind == "whole" else search_module.search_part(data))
+        command = [get_executable(), "--site", folder, "--output-path", tmp_path / f"{kind}-index"]
+        subprocess.run([*map(str, command), "--force-language", "zh"], check=True, timeout=120)
+        indexes[kind] = tmp_path / f"{kind}-index"
+    for files in ("fragment/*.pf_fragment", "index/*.pf_index"):
+        whole = {path.name: path.read_bytes() for path in indexes["whole"].glob(files)}
+        part = {path.name: path.read_bytes() for path in indexes["part"].glob(files)}
+        assert len(whole) >= (len(pages) if files.startswith("fragment") else 1)
+        assert whole == part, files
+    assert _filter_files(indexes["whole"]) == _filter_files(indexes["part"])
+
+
+def _filter_files(bundle: Path) -> list[tuple[int, bytes]]:
+    """Each filter file of a bundle as its length and its sorted bytes: the same values in
+    another order compare equal."""
+    files = (gzip.decompress(path.read_bytes()) for path in bundle.glob("filter/*.pf_filter"))
+    return sorted((len(data), bytes(sorted(data))) for data in files)
+
+
 def test_non_public_words_are_nowhere_in_the_index(built: Path) -> None:
     index_text = json.dumps(fragments(built), ensure_ascii=False)
     assert PUBLIC_MARKER in index_text and EMPTY_BODY_MARKER in index_text

@@ -18,6 +18,7 @@ The rebuilt sites are searched side by side with full builds of B and C.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import shutil
 from collections.abc import Iterator
@@ -106,7 +107,7 @@ def snapshot(folder: Path) -> Snapshot:
         path.relative_to(folder).as_posix(): (
             path.stat().st_ino,
             path.stat().st_mtime_ns,
-            page_sha256(path),
+            hashlib.sha256(path.read_bytes()).hexdigest(),
         )
         for path in sorted(folder.rglob("*"))
         if path.is_file()

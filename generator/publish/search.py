@@ -456,8 +456,7 @@ def _stage_shard(
     from the published site.
 
     Pagefind computes result URLs from paths under the folder it is given, so the pages keep
-    their place; hard links make this cheap (a copy where the filesystem refuses links).
-    The caller removes the folder.
+    their place; each holds the page's :func:`search_part`. The caller removes the folder.
     """
     pages = [(item, _page_file(output, published, item)) for item in shard.items]
     missing = [item for item, page in pages if not page.is_file()]
@@ -473,9 +472,9 @@ def _stage_shard(
     folder = Path(tempfile.mkdtemp(prefix=".search-", dir=output.parent))
     try:
         for item, page in pages:
-            copy = folder / item.url / "index.html"
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(page, copy)
+            staged = folder / item.url / "index.html"
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            staged.write_bytes(search_part(page.read_bytes()))
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -484,6 +483,33 @@ def _stage_shard(
 
 def _page_file(output: Path, published: Path | None, item: Item) -> Path:
     return overlay_path(output, published, f"{item.url}index.html")
+
+
+# What Pagefind reads of an item page lies between these comments of item.html: the body and
+# the search record. Pagefind is given that part alone, in a page of its own: it then indexes
+# exactly what it would from the whole page (the same fragments and word index, measured on
+# 3,300 items) in a fifth less CPU time, since it no longer parses the header, navigation and
+# footer around it (about 85 % of the page).
+SEARCH_PART_START = b"<!--dp:search-->"
+SEARCH_PART_END = b"<!--/dp:search-->"
+SEARCH_PAGE_HEAD = (
+    b'<!DOCTYPE html>\n<html lang="zh">\n<head><meta charset="utf-8"></head>\n<body>\n'
+)
+SEARCH_PAGE_TAIL = b"\n</body>\n</html>\n"
+
+
+def search_part(page: bytes) -> bytes:
+    """The page Pagefind is given for the item page ``page``: its search part in a page of its
+    own, or the whole page where a theme override left out the comments around that part.
+
+    The first opening comment and the last closing one count, so a body that holds either
+    comment text is still taken whole.
+    """
+    start = page.find(SEARCH_PART_START)
+    end = page.rfind(SEARCH_PART_END)
+    if start < 0 or end < start:
+        return page
+    return SEARCH_PAGE_HEAD + page[start : end + len(SEARCH_PART_END)] + SEARCH_PAGE_TAIL
 
 
 def _run_pagefind(
@@ -756,17 +782,6 @@ def _clean_environment() -> dict[str, str]:
     return kept | PAGEFIND_ALLOCATOR
 
 
-def _link_or_copy(source: str | Path, target: str | Path) -> None:
-    """A hard link of ``source`` at ``target``, or a copy where the filesystem refuses links.
-
-    Either way ``source`` is only read: its bytes and modification time stay as they are.
-    """
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
 # What the index holds, and incremental rebuilds ---------------------------------------------
 
 UPDATES_ID = "u"  # the bundle of the items edited or added since the last full build
@@ -775,7 +790,7 @@ UPDATES_FILE = "updates.json"  # pagefind/updates.json: the bundles the search p
 # indexing the site again (Pagefind: about 3 ms an item), and its ranking would drift further
 # from the base shards': the rebuild indexes everything, as a full build does.
 UPDATES_LIMIT = 500
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: pages hashed by their search part
 FRAGMENT_SUFFIX = ".pf_fragment"
 FRAGMENT_MAGIC = b"pagefind_dcd"  # a fragment file is gzip of this and the page record's JSON
 
@@ -786,7 +801,7 @@ Filters = dict[str, list[str]]
 class IndexedPage:
     """An item page as a bundle indexed it."""
 
-    sha256: str  # of the page's HTML file
+    sha256: str  # of what Pagefind read of the page (page_sha256)
     fragment: str  # the page's id in the bundle (fragment/{id}.pf_fragment; Pagefind's result.id)
 
 
@@ -1042,10 +1057,11 @@ def _index_updates(
 
 
 def page_sha256(page: Path) -> str:
-    """The sha256 of an item page's HTML file; empty when there is none."""
+    """The sha256 of what Pagefind reads of an item page (:func:`search_part`); empty when
+    there is no page. A page whose other parts changed (its navigation, its related items)
+    indexes as before, so a rebuild leaves it in its shard."""
     try:
-        with page.open("rb") as file:
-            return hashlib.file_digest(file, "sha256").hexdigest()
+        return hashlib.sha256(search_part(page.read_bytes())).hexdigest()
     except OSError:
         return ""
 
