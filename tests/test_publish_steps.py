@@ -1,5 +1,6 @@
-"""The publish steps side by side (generator/publish/pipeline.py): each in a thread of its own,
-the link check at a lower priority, so that it takes the cores Pagefind leaves idle."""
+"""The publish steps side by side (generator/publish/pipeline.py): each in a thread of its own;
+the link check starts once Pagefind has, and at a lower priority, so that it takes the cores
+Pagefind leaves idle."""
 
 from __future__ import annotations
 
@@ -7,36 +8,50 @@ import os
 import shutil
 import sys
 import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sites import build, copy_reference_site
 from test_search_rebuild import site_model
 
 from generator.diagnostics import Report
-from generator.publish import pipeline
+from generator.publish import linkcheck, pipeline, search
 from generator.publish.pipeline import LINK_CHECK_NICENESS, Publication, PublishStep
 from generator.publish.search import BUNDLE_DIR
 from generator.timings import BuildTimings
-
-pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux"), reason="threads have their own priority on Linux"
-)
 
 
 def thread_niceness() -> int:
     return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
 
-def test_the_link_check_runs_at_a_lower_priority_than_the_search_index(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    site = copy_reference_site(tmp_path / "reference")
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = copy_reference_site(tmp_path_factory.mktemp("publish-steps"))
     result = build(site)
     assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
+def publish(reference: Path, tmp_path: Path) -> tuple[Publication, dict[str, Any]]:
+    """The publish steps over a copy of the reference site's output, without its index."""
     output = tmp_path / "staging"
-    shutil.copytree(site / "site", output)
+    shutil.copytree(reference / "site", output)
     shutil.rmtree(output / BUNDLE_DIR)
+    publication = Publication(output, site_model(reference), Report())
+    states = pipeline.run_publish_steps(publication, BuildTimings())
+    assert not publication.report.has_errors(), list(publication.report)
+    assert states["search"] is not None and states["links"] is not None
+    assert (output / BUNDLE_DIR / "updates.json").is_file()
+    return publication, states
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own priority")
+def test_the_link_check_runs_at_a_lower_priority_than_the_search_index(
+    reference: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     steps = pipeline.publish_steps()
     niceness: dict[str, int] = {}
 
@@ -52,10 +67,30 @@ def test_the_link_check_runs_at_a_lower_priority_than_the_search_index(
         pipeline, "publish_steps", lambda: [(stage, recorded(stage, step)) for stage, step in steps]
     )
     before = thread_niceness()
-    publication = Publication(output, site_model(site), Report())
-    states = pipeline.run_publish_steps(publication, BuildTimings())
-    assert not publication.report.has_errors(), list(publication.report)
-    assert states["search"] is not None and states["links"] is not None
-    assert (output / BUNDLE_DIR / "updates.json").is_file()
+    publish(reference, tmp_path)
     assert niceness == {"search": before, "links": min(before + LINK_CHECK_NICENESS, 19)}
     assert thread_niceness() == before  # the caller's thread keeps its priority
+
+
+def test_the_link_check_starts_once_pagefind_has(
+    reference: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    moments: dict[str, list[float]] = {"pagefind": [], "links": []}
+    start_pagefind = search._PagefindRun.start.__func__  # type: ignore[attr-defined]
+    check_links = linkcheck.check_output_links
+
+    def pagefind(cls: type, *args: Any) -> Any:
+        # Staging the first shard takes a moment: without the wait, the link check is first.
+        time.sleep(0.5)
+        moments["pagefind"].append(time.monotonic())
+        return start_pagefind(cls, *args)
+
+    def links(*args: Any, **options: Any) -> Any:
+        moments["links"].append(time.monotonic())
+        return check_links(*args, **options)
+
+    monkeypatch.setattr(search._PagefindRun, "start", classmethod(pagefind))
+    monkeypatch.setattr(linkcheck, "check_output_links", links)
+    publish(reference, tmp_path)
+    assert len(moments["links"]) == 1 and moments["pagefind"]
+    assert moments["links"][0] >= moments["pagefind"][0]

@@ -38,6 +38,9 @@ class Publication:
     unchanged: frozenset[str] = frozenset()
     rendered: frozenset[str] = frozenset()
     kept: set[str] = field(default_factory=set)
+    # Set once the search step has Pagefind at work (or is over): the link check waits for it,
+    # so that the search step has the interpreter to itself while it stages the first pages.
+    indexing: threading.Event = field(default_factory=threading.Event)
 
     def previous_state(self, step: str) -> Any:
         return self.previous_states.get(step) if self.previous_site is not None else None
@@ -51,12 +54,18 @@ def index_for_search(publication: Publication) -> Any:
 
     p = publication
     previous = SearchState.from_json(p.previous_state("search"))
-    if previous is not None and p.previous_site is not None:
-        state = rebuild_search_index(
-            p.output, p.model, p.report, p.previous_site, previous, set(p.rendered), p.kept
-        )
-    else:
-        state = build_search_index(p.output, p.model, p.report, published=p.previous_site)
+    try:
+        if previous is not None and p.previous_site is not None:
+            p.indexing.set()  # a rebuild stages a few pages: nothing to wait for
+            state = rebuild_search_index(
+                p.output, p.model, p.report, p.previous_site, previous, set(p.rendered), p.kept
+            )
+        else:
+            state = build_search_index(
+                p.output, p.model, p.report, published=p.previous_site, started=p.indexing.set
+            )
+    finally:
+        p.indexing.set()
     return state.to_json() if state is not None else None
 
 
@@ -68,7 +77,9 @@ def check_links(publication: Publication) -> Any:
     # Search indexing runs beside it (run_publish_steps): the link check leaves Pagefind one
     # core, and yields it the others while Pagefind reads pages on all of them. On two cores
     # it reads the pages here, in this process, which also spares the memory of forked workers.
+    # It starts once Pagefind does: until then, the search step stages pages in this process.
     lower_thread_priority(LINK_CHECK_NICENESS)
+    p.indexing.wait()
     workers = max(1, available_cores() - 1)
     state = check_output_links(
         p.output, p.model, p.report, previous, p.unchanged, workers, published=p.previous_site

@@ -61,7 +61,7 @@ import time
 import unicodedata
 import zlib
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -388,13 +388,18 @@ def pagefind_executable() -> Path:
 
 
 def build_search_index(
-    output: Path, model: SiteModel, report: Report, published: Path | None = None
+    output: Path,
+    model: SiteModel,
+    report: Report,
+    published: Path | None = None,
+    started: Callable[[], None] | None = None,
 ) -> SearchState | None:
     """Publish step: index the published items of the staging folder ``output``, shard by shard.
 
     With ``published`` (an incremental build that indexes everything again), a page that is
-    not in ``output`` is read from that published site. Returns what the index holds, for
-    :func:`rebuild_search_index` next time; ``None`` when indexing failed (reported).
+    not in ``output`` is read from that published site. ``started`` is called once the first
+    Pagefind run is under way. Returns what the index holds, for :func:`rebuild_search_index`
+    next time; ``None`` when indexing failed (reported).
     """
     executable = _executable(report)
     if executable is None:
@@ -408,7 +413,7 @@ def build_search_index(
     # own; they are merged in shard order.
     shards = plan_shards(model.items)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-shards") as helper:
-        indexed = _ShardRuns(executable, output, helper, published).index(shards)
+        indexed = _ShardRuns(executable, output, helper, published, started).index(shards)
     result: list[BaseShard] = []
     for shard, own, pages in indexed:
         found = pages.result() if pages is not None else None
@@ -673,12 +678,18 @@ class _ShardRuns:
     steps 3-16 % sooner. At 100,000 items two runs do not fit in the default budget."""
 
     def __init__(
-        self, executable: Path, output: Path, helper: ThreadPoolExecutor, published: Path | None
+        self,
+        executable: Path,
+        output: Path,
+        helper: ThreadPoolExecutor,
+        published: Path | None,
+        started: Callable[[], None] | None = None,
     ) -> None:
         self.executable = executable
         self.output = output
         self.helper = helper
         self.published = published
+        self.started = started
         self.budget = memory_budget()
         self.indexed: list[tuple[Shard, Report, Future[dict[str, IndexedPage] | None] | None]] = []
 
@@ -713,6 +724,8 @@ class _ShardRuns:
                 failed = True
                 break
             running.append(run)
+            if self.started is not None and number == 0:
+                self.started()
         while running:
             if failed:
                 self._abandon(running.popleft())
