@@ -443,18 +443,24 @@ def _executable(report: Report) -> Path | None:
 def _index_shard(
     executable: Path, output: Path, shard: Shard, report: Report, published: Path | None = None
 ) -> bool:
-    source = _stage_shard(output, shard, report, published)
-    if source is None:
+    staged = _stage_shard(output, shard, report, published)
+    if staged is None:
         return False
     try:
-        return _run_pagefind(executable, source, output, shard, report)
+        return _run_pagefind(executable, staged.folder, output, shard, report)
     finally:
-        shutil.rmtree(source, ignore_errors=True)
+        shutil.rmtree(staged.folder, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class StagedShard:
+    folder: Path  # what Pagefind is given: each page's search part, at the page's path
+    sha256: dict[str, str]  # the page_sha256 of each page, by src_uri: read once, hashed here
 
 
 def _stage_shard(
     output: Path, shard: Shard, report: Report, published: Path | None = None
-) -> Path | None:
+) -> StagedShard | None:
     """A temporary folder beside ``output`` holding just the shard's pages, at their paths;
     ``None`` when a page is missing (reported). With ``published`` (an incremental build,
     whose ``output`` holds only the pages rendered anew), a page not in ``output`` is taken
@@ -475,15 +481,18 @@ def _stage_shard(
         )
         return None
     folder = Path(tempfile.mkdtemp(prefix=".search-", dir=output.parent))
+    sha256 = {}
     try:
         for item, page in pages:
+            part = search_part(page.read_bytes())
             staged = folder / item.url / "index.html"
             staged.parent.mkdir(parents=True, exist_ok=True)
-            staged.write_bytes(search_part(page.read_bytes()))
+            staged.write_bytes(part)
+            sha256[item.src_uri] = hashlib.sha256(part).hexdigest()
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return folder
+    return StagedShard(folder, sha256)
 
 
 def _page_file(output: Path, published: Path | None, item: Item) -> Path:
@@ -692,6 +701,7 @@ class _ShardRuns:
         self.started = started
         self.budget = memory_budget()
         self.indexed: list[tuple[Shard, Report, Future[dict[str, IndexedPage] | None] | None]] = []
+        self.sha256: dict[str, str] = {}  # of every page staged so far, by src_uri
 
     def index(
         self, shards: list[Shard]
@@ -710,15 +720,16 @@ class _ShardRuns:
                 self.indexed.append((shard, own, None))
                 failed = True
                 break
+            self.sha256.update(source.sha256)
             while running and not failed and not self._room_beside(running, shard):
                 failed = not self._finish(running.popleft())
             run = (
                 None
                 if failed
-                else _PagefindRun.start(self.executable, source, self.output, shard, own)
+                else _PagefindRun.start(self.executable, source.folder, self.output, shard, own)
             )
             if run is None:
-                self.helper.submit(shutil.rmtree, source, ignore_errors=True)
+                self.helper.submit(shutil.rmtree, source.folder, ignore_errors=True)
                 if not failed:  # Pagefind could not be started (reported)
                     self.indexed.append((shard, own, None))
                 failed = True
@@ -732,12 +743,12 @@ class _ShardRuns:
             else:
                 failed = not self._finish(running.popleft())
         if staged is not None and (unused := staged.result()) is not None:
-            self.helper.submit(shutil.rmtree, unused, ignore_errors=True)  # stopped early
+            self.helper.submit(shutil.rmtree, unused.folder, ignore_errors=True)  # stopped early
         return self.indexed
 
     def _stage(
         self, shards: list[Shard], reports: list[Report], number: int
-    ) -> Future[Path | None] | None:
+    ) -> Future[StagedShard | None] | None:
         if number >= len(shards):
             return None
         return self.helper.submit(
@@ -759,7 +770,7 @@ class _ShardRuns:
         succeeded = run.finish()
         self.helper.submit(shutil.rmtree, run.source, ignore_errors=True)
         pages = (
-            self.helper.submit(_indexed, self.output, run.shard, None, run.report, self.published)
+            self.helper.submit(_indexed, self.output, run.shard, self.sha256, run.report)
             if succeeded
             else None
         )
