@@ -42,6 +42,14 @@ def build(site: Path, *args: str, as_of: str = REFERENCE_AS_OF) -> subprocess.Co
     return result
 
 
+def built_reference_site(target: Path) -> Path:
+    """A private copy of the reference site, built (``site/`` written)."""
+    site = copy_reference_site(target)
+    result = build(site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
 def write_item(site: Path, column_path: str, name: str, fields: dict[str, str], body: str) -> Path:
     """Write an item file with the given front matter (values written as-is) and body."""
     lines = ["---", *(f"{key}: {value}" for key, value in fields.items()), "---", "", body]

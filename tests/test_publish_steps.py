@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sites import build, copy_reference_site
+from sites import built_reference_site
 from test_search_rebuild import site_model
 
 from generator.diagnostics import Report
@@ -29,10 +29,7 @@ def thread_niceness() -> int:
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = copy_reference_site(tmp_path_factory.mktemp("publish-steps"))
-    result = build(site)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site
+    return built_reference_site(tmp_path_factory.mktemp("publish-steps"))
 
 
 def publish(reference: Path, tmp_path: Path) -> tuple[Publication, dict[str, Any]]:

@@ -13,6 +13,7 @@ import pytest
 from sites import (
     REFERENCE_AS_OF,
     build,
+    built_reference_site,
     copy_reference_site,
     html,
     meta_tags,
@@ -28,10 +29,7 @@ from generator.diagnostics import Report
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The reference site, built once for the read-only tests of this module."""
-    site = copy_reference_site(tmp_path_factory.mktemp("reference"))
-    result = build(site)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site
+    return built_reference_site(tmp_path_factory.mktemp("reference"))
 
 
 @pytest.fixture(scope="module")
