@@ -15,7 +15,9 @@ seconds of its stages as the build measured them itself (``--timings``: validate
 render, search, links, commit, total); as peak memory the build process's own ``ru_maxrss``
 ("build MB") and what the machine needed: the largest sum, sampled every two seconds, of the
 proportional set size of the build and all its children, render workers and Pagefind included
-("machine MB", bench/memory.py; the samples are kept in bench/out/logs/*.memory.tsv). The corpus must be valid: if ``check`` reports any
+("machine MB", bench/memory.py; the samples are kept in bench/out/logs/*.memory.tsv); and the
+CPU time of the build and the children it waited for ("CPU s", from ``os.wait4``). The corpus
+must be valid: if ``check`` reports any
 diagnostic other than a ``W-*`` warning the run stops with the offending diagnostics, since
 timings of a failing check say nothing. Results go to stdout and to bench/out/results.md; each
 child's output is kept in bench/out/logs/.
@@ -61,6 +63,7 @@ class Measurement:
     stdout: Path
     stderr: Path
     tree_mb: float = 0.0  # the largest PSS sum of the child and its descendants (bench/memory.py)
+    cpu_seconds: float = 0.0  # user + system time of the child and the descendants it waited for
 
 
 @dataclass
@@ -75,13 +78,16 @@ class Row:
 @dataclass
 class BuildRow:
     """One run of ``disclosure build``: seconds per stage; peak MiB of the build process alone
-    (``ru_maxrss``) and of the whole process tree at once (PSS, bench/memory.py)."""
+    (``ru_maxrss``) and of the whole process tree at once (PSS, bench/memory.py); the CPU time
+    of the build, its render workers and its Pagefind runs, which varies less than the wall
+    time on a machine shared with others."""
 
     items: int
     seconds: dict[str, float]
     build_mb: float
     tree_mb: float
     run: int = 1
+    cpu_seconds: float = 0.0
 
 
 def disclosure_command() -> list[str]:
@@ -107,7 +113,8 @@ def measure(command: Sequence[str], log: str) -> Measurement:
     # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
     peak_bytes = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
     tree = memory.peak.total_mb if memory.peak else 0.0
-    return Measurement(seconds, peak_bytes / 2**20, child.returncode, stdout, stderr, tree)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measurement(seconds, peak_bytes / 2**20, child.returncode, stdout, stderr, tree, cpu)
 
 
 def best_of(command: Sequence[str], log: str, repeat: int) -> Measurement:
@@ -188,10 +195,10 @@ def run_build(items: int, site_dir: Path, repeat: int, full: bool) -> list[Build
         # os.wait4's ru_maxrss is that of the largest process of the tree (Pagefind, often):
         # the build process's own peak is the one it wrote itself.
         build_mb = float(document["peak_mb"]["build"])
-        rows.append(BuildRow(items, seconds, build_mb, result.tree_mb, run))
+        rows.append(BuildRow(items, seconds, build_mb, result.tree_mb, run, result.cpu_seconds))
         print(
             f"{items:,} items: build {run}/{repeat} in {seconds['total']:.1f}s "
-            f"(process {result.seconds:.1f}s), {pages:,} HTML files",
+            f"(process {result.seconds:.1f}s, {result.cpu_seconds:.1f} CPU-s), {pages:,} HTML files",
             file=sys.stderr,
         )
     return rows
@@ -201,7 +208,7 @@ def fastest(rows: Sequence[BuildRow]) -> BuildRow:
     """The run with the smallest total, with the highest peak memory of all runs."""
     best = min(rows, key=lambda row: row.seconds["total"])
     build_mb, tree_mb = max(r.build_mb for r in rows), max(r.tree_mb for r in rows)
-    return BuildRow(best.items, best.seconds, build_mb, tree_mb, best.run)
+    return BuildRow(best.items, best.seconds, build_mb, tree_mb, best.run, best.cpu_seconds)
 
 
 def table(rows: Sequence[Row]) -> str:
@@ -214,13 +221,14 @@ def table(rows: Sequence[Row]) -> str:
 
 
 def build_table(rows: Sequence[BuildRow], with_run: bool = False) -> str:
-    head = ["items", *(["run"] if with_run else []), *BUILD_STAGES, "build MB", "machine MB"]
+    head = ["items", *(["run"] if with_run else []), *BUILD_STAGES, "CPU s", "build MB"]
+    head.append("machine MB")
     align = ["---:"] * len(head)
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join(align) + "|"]
     for row in rows:
         cells = [f"{row.items:,}", *([str(row.run)] if with_run else [])]
         cells += [f"{row.seconds[stage]:.2f}" for stage in BUILD_STAGES]
-        cells += [f"{row.build_mb:,.0f}", f"{row.tree_mb:,.0f}"]
+        cells += [f"{row.cpu_seconds:.1f}", f"{row.build_mb:,.0f}", f"{row.tree_mb:,.0f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
