@@ -163,6 +163,16 @@ def test_pagefind_is_given_the_body_and_record_of_an_item_page_alone(built: Path
     assert search_module.search_part(listing) == listing
 
 
+def test_a_record_outside_the_search_comments_gets_the_whole_page_indexed(built: Path) -> None:
+    """A theme override that moved the search record (or anything else Pagefind reads) out of
+    the marked part: Pagefind is given the whole page, as it was before there was a part."""
+    page = (built / "site" / ZIGONG_URL / "index.html").read_bytes()
+    record = page[page.index(b'<div class="dp-search-record"') : page.index(b"<!--/dp:search-->")]
+    moved = page.replace(record, b"").replace(b"</main>", record + b"</main>")
+    assert moved != page and search_module.search_part(moved) == moved
+    assert search_module.search_part(page) != page
+
+
 def test_a_body_that_quotes_the_search_comments_is_still_taken_whole() -> None:
     quoted = b"<p>&lt;!--dp:search--&gt;</p><!--/dp:search--><!--dp:search--><p>tail</p>"
     page = b"<header/><!--dp:search--><div>" + quoted + b"</div><!--/dp:search--><footer/>"

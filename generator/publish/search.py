@@ -510,11 +510,13 @@ SEARCH_PAGE_HEAD = (
     b'<!DOCTYPE html>\n<html lang="zh">\n<head><meta charset="utf-8"></head>\n<body>\n'
 )
 SEARCH_PAGE_TAIL = b"\n</body>\n</html>\n"
+PAGEFIND_ATTRIBUTE = b"data-pagefind-"
 
 
 def search_part(page: bytes) -> bytes:
     """The page Pagefind is given for the item page ``page``: its search part in a page of its
-    own, or the whole page where a theme override left out the comments around that part.
+    own; the whole page where a theme override left out the comments around that part, or put
+    something Pagefind reads (a ``data-pagefind-*`` attribute) outside them.
 
     The first opening comment and the last closing one count, so a body that holds either
     comment text is still taken whole.
@@ -523,7 +525,10 @@ def search_part(page: bytes) -> bytes:
     end = page.rfind(SEARCH_PART_END)
     if start < 0 or end < start:
         return page
-    return SEARCH_PAGE_HEAD + page[start : end + len(SEARCH_PART_END)] + SEARCH_PAGE_TAIL
+    part = page[start : end + len(SEARCH_PART_END)]
+    if part.count(PAGEFIND_ATTRIBUTE) != page.count(PAGEFIND_ATTRIBUTE):
+        return page
+    return SEARCH_PAGE_HEAD + part + SEARCH_PAGE_TAIL
 
 
 def _run_pagefind(
@@ -1122,14 +1127,10 @@ def fragment_ids(bundle: Path) -> dict[str, str]:
 
 
 def _indexed(
-    output: Path,
-    shard: Shard,
-    sha256: dict[str, str] | None,
-    report: Report,
-    published: Path | None = None,
+    output: Path, shard: Shard, sha256: dict[str, str], report: Report
 ) -> dict[str, IndexedPage] | None:
-    """The pages of a shard just indexed, with their fragment ids; ``None`` if one has none
-    (reported). Without ``sha256``, each page's file is hashed."""
+    """The pages of a shard just indexed, with their fragment ids and their ``sha256`` (the
+    page_sha256 of each, by src_uri); ``None`` if one has no fragment (reported)."""
     ids = fragment_ids(output / shard.bundle)
     pages = {}
     for item in shard.items:
@@ -1143,11 +1144,7 @@ def _indexed(
                 "检查 mkdocs.yml 是否改动了 use_directory_urls。",
             )
             return None
-        if sha256 is None or item.src_uri not in sha256:
-            digest = page_sha256(_page_file(output, published, item))
-        else:
-            digest = sha256[item.src_uri]
-        pages[item.src_uri] = IndexedPage(digest, fragment)
+        pages[item.src_uri] = IndexedPage(sha256[item.src_uri], fragment)
     return pages
 
 
