@@ -198,7 +198,8 @@ def test_the_search_part_indexes_exactly_as_the_whole_page(built: Path, tmp_path
             data = page.read_bytes()
             staged.write_bytes(data if kind == "whole" else search_module.search_part(data))
         command = [get_executable(), "--site", folder, "--output-path", tmp_path / f"{kind}-index"]
-        subprocess.run([*map(str, command), "--force-language", "zh"], check=True, timeout=120)
+        arguments = [*map(str, command), "--force-language", "zh"]
+        subprocess.run(arguments, check=True, timeout=120, cwd=tmp_path)  # no pagefind.yml
         indexes[kind] = tmp_path / f"{kind}-index"
     for files in ("fragment/*.pf_fragment", "index/*.pf_index"):
         whole = {path.name: path.read_bytes() for path in indexes["whole"].glob(files)}
