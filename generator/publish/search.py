@@ -488,7 +488,7 @@ def _stage_shard(
             staged = folder / item.url / "index.html"
             staged.parent.mkdir(parents=True, exist_ok=True)
             staged.write_bytes(part)
-            sha256[item.src_uri] = hashlib.sha256(part).hexdigest()
+            sha256[item.src_uri] = _part_sha256(part)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -1090,9 +1090,14 @@ def page_sha256(page: Path) -> str:
     there is no page. A page whose other parts changed (its navigation, its related items)
     indexes as before, so a rebuild leaves it in its shard."""
     try:
-        return hashlib.sha256(search_part(page.read_bytes())).hexdigest()
+        return _part_sha256(search_part(page.read_bytes()))
     except OSError:
         return ""
+
+
+def _part_sha256(part: bytes) -> str:
+    """The hash a page is known by in the search state: staging and rebuilds must agree."""
+    return hashlib.sha256(part).hexdigest()
 
 
 def fragment_record(path: Path) -> dict[str, Any] | None:
