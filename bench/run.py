@@ -221,8 +221,8 @@ def table(rows: Sequence[Row]) -> str:
 
 
 def build_table(rows: Sequence[BuildRow], with_run: bool = False) -> str:
-    head = ["items", *(["run"] if with_run else []), *BUILD_STAGES, "CPU s", "build MB"]
-    head.append("machine MB")
+    head = ["items", *(["run"] if with_run else []), *BUILD_STAGES]
+    head += ["CPU s", "build MB", "machine MB"]
     align = ["---:"] * len(head)
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join(align) + "|"]
     for row in rows:
