@@ -477,11 +477,14 @@ def all_files(root: Path) -> frozenset[str]:
 
 
 def scan_site(
-    state: OutputFiles, workers: int | None = None, parallel_from: int = PARALLEL_FROM_PAGES
+    state: OutputFiles,
+    workers: int | None = None,
+    parallel_from: int = PARALLEL_FROM_PAGES,
+    pause: Pause | None = None,
 ) -> list[PageScan]:
     """Scan every page, in parallel where it pays; then check anchors across pages."""
     pages = sorted(file for file in state.files if file.endswith(".html"))
-    scans = scan_pages(state, pages, workers, parallel_from)
+    scans = scan_pages(state, pages, workers, parallel_from, pause)
     anchors = {scan.page: scan.anchors for scan in scans}
     check_foreign_anchors(scans, lambda page: anchors.get(page, frozenset()))
     return scans
@@ -499,13 +502,20 @@ def check_foreign_anchors(
         )
 
 
+# Called before each page read in this process: returns once the check may go on
+# (generator/publish/pipeline.py, PriorityWork). Worker processes read without pausing.
+Pause = Callable[[], None]
+
+
 def scan_pages(
     state: OutputFiles,
     pages: list[str],
     workers: int | None = None,
     parallel_from: int = PARALLEL_FROM_PAGES,
+    pause: Pause | None = None,
 ) -> list[PageScan]:
-    """Read these pages, in parallel where it pays (anchors across pages are left to check)."""
+    """Read these pages, in parallel where it pays (anchors across pages are left to check);
+    ``pause``, if given, is called before each page read in this process."""
     workers = workers or available_cores()
     scans: list[PageScan] | None = None
     if workers > 1 and len(pages) >= parallel_from and "fork" in get_all_start_methods():
@@ -526,7 +536,11 @@ def scan_pages(
     if scans is None:
         _start_worker(state)
         try:
-            scans = [scan_page(page) for page in pages]
+            scans = []
+            for page in pages:
+                if pause is not None:
+                    pause()
+                scans.append(scan_page(page))
         finally:
             _start_worker(None)  # the resolutions of a large site take memory: let them go
     return scans
@@ -537,6 +551,7 @@ def scan_changed_pages(
     previous: LinkState,
     unchanged: frozenset[str],
     workers: int | None = None,
+    pause: Pause | None = None,
 ) -> tuple[list[PageScan], LinkState]:
     """An incremental link check: read the pages that changed, and any unchanged page whose
     links may have broken (a file it links to is gone, or an anchor it expects in a changed
@@ -549,7 +564,9 @@ def scan_changed_pages(
     kept -= {
         page for page in kept if any(target not in state.files for target in previous.targets[page])
     }
-    scans = scan_pages(state, [page for page in pages if page not in kept], workers)
+    scans = scan_pages(
+        state, [page for page in pages if page not in kept], workers, PARALLEL_FROM_PAGES, pause
+    )
     anchors = {scan.page: scan.anchors for scan in scans}
     broken = {
         page
@@ -558,7 +575,7 @@ def scan_changed_pages(
         if target in anchors and fragment not in anchors[target]
     }
     if broken:  # read them to report each broken link where it is
-        scans += scan_pages(state, sorted(broken), workers)
+        scans += scan_pages(state, sorted(broken), workers, PARALLEL_FROM_PAGES, pause)
         anchors.update((scan.page, scan.anchors) for scan in scans)
         kept -= broken
 
@@ -808,6 +825,7 @@ def check_output_links(
     unchanged: frozenset[str] = frozenset(),
     workers: int | None = None,
     published: Path | None = None,
+    pause: Pause | None = None,
 ) -> LinkState:
     """Publish step: check every link of the rendered site in ``output``.
 
@@ -815,7 +833,8 @@ def check_output_links(
     paths) that this build took over from it byte for byte, only what may have changed is read
     again (see scan_changed_pages); external links always need every page. ``workers``: the
     processes that read pages (default: one a core). With ``published``, ``output`` holds
-    only the files written anew and the unchanged pages are in the published site.
+    only the files written anew and the unchanged pages are in the published site. ``pause``
+    is called before each page read in this process (see scan_pages).
     """
     mode = ExternalMode.from_environment()
     origin, base_path = site_address(output, published)
@@ -826,9 +845,9 @@ def check_output_links(
         output, files, origin, base_path, mode is not ExternalMode.OFF, published=published
     )
     if previous is not None and mode is ExternalMode.OFF:
-        scans, site = scan_changed_pages(state, previous, unchanged, workers)
+        scans, site = scan_changed_pages(state, previous, unchanged, workers, pause)
     else:
-        scans = scan_site(state, workers)
+        scans = scan_site(state, workers, PARALLEL_FROM_PAGES, pause)
         site = LinkState.of(scans)
     sources = SourceMap(model)
     shown = shown_name(output)

@@ -13,7 +13,7 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -41,12 +41,55 @@ class Publication:
     # Set once the search step has Pagefind at work (or is over): the link check waits for it,
     # so that the search step has the interpreter to itself while it stages the first pages.
     indexing: threading.Event = field(default_factory=threading.Event)
+    # After that, the link check gives way to the search step staging each next shard.
+    priority: PriorityWork = field(default_factory=lambda: PriorityWork())
 
     def previous_state(self, step: str) -> Any:
         return self.previous_states.get(step) if self.previous_site is not None else None
 
 
 PublishStep = Callable[[Publication], Any]
+
+
+class PriorityWork:
+    """The search step's work that the link check gives way to, counted while under way:
+    staging a shard's pages.
+
+    On two cores the link check reads pages in the build process. A Pagefind run reads its
+    pages on every core for a few seconds, then builds and compresses its index on one: its
+    files at gzip level 9, one after another, 10 of the 15 s of a 4,350-item shard. The next
+    shard is staged in that time, so that it is ready when the run ends; staging is Python,
+    like the link check, and the two would share the one core and the interpreter. So between
+    pages the link check waits until no staging is under way; while Pagefind reads pages, its
+    lowered priority (LINK_CHECK_NICENESS) leaves them to Pagefind.
+    """
+
+    def __init__(self) -> None:
+        self._under_way = 0
+        self._changed = threading.Condition()
+
+    def begin(self) -> None:
+        with self._changed:
+            self._under_way += 1
+
+    def end(self) -> None:
+        with self._changed:
+            self._under_way -= 1
+            if self._under_way == 0:
+                self._changed.notify_all()
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[None]:
+        self.begin()
+        try:
+            yield
+        finally:
+            self.end()
+
+    def wait_until_done(self) -> None:
+        """Return once none of the work is under way (at once when none is)."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._under_way == 0)
 
 
 def index_for_search(publication: Publication) -> Any:
@@ -62,7 +105,12 @@ def index_for_search(publication: Publication) -> Any:
             )
         else:
             state = build_search_index(
-                p.output, p.model, p.report, published=p.previous_site, started=p.indexing.set
+                p.output,
+                p.model,
+                p.report,
+                published=p.previous_site,
+                started=p.indexing.set,
+                priority=p.priority,
             )
     finally:
         p.indexing.set()
@@ -77,12 +125,20 @@ def check_links(publication: Publication) -> Any:
     # Search indexing runs beside it (run_publish_steps): the link check leaves Pagefind one
     # core, and yields it the others while Pagefind reads pages on all of them. On two cores
     # it reads the pages here, in this process, which also spares the memory of forked workers.
-    # It starts once Pagefind does: until then, the search step stages pages in this process.
+    # It starts once Pagefind does: until then, the search step stages pages in this process;
+    # afterwards it pauses while the search step stages the next shard (PriorityWork).
     lower_thread_priority(LINK_CHECK_NICENESS)
     p.indexing.wait()
     workers = max(1, available_cores() - 1)
     state = check_output_links(
-        p.output, p.model, p.report, previous, p.unchanged, workers, published=p.previous_site
+        p.output,
+        p.model,
+        p.report,
+        previous,
+        p.unchanged,
+        workers,
+        published=p.previous_site,
+        pause=p.priority.wait_until_done,
     )
     return state.to_json()
 

@@ -71,6 +71,7 @@ from generator.content.catalog import Catalog, Column
 from generator.content.model import Item
 from generator.diagnostics import Report
 from generator.publish.atomic import files_under, overlay_path
+from generator.publish.pipeline import PriorityWork
 from generator.site.model import SiteModel
 
 SEARCH_ROOT = "search"  # the search page: search/?q=…
@@ -393,13 +394,15 @@ def build_search_index(
     report: Report,
     published: Path | None = None,
     started: Callable[[], None] | None = None,
+    priority: PriorityWork | None = None,
 ) -> SearchState | None:
     """Publish step: index the published items of the staging folder ``output``, shard by shard.
 
     With ``published`` (an incremental build that indexes everything again), a page that is
     not in ``output`` is read from that published site. ``started`` is called once the first
-    Pagefind run is under way. Returns what the index holds, for :func:`rebuild_search_index`
-    next time; ``None`` when indexing failed (reported).
+    Pagefind run is under way; ``priority`` counts the staging of each shard. Returns what the
+    index holds, for :func:`rebuild_search_index` next time; ``None`` when indexing failed
+    (reported).
     """
     executable = _executable(report)
     if executable is None:
@@ -407,13 +410,14 @@ def build_search_index(
     bundles = output / BUNDLE_DIR
     if bundles.exists():
         shutil.rmtree(bundles)
-    # Beside Pagefind, a helper thread stages the next shard's pages, removes the last one's,
-    # and reads what Pagefind made of it (its fragment ids, each page's hash): seconds a shard,
-    # which would otherwise leave Pagefind waiting. Each shard reports into a report of its
-    # own; they are merged in shard order.
+    # Beside Pagefind, a helper thread removes the last shard's staged pages and reads what
+    # Pagefind made of it (its fragment ids): seconds a shard, which would otherwise leave
+    # Pagefind waiting. Each shard reports into a report of its own; they are merged in shard
+    # order.
     shards = plan_shards(model.items)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-shards") as helper:
-        indexed = _ShardRuns(executable, output, helper, published, started).index(shards)
+        runs = _ShardRuns(executable, output, helper, published, started, priority)
+        indexed = runs.index(shards)
     result: list[BaseShard] = []
     for shard, own, pages in indexed:
         found = pages.result() if pages is not None else None
@@ -698,12 +702,14 @@ class _ShardRuns:
         helper: ThreadPoolExecutor,
         published: Path | None,
         started: Callable[[], None] | None = None,
+        priority: PriorityWork | None = None,
     ) -> None:
         self.executable = executable
         self.output = output
         self.helper = helper
         self.published = published
         self.started = started
+        self.priority = priority
         self.budget = memory_budget()
         self.indexed: list[tuple[Shard, Report, Future[dict[str, IndexedPage] | None] | None]] = []
         self.sha256: dict[str, str] = {}  # of every page staged so far, by src_uri
@@ -715,12 +721,11 @@ class _ShardRuns:
         that failed, the last one listed)."""
         reports = [Report() for _ in shards]
         running: deque[_PagefindRun] = deque()
-        staged = self._stage(shards, reports, 0)
         failed = False
         for number, (shard, own) in enumerate(zip(shards, reports, strict=True)):
-            assert staged is not None
-            source = staged.result()
-            staged = self._stage(shards, reports, number + 1)
+            if running:  # stage while the run before builds its index on one core
+                running[-1].pages_read.wait(running[-1].remaining())
+            source = self._stage(shard, own)
             if source is None:  # a page is missing (reported)
                 self.indexed.append((shard, own, None))
                 failed = True
@@ -747,18 +752,13 @@ class _ShardRuns:
                 self._abandon(running.popleft())
             else:
                 failed = not self._finish(running.popleft())
-        if staged is not None and (unused := staged.result()) is not None:
-            self.helper.submit(shutil.rmtree, unused.folder, ignore_errors=True)  # stopped early
         return self.indexed
 
-    def _stage(
-        self, shards: list[Shard], reports: list[Report], number: int
-    ) -> Future[StagedShard | None] | None:
-        if number >= len(shards):
-            return None
-        return self.helper.submit(
-            _stage_shard, self.output, shards[number], reports[number], self.published
-        )
+    def _stage(self, shard: Shard, report: Report) -> StagedShard | None:
+        if self.priority is None:
+            return _stage_shard(self.output, shard, report, self.published)
+        with self.priority.running():
+            return _stage_shard(self.output, shard, report, self.published)
 
     def _room_beside(self, running: deque[_PagefindRun], shard: Shard) -> bool:
         """Whether ``shard`` may start beside the runs under way: one at most, which has read
