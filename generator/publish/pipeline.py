@@ -23,34 +23,6 @@ from generator.site.model import SiteModel
 from generator.timings import BuildTimings
 
 
-@dataclass
-class Publication:
-    output: Path  # the staging folder
-    model: SiteModel
-    report: Report
-    # An incremental build: the published site/ it took pages over from, what each step
-    # remembered of it, the output files taken over unchanged (relative to the site folder)
-    # and the source URIs of the pages rendered anew. Its output holds only what is new and
-    # is applied to site/ in place (generator/publish/atomic.py): the files of site/ that stay
-    # are the unchanged pages and those the steps add to ``kept`` (the search bundles).
-    previous_site: Path | None = None
-    previous_states: dict[str, Any] = field(default_factory=dict)
-    unchanged: frozenset[str] = frozenset()
-    rendered: frozenset[str] = frozenset()
-    kept: set[str] = field(default_factory=set)
-    # Set once the search step has Pagefind at work (or is over): the link check waits for it,
-    # so that the search step has the interpreter to itself while it stages the first pages.
-    indexing: threading.Event = field(default_factory=threading.Event)
-    # After that, the link check gives way to the search step staging each next shard.
-    priority: PriorityWork = field(default_factory=lambda: PriorityWork())
-
-    def previous_state(self, step: str) -> Any:
-        return self.previous_states.get(step) if self.previous_site is not None else None
-
-
-PublishStep = Callable[[Publication], Any]
-
-
 class PriorityWork:
     """The search step's work that the link check gives way to, counted while under way:
     staging a shard's pages.
@@ -90,6 +62,34 @@ class PriorityWork:
         """Return once none of the work is under way (at once when none is)."""
         with self._changed:
             self._changed.wait_for(lambda: self._under_way == 0)
+
+
+@dataclass
+class Publication:
+    output: Path  # the staging folder
+    model: SiteModel
+    report: Report
+    # An incremental build: the published site/ it took pages over from, what each step
+    # remembered of it, the output files taken over unchanged (relative to the site folder)
+    # and the source URIs of the pages rendered anew. Its output holds only what is new and
+    # is applied to site/ in place (generator/publish/atomic.py): the files of site/ that stay
+    # are the unchanged pages and those the steps add to ``kept`` (the search bundles).
+    previous_site: Path | None = None
+    previous_states: dict[str, Any] = field(default_factory=dict)
+    unchanged: frozenset[str] = frozenset()
+    rendered: frozenset[str] = frozenset()
+    kept: set[str] = field(default_factory=set)
+    # Set once the search step has Pagefind at work (or is over): the link check waits for it,
+    # so that the search step has the interpreter to itself while it stages the first pages.
+    indexing: threading.Event = field(default_factory=threading.Event)
+    # After that, the link check gives way to the search step staging each next shard.
+    priority: PriorityWork = field(default_factory=PriorityWork)
+
+    def previous_state(self, step: str) -> Any:
+        return self.previous_states.get(step) if self.previous_site is not None else None
+
+
+PublishStep = Callable[[Publication], Any]
 
 
 def index_for_search(publication: Publication) -> Any:
