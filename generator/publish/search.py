@@ -709,7 +709,7 @@ class _ShardRuns:
         self.helper = helper
         self.published = published
         self.started = started
-        self.priority = priority
+        self.priority = priority or PriorityWork()  # counted whether or not anyone waits
         self.budget = memory_budget()
         self.indexed: list[tuple[Shard, Report, Future[dict[str, IndexedPage] | None] | None]] = []
         self.sha256: dict[str, str] = {}  # of every page staged so far, by src_uri
@@ -755,8 +755,6 @@ class _ShardRuns:
         return self.indexed
 
     def _stage(self, shard: Shard, report: Report) -> StagedShard | None:
-        if self.priority is None:
-            return _stage_shard(self.output, shard, report, self.published)
         with self.priority.running():
             return _stage_shard(self.output, shard, report, self.published)
 
