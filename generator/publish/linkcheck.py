@@ -564,9 +564,7 @@ def scan_changed_pages(
     kept -= {
         page for page in kept if any(target not in state.files for target in previous.targets[page])
     }
-    scans = scan_pages(
-        state, [page for page in pages if page not in kept], workers, PARALLEL_FROM_PAGES, pause
-    )
+    scans = scan_pages(state, [page for page in pages if page not in kept], workers, pause=pause)
     anchors = {scan.page: scan.anchors for scan in scans}
     broken = {
         page
@@ -575,7 +573,7 @@ def scan_changed_pages(
         if target in anchors and fragment not in anchors[target]
     }
     if broken:  # read them to report each broken link where it is
-        scans += scan_pages(state, sorted(broken), workers, PARALLEL_FROM_PAGES, pause)
+        scans += scan_pages(state, sorted(broken), workers, pause=pause)
         anchors.update((scan.page, scan.anchors) for scan in scans)
         kept -= broken
 
@@ -847,7 +845,7 @@ def check_output_links(
     if previous is not None and mode is ExternalMode.OFF:
         scans, site = scan_changed_pages(state, previous, unchanged, workers, pause)
     else:
-        scans = scan_site(state, workers, PARALLEL_FROM_PAGES, pause)
+        scans = scan_site(state, workers, pause=pause)
         site = LinkState.of(scans)
     sources = SourceMap(model)
     shown = shown_name(output)
