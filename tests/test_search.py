@@ -429,17 +429,40 @@ def test_whole_identifiers_have_lookup_files(built: Path) -> None:
         assert marker not in every, kind
 
 
-def test_pagefind_runs_without_the_callers_settings_and_gives_memory_back_at_once(
+def test_pagefind_runs_without_the_callers_settings_and_with_one_arena(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """PAGEFIND_* variables would change the index; jemalloc's default keeps freed memory for
-    10 s, longer than a run (a shard's peak is 13-14 % lower without it: bench/SEARCH.md)."""
+    """PAGEFIND_* variables would change the index; jemalloc's default of 8 arenas keeps 17 %
+    more memory at a shard's peak, and giving it back at once costs a tenth more time
+    (bench/SEARCH.md)."""
     monkeypatch.setenv("PAGEFIND_SITE", "/elsewhere")
     monkeypatch.setenv("_RJEM_MALLOC_CONF", "dirty_decay_ms:10000")
     environment = search_module._clean_environment()
     assert "PAGEFIND_SITE" not in environment
-    assert environment["_RJEM_MALLOC_CONF"] == "dirty_decay_ms:0,muzzy_decay_ms:0"
+    assert environment["_RJEM_MALLOC_CONF"] == "narenas:1,muzzy_decay_ms:0"
     assert environment["PATH"] == os.environ["PATH"]
+
+
+def test_the_bundled_allocator_takes_the_setting_the_build_gives_pagefind(tmp_path: Path) -> None:
+    """jemalloc ignores a setting it does not know, saying so only on stderr: a misspelt
+    option or a Pagefind built with another allocator prefix would silently lose it."""
+    page = tmp_path / "pages" / "item" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<html lang="zh"><body data-pagefind-body><p>政务公开</p></body></html>')
+    command = [str(search_module.pagefind_executable()), "--site", str(page.parents[1])]
+
+    def run(environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        arguments = [*command, "--output-path", str(tmp_path / "index")]
+        return subprocess.run(
+            arguments, env=environment, capture_output=True, text=True, timeout=60, cwd=tmp_path
+        )
+
+    misspelt = run(search_module._clean_environment() | {"_RJEM_MALLOC_CONF": "narena:1"})
+    assert "<jemalloc>: Invalid conf" in misspelt.stderr  # the check can see a lost setting
+    built = run(search_module._clean_environment())
+    assert built.returncode == 0, built.stderr
+    assert "<jemalloc>" not in built.stdout + built.stderr
+    assert (tmp_path / "index" / "pagefind-entry.json").is_file()
 
 
 # Shards indexed two at a time where the memory allows it --------------------------------------

@@ -795,11 +795,13 @@ def indexed_pages(bundle: Path) -> int:
         return 0
 
 
-# Pagefind's Linux build allocates with jemalloc, which by default keeps freed memory for 10 s
-# before giving it back: longer than a run. Given back at once, a run peaks 13-14 % lower
-# (measured: 494 MB -> 430 MB on 982 items, 723 MB -> 622 MB on 1,477) in the same CPU time,
-# and writes the same index.
-PAGEFIND_ALLOCATOR = {"_RJEM_MALLOC_CONF": "dirty_decay_ms:0,muzzy_decay_ms:0"}
+# Pagefind's Linux build allocates with jemalloc: by default 8 arenas on 2 cores, each keeping
+# freed memory for 10 s before giving it back, longer than a run. One arena reuses what the
+# run frees, so the peak stays within 3 % of giving everything back at once (1,691 -> 1,745 MB
+# on 4,350 items; the default: 2,048 MB), without the 200,000 madvise calls and page faults
+# that cost: a tenth less CPU and wall time a run (bench/pagefind_runs.py, bench/SEARCH.md).
+# The index is the same under any setting.
+PAGEFIND_ALLOCATOR = {"_RJEM_MALLOC_CONF": "narenas:1,muzzy_decay_ms:0"}
 
 
 def _clean_environment() -> dict[str, str]:
