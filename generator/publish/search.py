@@ -79,7 +79,7 @@ BUNDLE_DIR = "pagefind"  # Pagefind's output under the site root: pagefind/{shar
 GRAM_CHARS = 4  # ICU never makes a Chinese word longer than this from our titles
 SHARD_BUDGET_VARIABLE = "DISCLOSURE_SEARCH_SHARD_CHARS"
 # Pagefind's peak memory grows by about 250 bytes per character of item text (0.45 MB for an
-# item of 1,800 characters), about 215 with PAGEFIND_ALLOCATOR: 8 million characters is
+# item of 1,800 characters), about 225 with PAGEFIND_ALLOCATOR: 8 million characters is
 # about 1.7 GB, some 4,500 typical items. Fewer, larger shards cost the visitor less (see
 # bench/SEARCH.md: 9.2 million, two shards at 10,000 items, saves 5-10 % of a query's bytes
 # and costs 2-3 % more indexing time); the build machine more memory, which at 100,000
