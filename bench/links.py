@@ -76,6 +76,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--keep-build", action="store_true", help="reuse an existing site/")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument(
+        "--parser", action="append", help="time only this parser (default: every one installed)"
+    )
     args = parser.parse_args()
     site = args.out or REPO / "bench" / "out" / f"links-{args.items}"
     if not (args.keep_build and (site / "site").is_dir()):
@@ -87,13 +90,9 @@ def main() -> None:
         print(f"disclosure build (render, search index, link check): {seconds:.1f} s")
     load = os.getloadavg()
     print(f"load average before timing: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
-    parsers = ["html.parser"]
-    try:
-        import lxml  # noqa: F401
+    from generator.publish.linkcheck import available_parsers
 
-        parsers.insert(0, "lxml")
-    except ImportError:
-        print("lxml is not installed: html.parser only")
+    parsers = args.parser or available_parsers()
     cores = len(os.sched_getaffinity(0))
     for name in parsers:
         for workers in dict.fromkeys((cores, 1)):

@@ -158,10 +158,17 @@ def test_the_reference_site_builds_clean(reference: Path):
     assert (reference / "index.html").is_file() and (reference / "report/index.html").is_file()
 
 
-@pytest.mark.parametrize("parser", ["lxml", "html.parser"])
-def test_the_reference_output_has_no_broken_link_with_either_parser(reference: Path, parser):
-    if parser == "lxml":
-        pytest.importorskip("lxml")
+PARSERS = ["lexbor", "lxml", "html.parser"]
+
+
+def _installed(parser: str) -> None:
+    if parser not in linkcheck.available_parsers():
+        pytest.skip(f"{parser} is not installed")
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+def test_the_reference_output_has_no_broken_link_with_any_parser(reference: Path, parser):
+    _installed(parser)
     state = linkcheck.OutputFiles(
         reference, linkcheck.all_files(reference), *linkcheck.site_address(reference), parser=parser
     )
@@ -173,17 +180,20 @@ def test_the_reference_output_has_no_broken_link_with_either_parser(reference: P
     assert [(s.page, s.anchors) for s in in_parallel] == [(s.page, s.anchors) for s in scans]
 
 
-def test_both_parsers_read_the_same_anchors_and_urls(reference: Path):
-    pytest.importorskip("lxml")
+@pytest.mark.parametrize("parser", ["lexbor", "lxml"])
+def test_every_parser_reads_the_same_anchors_and_urls_as_html_parser(reference: Path, parser):
+    """Every page of the reference site: the same anchors, the same URLs in the same order, each
+    placed at the same line and landmark (lexbor asks the next parser for those)."""
+    _installed(parser)
     pages = sorted(file for file in linkcheck.all_files(reference) if file.endswith(".html"))
-    for page in pages[:40]:
+    for page in pages:
         data = (reference / page).read_bytes()
-        lxml_anchors, lxml_urls = linkcheck.read_page(data, "lxml")
+        fast_anchors, fast_urls = linkcheck.read_page(data, parser)
         parser_anchors, parser_urls = linkcheck.read_page(data, "html.parser")
-        assert lxml_anchors == parser_anchors, page
-        assert list(lxml_urls) == list(parser_urls), page
-        for url in lxml_urls:
-            a, b = lxml_urls[url](), parser_urls[url]()
+        assert fast_anchors == parser_anchors, page
+        assert list(fast_urls) == list(parser_urls), page
+        for url in fast_urls:
+            a, b = fast_urls[url](), parser_urls[url]()
             assert (a.tag, a.attribute, a.line, a.landmark) == (
                 b.tag,
                 b.attribute,
@@ -192,12 +202,11 @@ def test_both_parsers_read_the_same_anchors_and_urls(reference: Path):
             )
 
 
-@pytest.mark.parametrize("parser", ["lxml", "html.parser"])
+@pytest.mark.parametrize("parser", PARSERS)
 def test_url_forms_on_hand_written_pages(tmp_path: Path, parser):
     """Absolute addresses of the site itself, /paths under its folder, srcset, ../ past the root,
     and what is never fetched (mailto:, preconnect) — on pages written by hand."""
-    if parser == "lxml":
-        pytest.importorskip("lxml")
+    _installed(parser)
     home = """<html><head>
 <link rel="canonical" href="https://www.example.gov.cn/xxgk/">
 <link rel="preconnect" href="/nowhere-at-all/">
@@ -226,4 +235,24 @@ def test_url_forms_on_hand_written_pages(tmp_path: Path, parser):
         ("index.html", "dead", "a/large.png", "a/large.png", 9),
         ("index.html", "dead", "missing/", "https://www.example.gov.cn/xxgk/missing/", 6),
         ("index.html", "outside", "", "../../outside.pdf", 10),
+    ]
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+def test_links_in_templates_and_noscript_are_checked_by_every_parser(tmp_path: Path, parser):
+    """lexbor keeps a <template>'s content out of the document tree: such a page is read with
+    the next parser, so its links are checked as by the others."""
+    _installed(parser)
+    (tmp_path / "index.html").write_text(
+        '<html><body><p>x</p>\n<template><a href="gone/">x</a></template>\n'
+        '<noscript><a href="also-gone/">y</a></noscript></body></html>',
+        encoding="utf-8",
+    )
+    state = linkcheck.OutputFiles(
+        tmp_path, linkcheck.all_files(tmp_path), *linkcheck.site_address(tmp_path), parser=parser
+    )
+    problems = [p for scan in linkcheck.scan_site(state, workers=1) for p in scan.problems]
+    assert sorted((p.link.url, p.link.line) for p in problems) == [
+        ("also-gone/", 3),
+        ("gone/", 2),
     ]
