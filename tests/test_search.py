@@ -7,6 +7,7 @@ import gzip
 import itertools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -18,12 +19,16 @@ from urllib.parse import urljoin
 import pytest
 import yaml
 from conftest import AS_OF
-from sites import build, copy_reference_site, html, write_item
+from sites import REFERENCE_AS_OF, build, copy_reference_site, html, write_item
 
 from generator.content.catalog import Column
+from generator.content.collection import check_site
+from generator.content.dates import AsOf
 from generator.content.model import Item
+from generator.diagnostics import Report
 from generator.publish import search as search_module
 from generator.publish.search import BUNDLE_DIR, grams, plan_shards, tokens
+from generator.site.model import build_site_model
 
 ZIGONG_URL = "fdzdgknr/zcwj/20180821-zigong-2018-zhengwu-gongkai-yaodian/"
 
@@ -389,6 +394,18 @@ def build_with_pagefind_package(
     return result
 
 
+def staging_leftovers(site: Path) -> list[str]:
+    prefixes = (".site-", search_module.STAGED_PREFIX)
+    return [path.name for path in site.iterdir() if path.name.startswith(prefixes)]
+
+
+def staged_in_memory() -> set[str]:
+    """The shards staged in the memory folder now (by this test's builds or any other)."""
+    return {
+        path.name for path in search_module.MEMORY_FOLDER.glob(f"{search_module.STAGED_PREFIX}*")
+    }
+
+
 @pytest.mark.parametrize(
     ("fake", "code", "exit_code"),
     [("missing", "E-SEARCH-UNAVAILABLE", 2), ("failing", "E-SEARCH-FAILED", 1)],
@@ -401,6 +418,7 @@ def test_a_pagefind_problem_fails_the_build_and_keeps_the_previous_site(
     previous = site / "site" / "previous.txt"
     previous.parent.mkdir()
     previous.write_text("上一次生成的网站", encoding="utf-8")
+    in_memory = staged_in_memory()
     result = build_with_pagefind_package(site, FAKE_PACKAGE[fake], tmp_path / "fake")
     assert result.returncode == exit_code, result.stdout + result.stderr
     diagnostics = json.loads(result.stdout)
@@ -408,8 +426,8 @@ def test_a_pagefind_problem_fails_the_build_and_keeps_the_previous_site(
     if fake == "failing":
         assert any("out of memory" in d["message"] for d in diagnostics)
     assert sorted(p.name for p in (site / "site").iterdir()) == ["previous.txt"]
-    leftovers = [p.name for p in site.iterdir() if p.name.startswith((".site-", ".search-"))]
-    assert leftovers == []  # no staging folder, no pages staged for Pagefind
+    assert staging_leftovers(site) == []  # no staging folder, no pages staged for Pagefind
+    assert staged_in_memory() == in_memory
 
 
 def test_whole_identifiers_have_lookup_files(built: Path) -> None:
@@ -463,6 +481,55 @@ def test_the_bundled_allocator_takes_the_setting_the_build_gives_pagefind(tmp_pa
     assert built.returncode == 0, built.stderr
     assert "<jemalloc>" not in built.stdout + built.stderr
     assert (tmp_path / "index" / "pagefind-entry.json").is_file()
+
+
+def test_a_shard_is_staged_in_memory_where_there_is_room_and_beside_the_output_if_not(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory = tmp_path / "memory"
+    memory.mkdir()
+    monkeypatch.setattr(search_module, "MEMORY_FOLDER", memory)
+    report = Report()
+    as_of = AsOf.parse(REFERENCE_AS_OF)  # as the site was built
+    collection = check_site(built, as_of, report)
+    assert collection is not None
+    shard = plan_shards(build_site_model(collection, as_of, built / "content").items)[0]
+    output = built / "site"
+    for room, parent in ((True, memory), (False, built)):
+        if not room:  # no memory folder is that large
+            monkeypatch.setattr(search_module, "STAGED_BYTES_PER_ITEM", 2**60)
+        staged = search_module._stage_shard(output, shard, report)
+        assert staged is not None
+        try:
+            assert staged.folder.parent == parent
+            assert staged.folder.name.startswith(f"{search_module.STAGED_PREFIX}{os.getpid()}-")
+            assert len(list(staged.folder.rglob("index.html"))) == len(shard.items)
+            for item in shard.items:
+                page = (output / item.url / "index.html").read_bytes()
+                part = (staged.folder / item.url / "index.html").read_bytes()
+                assert part == search_module.search_part(page)
+        finally:
+            shutil.rmtree(staged.folder)
+    assert not report.has_errors()
+
+
+def test_shards_staged_by_a_build_that_was_killed_are_removed_by_the_next(tmp_path: Path) -> None:
+    """In memory, they would hold it until the next boot."""
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    prefix = search_module.STAGED_PREFIX
+    stale = tmp_path / f"{prefix}{int(ended.stdout)}-x1"
+    (stale / "fdzdgknr" / "index.html").parent.mkdir(parents=True)
+    (stale / "fdzdgknr" / "index.html").write_text("<p>staged</p>", encoding="utf-8")
+    running = tmp_path / f"{prefix}{os.getpid()}-x2"
+    unrelated = tmp_path / "something-else"
+    running.mkdir()
+    unrelated.mkdir()
+    search_module.remove_stale_staging(tmp_path)
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        [running.name, unrelated.name]
+    )
 
 
 # Shards indexed two at a time where the memory allows it --------------------------------------
@@ -592,6 +659,7 @@ def test_a_shard_failing_beside_another_stops_both_and_keeps_the_previous_site(
     previous = site / "site" / "previous.txt"
     previous.parent.mkdir()
     previous.write_text("上一次生成的网站", encoding="utf-8")
+    in_memory = staged_in_memory()
     result = build_with_pagefind_package(
         site,
         FAILING_SECOND_SHARD.format(real=str(get_executable())),
@@ -603,5 +671,5 @@ def test_a_shard_failing_beside_another_stops_both_and_keeps_the_previous_site(
     assert [(d["code"], d["file"]) for d in errors] == [("E-SEARCH-FAILED", "pagefind/2/")]
     assert "disk full" in errors[0]["message"]
     assert sorted(p.name for p in (site / "site").iterdir()) == ["previous.txt"]
-    leftovers = [p.name for p in site.iterdir() if p.name.startswith((".site-", ".search-"))]
-    assert leftovers == []
+    assert staging_leftovers(site) == []
+    assert staged_in_memory() == in_memory

@@ -410,6 +410,7 @@ def build_search_index(
     bundles = output / BUNDLE_DIR
     if bundles.exists():
         shutil.rmtree(bundles)
+    remove_stale_staging()
     # Beside Pagefind, a helper thread removes the last shard's staged pages and reads what
     # Pagefind made of it (its fragment ids): seconds a shard, which would otherwise leave
     # Pagefind waiting. Each shard reports into a report of its own; they are merged in shard
@@ -484,7 +485,8 @@ def _stage_shard(
             "检查 mkdocs.yml 是否改动了 use_directory_urls。",
         )
         return None
-    folder = Path(tempfile.mkdtemp(prefix=".search-", dir=output.parent))
+    parent = _staging_parent(output, len(pages))
+    folder = Path(tempfile.mkdtemp(prefix=f"{STAGED_PREFIX}{os.getpid()}-", dir=parent))
     sha256 = {}
     try:
         for item, page in pages:
@@ -497,6 +499,48 @@ def _stage_shard(
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return StagedShard(folder, sha256)
+
+
+# Where the system has a folder in memory (Linux's /dev/shm), the shards are staged there:
+# staging a 4,350-item shard and removing it afterwards takes about 0.6 CPU-seconds there
+# against 2.3 on disk, and nothing of it is written back to the disk (bench/SEARCH.md). Where
+# it is missing or too small (a container's default is 64 MB), beside the output. A staged
+# shard holds about 5 KB an item, in whole memory pages, and a folder an item.
+MEMORY_FOLDER = Path("/dev/shm")
+STAGED_BYTES_PER_ITEM = 16 * 1024  # twice what a staged item takes there, as margin
+STAGED_PREFIX = ".disclosure-search-"  # then the build's process id: see remove_stale_staging
+
+
+def _staging_parent(output: Path, items: int) -> Path:
+    """The folder to stage ``items`` pages in: the memory folder when it has room for them."""
+    try:
+        if (
+            os.access(MEMORY_FOLDER, os.W_OK)
+            and shutil.disk_usage(MEMORY_FOLDER).free >= items * STAGED_BYTES_PER_ITEM
+        ):
+            return MEMORY_FOLDER
+    except OSError:
+        pass
+    return output.parent
+
+
+def remove_stale_staging(folder: Path = MEMORY_FOLDER) -> None:
+    """Remove the shards staged in ``folder`` by builds that were killed before they could
+    remove them (their process is gone): in memory, they would hold it until the next boot."""
+    for staged in folder.glob(f"{STAGED_PREFIX}*"):
+        process = staged.name.removeprefix(STAGED_PREFIX).split("-")[0]
+        if process.isdigit() and not _running(int(process)):
+            shutil.rmtree(staged, ignore_errors=True)
+
+
+def _running(process: int) -> bool:
+    try:
+        os.kill(process, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _page_file(output: Path, published: Path | None, item: Item) -> Path:
