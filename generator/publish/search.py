@@ -505,7 +505,8 @@ def _stage_shard(
 # staging a 4,350-item shard and removing it afterwards takes about 0.6 CPU-seconds there
 # against 2.3 on disk, and nothing of it is written back to the disk (bench/SEARCH.md). Where
 # it is missing or too small (a container's default is 64 MB), beside the output. A staged
-# shard holds about 5 KB an item, in whole memory pages, and a folder an item.
+# shard holds about 5 KB an item, in whole memory pages, and a folder an item: about 35 MB for
+# 4,350 items, within the margin of the memory budget (PAGEFIND_BYTES_PER_CHAR).
 MEMORY_FOLDER = Path("/dev/shm")
 STAGED_BYTES_PER_ITEM = 16 * 1024  # twice what a staged item takes there, as margin
 STAGED_PREFIX = ".disclosure-search-"  # then the build's process id: see remove_stale_staging
@@ -841,8 +842,8 @@ def indexed_pages(bundle: Path) -> int:
 
 # Pagefind's Linux build allocates with jemalloc: by default 8 arenas on 2 cores, each keeping
 # freed memory for 10 s before giving it back, longer than a run. One arena reuses what the
-# run frees, so the peak stays within 3 % of giving everything back at once (1,691 -> 1,745 MB
-# on 4,350 items; the default: 2,048 MB), without the 200,000 madvise calls and page faults
+# run frees, so the peak stays within 4 % of giving everything back at once (1,652 -> 1,712 MB
+# on 4,350 items; the default: 2,001 MB), without the 200,000 madvise calls and page faults
 # that cost: a tenth less CPU and wall time a run (bench/pagefind_runs.py, bench/SEARCH.md).
 # The index is the same under any setting.
 PAGEFIND_ALLOCATOR = {"_RJEM_MALLOC_CONF": "narenas:1,muzzy_decay_ms:0"}
