@@ -75,7 +75,7 @@ class AtomicOutput:
         parent, name = self.target.parent, self.target.name
         for journal in parent.glob(f".{name}-apply-*.json"):
             pid = journal.name.removesuffix(".json").rsplit("-", 1)[-1]
-            if pid.isdigit() and not _process_alive(int(pid)):
+            if pid.isdigit() and not process_alive(int(pid)):
                 _finish_apply(journal, self.target)
         if self.previous.exists():
             if not self.target.exists():
@@ -85,7 +85,7 @@ class AtomicOutput:
         for pattern in (f".{name}-staging-*", f".{name}-scratch-*"):
             for stale in parent.glob(pattern):
                 pid = stale.name.rsplit("-", 1)[-1]
-                if pid.isdigit() and not _process_alive(int(pid)):
+                if pid.isdigit() and not process_alive(int(pid)):
                     self._to_trash(stale)
         trash = sorted(parent.glob(f".{name}-trash-*"))
         if trash:  # a deleter of an earlier build may still be at work on some: no harm
@@ -233,7 +233,8 @@ def delete_in_background(folders: list[Path]) -> None:
     _deleters.append(deleter)
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (another user's counts: it cannot be signalled)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -2,9 +2,9 @@
 
 Every HTML page of the staging folder is read with an HTML parser — lexbor (selectolax) or
 lxml when installed, the standard library's html.parser otherwise — and every internal link,
-``#anchor``, image, stylesheet, script and attachment is resolved against the files of the build: in the Markdown
-body, and in what the templates generate around it (listings, browse pages, pagers,
-breadcrumbs, navigation, footer). Pages are read in parallel, one process per core.
+``#anchor``, image, stylesheet, script and attachment is resolved against the files of the
+build: in the Markdown body, and in what the templates generate around it (listings, browse
+pages, pagers, breadcrumbs, navigation, footer). Pages are read in parallel, one process per core.
 
 A broken target is reported where it can be fixed: at the line of the Markdown source when the
 link was written there (the page is mapped back to its item or column page through the site

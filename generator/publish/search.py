@@ -70,7 +70,7 @@ from typing import Any
 from generator.content.catalog import Catalog, Column
 from generator.content.model import Item
 from generator.diagnostics import Report
-from generator.publish.atomic import files_under, overlay_path
+from generator.publish.atomic import files_under, overlay_path, process_alive
 from generator.publish.pipeline import PriorityWork
 from generator.site.model import SiteModel
 
@@ -530,18 +530,8 @@ def remove_stale_staging(folder: Path = MEMORY_FOLDER) -> None:
     remove them (their process is gone): in memory, they would hold it until the next boot."""
     for staged in folder.glob(f"{STAGED_PREFIX}*"):
         process = staged.name.removeprefix(STAGED_PREFIX).split("-")[0]
-        if process.isdigit() and not _running(int(process)):
+        if process.isdigit() and not process_alive(int(process)):
             shutil.rmtree(staged, ignore_errors=True)
-
-
-def _running(process: int) -> bool:
-    try:
-        os.kill(process, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
 
 
 def _page_file(output: Path, published: Path | None, item: Item) -> Path:
