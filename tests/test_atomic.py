@@ -3,6 +3,7 @@ output deleted in the background, also when an earlier build left it behind."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from sites import build, copy_reference_site
 
-from generator.publish.atomic import AtomicOutput
+from generator.publish.atomic import AtomicOutput, files_under
 
 
 def write_tree(root: Path, text: str, files: int = 200) -> None:
@@ -163,3 +164,35 @@ def test_an_apply_cut_short_is_finished_by_the_next_build(tmp_path: Path) -> Non
         "c0/p1/index.html": "旧网站 1",
     }
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_files_under_lists_what_os_walk_finds(tmp_path: Path) -> None:
+    """The walk that decides what an incremental apply deletes: every file, with ``/``, the
+    skipped top-level folders left out, a link to a folder listed but not entered."""
+    root = tmp_path / "site"
+    write_tree(root, "页", files=45)
+    (root / "pagefind" / "fragment").mkdir(parents=True)
+    (root / "pagefind" / "fragment" / "a.pf_fragment").write_bytes(b"x")
+    (root / "c0" / "p0" / "图.png").write_bytes(b"x")
+    os.symlink(root / "c1", root / "linked")
+    os.symlink(root / "index.html", root / "c2" / "same.html")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "x.html").write_text("x", encoding="utf-8")
+
+    def walked(skipped: frozenset[str]) -> set[str]:
+        found = set()
+        for folder, folders, names in os.walk(root):
+            if folder == str(root):
+                folders[:] = [name for name in folders if name not in skipped]
+            relative = Path(folder).relative_to(root).as_posix()
+            found.update(name if relative == "." else f"{relative}/{name}" for name in names)
+        return found
+
+    assert files_under(root) == walked(frozenset())
+    assert "c0/p0/图.png" in files_under(root)
+    assert "c2/same.html" in files_under(root)
+    assert not any(path.startswith("linked/") for path in files_under(root))
+    skipped = files_under(root, frozenset({"pagefind", "c0"}))
+    assert skipped == walked(frozenset({"pagefind", "c0"}))
+    assert not any(path.startswith(("pagefind/", "c0/")) for path in skipped)
+    assert files_under(tmp_path / "missing") == set()

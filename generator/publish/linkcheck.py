@@ -634,9 +634,7 @@ def scan_changed_pages(
     """
     pages = sorted(file for file in state.files if file.endswith(".html"))  # no second walk
     kept = {page for page in pages if page in unchanged and page in previous.targets}
-    kept -= {
-        page for page in kept if any(target not in state.files for target in previous.targets[page])
-    }
+    kept = {page for page in kept if state.files.issuperset(previous.targets[page])}
     scans = scan_pages(state, [page for page in pages if page not in kept], workers, pause=pause)
     anchors = {scan.page: scan.anchors for scan in scans}
     broken = {

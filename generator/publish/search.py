@@ -1052,7 +1052,7 @@ def _plan_rebuild(
         if indexed_pages(bundle) != len(base.pages):
             return None  # the published index is not the one the state describes
         remaining = [src for src in base.pages if src in published]
-        current = [src for src in remaining if base.covers(src, sha256[src])]
+        current = {src for src in remaining if base.covers(src, sha256[src])}
         covered.update(current)
         plan.order.append(base.id)
         if len(remaining) < len(base.pages):
@@ -1060,7 +1060,8 @@ def _plan_rebuild(
             # may stay in the index, so the shard is indexed again. Its edited items go to the
             # updates bundle like the others: their new dates may lie outside the shard's.
             if current:
-                plan.reindexed[base.id] = Shard(base.id, [published[src] for src in current])
+                kept_items = [published[src] for src in remaining if src in current]
+                plan.reindexed[base.id] = Shard(base.id, kept_items)
             continue
         superseded = {}
         for src in remaining:
