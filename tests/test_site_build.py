@@ -451,6 +451,84 @@ def test_reusing_the_rendered_navigation_changes_no_byte(reference: Path, tmp_pa
     assert tree_bytes(site / "site") == tree_bytes(reference / "site")
 
 
+UNUSUAL_BODIES_ITEM = {
+    "title": "关于正文开头格式的说明",
+    "index_no": "015180101/2026-90011",
+    "publisher": "湟源县城关镇人民政府",
+    "topic": "综合政务/政务公开",
+    "disclosure": "主动公开",
+    "published": "2026-06-01",
+}
+
+
+def with_reuse_markdown(site: Path, value: bool) -> Path:
+    config = site / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - disclosure:\n", f"  - disclosure:\n      reuse_markdown: {str(value).lower()}\n"
+        ),
+        encoding="utf-8",
+    )
+    return site
+
+
+def test_reading_and_converting_items_without_mkdocs_changes_no_byte(tmp_path: Path) -> None:
+    """generator/render/conversion.py against MkDocs' own Page.read_source and Page.render, on
+    the reference site plus bodies that start the way front matter or MultiMarkdown metadata
+    do, and front matter closed with ``...``."""
+    outputs = []
+    for reuse in (True, False):
+        site = copy_reference_site(tmp_path / f"reuse-{reuse}")
+        write_item(
+            site,
+            "fdzdgknr/qtxx",
+            "20260601-rule.md",
+            UNUSUAL_BODIES_ITEM,
+            "---\n\nNote: 这一行像元数据。\n\n---\n\n正文，见[政策文件](../zcwj/index.md)。\n",
+        )
+        dots = write_item(
+            site,
+            "fdzdgknr/qtxx",
+            "20260602-dots.md",
+            {**UNUSUAL_BODIES_ITEM, "title": "第二条说明", "index_no": "015180101/2026-90012"},
+            "Key: value\n\n## 小标题\n\n正文。\n",
+        )
+        text = dots.read_text(encoding="utf-8")
+        dots.write_text(text.replace("\n---\n\nKey", "\n...\n\nKey", 1), encoding="utf-8")
+        result = build(with_reuse_markdown(site, reuse))
+        assert result.returncode == 0, result.stdout + result.stderr
+        outputs.append(tree_bytes(site / "site"))
+    assert outputs[0] == outputs[1]
+    rule = html(page_of(tmp_path / "reuse-True", "fdzdgknr/qtxx/20260601-rule"))
+    body = rule.select_one("div.dp-body")
+    assert [child.name for child in body.find_all(recursive=False)] == ["hr", "p", "hr", "p"]
+    assert "Note: 这一行像元数据。" in body.get_text()
+
+
+def test_an_items_front_matter_never_shows_on_its_page(tmp_path: Path) -> None:
+    """A value under ``extra`` that YAML reads as an impossible date (2026-02-30) passes the
+    validator, which keeps extra values as text; MkDocs' own reading of the page fails on it
+    and then shows the whole front matter, reviewer included, as the body."""
+    outputs = {}
+    for reuse in (True, False):
+        site = copy_reference_site(tmp_path / f"reuse-{reuse}")
+        write_item(
+            site,
+            "fdzdgknr/qtxx",
+            "20260603-extra.md",
+            {**UNUSUAL_BODIES_ITEM, "reviewer": "李审核", "extra": "\n  备注日期: 2026-02-30"},
+            "正文只有这一句。\n",
+        )
+        result = build(with_reuse_markdown(site, reuse))
+        assert result.returncode == 0, result.stdout + result.stderr
+        page = page_of(site, "fdzdgknr/qtxx/20260603-extra")
+        outputs[reuse] = (page.read_text(encoding="utf-8"), html(page).select_one("div.dp-body"))
+    text, body = outputs[True]
+    assert body.get_text(strip=True) == "正文只有这一句。"
+    assert "李审核" not in text and "备注日期" not in text
+    assert "李审核" in outputs[False][0]  # what MkDocs alone would have published
+
+
 def test_text_from_front_matter_is_escaped_not_rendered_as_html(tmp_path: Path) -> None:
     site = copy_reference_site(tmp_path / "site")
     write_item(

@@ -35,6 +35,7 @@ from generator.publish.atomic import AtomicOutput
 from generator.publish.lock import BuildLock, LockBusy
 from generator.publish.pipeline import Publication, run_publish_steps
 from generator.render.children import ChildProcesses
+from generator.render.conversion import MarkdownConversion
 from generator.render.incremental import (
     BuildManifest,
     RebuildPlan,
@@ -68,6 +69,7 @@ class DisclosureConfig(Config):
     contact = option.Type(str, default="")
     workers = option.Type(int, default=0)  # processes that render pages; 0 = one per core
     reuse_navigation = option.Type(bool, default=True)  # see theme/partials/nav.html
+    reuse_markdown = option.Type(bool, default=True)  # see generator/render/conversion.py
 
 
 class DisclosurePlugin(BasePlugin[DisclosureConfig]):
@@ -85,6 +87,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self.publish_report = Report()  # findings of the steps after rendering (link check…)
         self.share = RenderShare()
         self.nav_cache = RenderedFragments()
+        self.conversion = MarkdownConversion()
         self.config_cache = RenderedFragments()  # see theme/main.html, block config
         self.failure = ""  # why the build failed, in Chinese where it is ours
         self.timings = BuildTimings()  # seconds per stage (`disclosure build --timings`)
@@ -264,6 +267,10 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         if not self._renders(page):
             self.share.skip(page)
+        elif self.config.reuse_markdown:
+            view = self.views.get(page.file.src_uri)
+            item = view.item if view is not None and view.kind == "item" else None
+            self.conversion.take_over(page, item.body_line if item is not None else None)
         return page
 
     def on_page_markdown(
