@@ -9,7 +9,10 @@ reading and converting the pages on work that a build of this site does not need
   template reads more of it, and the validator refuses the keys that Material would read, such
   as ``hide`` or ``description``). So an item page takes only the Markdown after its front
   matter, cut where MkDocs cuts it (MkDocs' own ``YAML_RE``) — when that is where the validated
-  front matter ends; otherwise MkDocs' ``get_data`` decides, as before.
+  front matter ends; otherwise MkDocs' ``get_data`` decides, as before. This also keeps the
+  front matter off the page where MkDocs' YAML load fails and the validator's reading did not
+  (a value under ``extra`` such as 2026-02-30, which the validator keeps as text): MkDocs then
+  publishes the whole front matter, reviewer and all, as the body.
 - ``Page.render`` makes a new ``markdown.Markdown`` for every page, registering every extension
   and building every processor again. Here each render process keeps one converter and resets
   it between pages (``Markdown.reset``: Python-Markdown's way to reuse a converter).
