@@ -6,6 +6,7 @@ import gzip
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -461,24 +462,33 @@ UNUSUAL_BODIES_ITEM = {
 }
 
 
-def with_reuse_markdown(site: Path, value: bool) -> Path:
-    config = site / "mkdocs.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "  - disclosure:\n", f"  - disclosure:\n      reuse_markdown: {str(value).lower()}\n"
-        ),
-        encoding="utf-8",
-    )
-    return site
+def built_both_ways(tmp_path: Path, add_items: Callable[[Path], None]) -> dict[bool, Path]:
+    """The reference site plus ``add_items``, built with the plugin reading and converting
+    items (``reuse_markdown``, the default: True) and with MkDocs doing it (False)."""
+    sites = {}
+    for reuse in (True, False):
+        site = copy_reference_site(tmp_path / f"reuse-{reuse}")
+        add_items(site)
+        config = site / "mkdocs.yml"
+        config.write_text(
+            config.read_text(encoding="utf-8").replace(
+                "  - disclosure:\n",
+                f"  - disclosure:\n      reuse_markdown: {str(reuse).lower()}\n",
+            ),
+            encoding="utf-8",
+        )
+        result = build(site)
+        assert result.returncode == 0, result.stdout + result.stderr
+        sites[reuse] = site
+    return sites
 
 
 def test_reading_and_converting_items_without_mkdocs_changes_no_byte(tmp_path: Path) -> None:
-    """generator/render/conversion.py against MkDocs' own Page.read_source and Page.render, on
-    the reference site plus bodies that start the way front matter or MultiMarkdown metadata
-    do, and front matter closed with ``...``."""
-    outputs = []
-    for reuse in (True, False):
-        site = copy_reference_site(tmp_path / f"reuse-{reuse}")
+    """generator/render/mkdocs_conversion.py against MkDocs' own Page.read_source and
+    Page.render, on the reference site plus bodies that start the way front matter or
+    MultiMarkdown metadata do, and front matter closed with ``...``."""
+
+    def add_items(site: Path) -> None:
         write_item(
             site,
             "fdzdgknr/qtxx",
@@ -495,11 +505,10 @@ def test_reading_and_converting_items_without_mkdocs_changes_no_byte(tmp_path: P
         )
         text = dots.read_text(encoding="utf-8")
         dots.write_text(text.replace("\n---\n\nKey", "\n...\n\nKey", 1), encoding="utf-8")
-        result = build(with_reuse_markdown(site, reuse))
-        assert result.returncode == 0, result.stdout + result.stderr
-        outputs.append(tree_bytes(site / "site"))
-    assert outputs[0] == outputs[1]
-    rule = html(page_of(tmp_path / "reuse-True", "fdzdgknr/qtxx/20260601-rule"))
+
+    sites = built_both_ways(tmp_path, add_items)
+    assert tree_bytes(sites[True] / "site") == tree_bytes(sites[False] / "site")
+    rule = html(page_of(sites[True], "fdzdgknr/qtxx/20260601-rule"))
     body = rule.select_one("div.dp-body")
     assert [child.name for child in body.find_all(recursive=False)] == ["hr", "p", "hr", "p"]
     assert "Note: 这一行像元数据。" in body.get_text()
@@ -509,9 +518,8 @@ def test_an_items_front_matter_never_shows_on_its_page(tmp_path: Path) -> None:
     """A value under ``extra`` that YAML reads as an impossible date (2026-02-30) passes the
     validator, which keeps extra values as text; MkDocs' own reading of the page fails on it
     and then shows the whole front matter, reviewer included, as the body."""
-    outputs = {}
-    for reuse in (True, False):
-        site = copy_reference_site(tmp_path / f"reuse-{reuse}")
+
+    def add_items(site: Path) -> None:
         write_item(
             site,
             "fdzdgknr/qtxx",
@@ -519,14 +527,13 @@ def test_an_items_front_matter_never_shows_on_its_page(tmp_path: Path) -> None:
             {**UNUSUAL_BODIES_ITEM, "reviewer": "李审核", "extra": "\n  备注日期: 2026-02-30"},
             "正文只有这一句。\n",
         )
-        result = build(with_reuse_markdown(site, reuse))
-        assert result.returncode == 0, result.stdout + result.stderr
-        page = page_of(site, "fdzdgknr/qtxx/20260603-extra")
-        outputs[reuse] = (page.read_text(encoding="utf-8"), html(page).select_one("div.dp-body"))
-    text, body = outputs[True]
-    assert body.get_text(strip=True) == "正文只有这一句。"
+
+    sites = built_both_ways(tmp_path, add_items)
+    pages = {reuse: page_of(site, "fdzdgknr/qtxx/20260603-extra") for reuse, site in sites.items()}
+    text = pages[True].read_text(encoding="utf-8")
+    assert html(pages[True]).select_one("div.dp-body").get_text(strip=True) == "正文只有这一句。"
     assert "李审核" not in text and "备注日期" not in text
-    assert "李审核" in outputs[False][0]  # what MkDocs alone would have published
+    assert "李审核" in pages[False].read_text(encoding="utf-8")  # what MkDocs alone publishes
 
 
 def test_text_from_front_matter_is_escaped_not_rendered_as_html(tmp_path: Path) -> None:

@@ -35,7 +35,6 @@ from generator.publish.atomic import AtomicOutput
 from generator.publish.lock import BuildLock, LockBusy
 from generator.publish.pipeline import Publication, run_publish_steps
 from generator.render.children import ChildProcesses
-from generator.render.conversion import MarkdownConversion
 from generator.render.incremental import (
     BuildManifest,
     RebuildPlan,
@@ -46,6 +45,7 @@ from generator.render.incremental import (
     source_hashes,
 )
 from generator.render.mkdocs_build import AS_OF_VARIABLE
+from generator.render.mkdocs_conversion import MarkdownConversion
 from generator.render.mkdocs_parallel import RenderShare, default_workers, fork_workers
 from generator.render.plain_text import PlainTextExtension
 from generator.render.views import PageView, plan_pages, write_generated_files
@@ -69,7 +69,7 @@ class DisclosureConfig(Config):
     contact = option.Type(str, default="")
     workers = option.Type(int, default=0)  # processes that render pages; 0 = one per core
     reuse_navigation = option.Type(bool, default=True)  # see theme/partials/nav.html
-    reuse_markdown = option.Type(bool, default=True)  # see generator/render/conversion.py
+    reuse_markdown = option.Type(bool, default=True)  # see generator/render/mkdocs_conversion.py
 
 
 class DisclosurePlugin(BasePlugin[DisclosureConfig]):
