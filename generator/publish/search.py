@@ -1060,8 +1060,8 @@ def _plan_rebuild(
             # may stay in the index, so the shard is indexed again. Its edited items go to the
             # updates bundle like the others: their new dates may lie outside the shard's.
             if current:
-                kept_items = [published[src] for src in remaining if src in current]
-                plan.reindexed[base.id] = Shard(base.id, kept_items)
+                current_items = [published[src] for src in remaining if src in current]
+                plan.reindexed[base.id] = Shard(base.id, current_items)
             continue
         superseded = {}
         for src in remaining:
