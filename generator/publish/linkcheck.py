@@ -208,7 +208,7 @@ class _PageParser(HTMLParser):
         if not names:
             return
         values = {name: value or "" for name, value in attrs}
-        if tag == "link" and set(values.get("rel", "").lower().split()) & _ORIGIN_ONLY_RELS:
+        if _names_a_host(tag, values.get("rel")):
             return
         line = self.getpos()[0]
         for name in names:
@@ -233,6 +233,13 @@ def _describe(tag: str, attributes: dict[str, str | None]) -> str:
     label = attributes.get("aria-label") or ""
     text = f"{_LANDMARKS[tag]} {tag}" + (f".{classes[0]}" if classes else "")
     return text + (f"（{label}）" if label else "")
+
+
+def _names_a_host(tag: str, rel: str | None) -> bool:
+    """A ``<link rel="preconnect">`` or ``dns-prefetch``: its URL is a host, not a file."""
+    return (
+        tag == "link" and rel is not None and not _ORIGIN_ONLY_RELS.isdisjoint(rel.lower().split())
+    )
 
 
 def _urls(attribute: str, value: str) -> list[str]:
@@ -261,8 +268,7 @@ def _read_with_lxml(data: bytes) -> tuple[set[str], dict[str, Locator]]:
     urls: dict[str, Locator] = {}
     for element in root.iter(*LINK_ATTRIBUTES):  # the tag filter runs in C: fast
         attributes = element.attrib
-        rel = attributes.get("rel")
-        if rel and element.tag == "link" and set(rel.lower().split()) & _ORIGIN_ONLY_RELS:
+        if _names_a_host(element.tag, attributes.get("rel")):
             continue
         for name in LINK_ATTRIBUTES[element.tag]:
             for url in _urls(name, attributes.get(name) or ""):
@@ -309,8 +315,7 @@ def _read_with_lexbor(data: bytes) -> tuple[set[str], dict[str, Locator]]:
             anchor = attributes.get("name")
             if anchor:
                 anchors.add(anchor)
-        rel = attributes.get("rel")
-        if rel and tag == "link" and set(rel.lower().split()) & _ORIGIN_ONLY_RELS:
+        if _names_a_host(tag, attributes.get("rel")):
             continue
         for name in names:
             for url in _urls(name, attributes.get(name) or ""):
