@@ -39,7 +39,6 @@ again. The cache lives in ``.disclosure-cache/`` beside columns.yml; deleting it
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import subprocess
@@ -51,6 +50,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import orjson
 import yaml
 
 from generator.content.catalog import CATALOG_FILE, Catalog, Column, Unit
@@ -195,7 +195,7 @@ class ItemCache:
         try:
             if committed(site_dir):
                 raise OSError("a cache from the repository is not trusted")
-            stored = json.loads((folder / CACHE_FILE).read_bytes())
+            stored = orjson.loads((folder / CACHE_FILE).read_bytes())
             if stored["fingerprint"] == fingerprint and isinstance(stored["entries"], dict):
                 entries, token = stored["entries"], stored["bodies"]
         except (OSError, *_DAMAGED):  # missing, not JSON, or not what this format writes
@@ -296,10 +296,7 @@ class ItemCache:
         try:
             self.folder.mkdir(exist_ok=True)
             _replace(self.folder / BODIES_FILE, bodies)
-            text = json.dumps(
-                document, ensure_ascii=False, separators=(",", ":"), check_circular=False
-            )
-            _replace(self.folder / CACHE_FILE, [text.encode()])
+            _replace(self.folder / CACHE_FILE, [orjson.dumps(document)])
             (self.folder / FORMAT_1_FILE).unlink(missing_ok=True)
         except OSError:
             pass

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -38,6 +37,8 @@ from enum import Enum
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from generator.content.catalog import Catalog, Column
 from generator.content.dates import AsOf
@@ -83,7 +84,7 @@ class BuildManifest:
         if committed(site_dir):  # see item_cache.committed
             return None
         try:
-            stored = json.loads(cls.path(site_dir).read_text(encoding="utf-8"))
+            stored = orjson.loads(cls.path(site_dir).read_bytes())
             if stored.get("format") != FORMAT:
                 return None
             pages = {
@@ -112,7 +113,7 @@ class BuildManifest:
         try:
             path.parent.mkdir(exist_ok=True)
             temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            temporary.write_bytes(orjson.dumps(data))
             temporary.replace(path)
         except OSError:
             pass
@@ -194,7 +195,7 @@ def page_fingerprints(
         data = [src_uri, sources.get(src_uri, ""), view]
         if view.kind in WHOLE_SITE_KINDS:
             data.append(whole_site)
-        fingerprints[src_uri] = hashlib.sha256(encoder.encode(data).encode()).hexdigest()
+        fingerprints[src_uri] = hashlib.sha256(encoder.encode(data)).hexdigest()
     return fingerprints
 
 
@@ -205,16 +206,24 @@ _ITEM_VIEW_FIELDS = tuple(
 )
 
 
-class _ViewEncoder(json.JSONEncoder):
+class _ViewEncoder:
     """JSON of a view as its template sees it, with items as the hashes of their sources.
 
     The site model and identity are left out: what a template takes from them directly is
     covered by the site fingerprint or, for WHOLE_SITE_KINDS, by the hash of all items.
+    orjson writes text, numbers, lists, mappings and enumerations itself, several times faster
+    than the json module; dates and dataclasses come to :meth:`default`.
     """
 
+    OPTIONS = (
+        orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+    )
+
     def __init__(self, sources: Mapping[str, str]) -> None:
-        super().__init__(ensure_ascii=False, check_circular=False)
         self.sources = sources
+
+    def encode(self, value: Any) -> bytes:
+        return orjson.dumps(value, default=self.default, option=self.OPTIONS)
 
     def default(self, value: Any) -> Any:
         if isinstance(value, Item):
