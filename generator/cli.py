@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -213,6 +216,8 @@ def build(
     timings.start("total")
     from generator.render.mkdocs_build import BuildFailed, build_site
 
+    gc.disable()  # until the site is planned: see DisclosurePlugin._fork
+
     os.environ[MODE_VARIABLE] = _external_mode(external, external_strict).value
 
     report = Report()
@@ -234,6 +239,17 @@ def build(
     if timings_file is not None:
         document = json.dumps(timings.as_dict(), ensure_ascii=False, indent=2)
         timings_file.write_text(document + "\n", encoding="utf-8")
+    _exit_at_once()
+
+
+def _exit_at_once() -> NoReturn:
+    """End a successful build without freeing its objects one by one, a quarter of a second
+    at 10,000 items for nothing (mypy ends the same way). Everything is written by now: the
+    site, the caches, the output; the streams are flushed here."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 @main.command()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sites import build, copy_reference_site
 
-from generator.publish.atomic import AtomicOutput, files_under
+from generator.publish.atomic import AtomicOutput, file_stats, files_under
 
 
 def write_tree(root: Path, text: str, files: int = 200) -> None:
@@ -124,17 +124,21 @@ def files_of(root: Path) -> dict[str, str]:
     }
 
 
-def test_an_incremental_build_is_applied_in_place(tmp_path: Path) -> None:
+@pytest.mark.parametrize("listed", [False, True], ids=["listed-when-applied", "listed-before"])
+def test_an_incremental_build_is_applied_in_place(tmp_path: Path, listed: bool) -> None:
+    """Whether apply lists site/ itself or is given the list a build made earlier (under
+    the build lock, see DisclosurePlugin._plan_page_states), the same files are deleted."""
     target = tmp_path / "site"
     write_tree(target, "旧网站", files=40)
     untouched = (target / "c0" / "p1" / "index.html").stat()
     output = AtomicOutput(target)
+    published = set(file_stats(target)) if listed else None
     (output.staging / "c0" / "p0").mkdir(parents=True)
     (output.staging / "c0" / "p0" / "index.html").write_text("改过的页面", encoding="utf-8")
     (output.staging / "c9" / "new").mkdir(parents=True)
     (output.staging / "c9" / "new" / "index.html").write_text("新页面", encoding="utf-8")
     kept = {f"c{n // 20}/p{n}/index.html" for n in range(1, 39)}  # p39 is withdrawn
-    output.apply(kept)
+    output.apply(kept, published)
 
     after = files_of(target)
     assert after["c0/p0/index.html"] == "改过的页面" and after["c9/new/index.html"] == "新页面"
@@ -196,3 +200,21 @@ def test_files_under_lists_what_os_walk_finds(tmp_path: Path) -> None:
     assert skipped == walked(frozenset({"pagefind", "c0"}))
     assert not any(path.startswith(("pagefind/", "c0/")) for path in skipped)
     assert files_under(tmp_path / "missing") == set()
+
+
+def test_file_stats_gives_each_file_its_size_and_time(tmp_path: Path) -> None:
+    """What an incremental build compares with its manifest to take a page over: the files
+    files_under finds, each with the size and modification time of what it shows."""
+    root = tmp_path / "site"
+    write_tree(root, "页", files=25)
+    os.symlink(root / "index.html", root / "c1" / "same.html")
+    os.symlink(root / "gone.html", root / "c1" / "broken.html")
+    stats = file_stats(root)
+
+    assert set(stats) == files_under(root)
+    for path in ("c0/p3/index.html", "index.html", "c1/same.html"):
+        real = (root / path).stat()
+        assert stats[path] == (real.st_size, real.st_mtime_ns), path
+    assert stats["c1/same.html"] == stats["index.html"]  # the file the link points to
+    assert stats["c1/broken.html"] is None  # listed (apply deletes it), but no page to reuse
+    assert file_stats(tmp_path / "missing") == {}

@@ -27,7 +27,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from generator.publish.lock import BuildLock
@@ -104,16 +104,17 @@ class AtomicOutput:
             _move_files(self._scratch, self.staging)
             shutil.rmtree(self._scratch)
 
-    def apply(self, kept: Iterable[str]) -> None:
+    def apply(self, kept: Iterable[str], published: Iterable[str] | None = None) -> None:
         """Publish an incremental build in place: move every file of the staging folder to
         its place in `site/`, and delete the files of `site/` that are neither there nor
-        ``kept`` (paths relative to `site/`, taken over unchanged)."""
+        ``kept`` (paths relative to `site/`, taken over unchanged). ``published``: the files of
+        `site/` when this build has listed them already (it holds the build lock: they are
+        still there); else they are listed here."""
         try:
             staged = files_under(self.staging)
             keep = set(kept)
-            deletions = [
-                path for path in files_under(self.target) if path not in keep and path not in staged
-            ]
+            present = files_under(self.target) if published is None else published
+            deletions = [path for path in present if path not in keep and path not in staged]
             journal = self.target.parent / f".{self.target.name}-apply-{os.getpid()}.json"
             with open(journal, "w", encoding="utf-8") as file:
                 json.dump({"staging": self.staging.name, "delete": deletions}, file, ensure_ascii=False)
@@ -160,7 +161,24 @@ def files_under(root: Path, skipped: frozenset[str] = frozenset()) -> set[str]:
     """Every file under ``root``, as paths relative to it with ``/``; the top-level folders
     named in ``skipped`` are not entered. (One ``os.scandir`` a folder and plain string
     operations, half the time of ``os.walk``: a site has a folder per page.)"""
-    found: set[str] = set()
+    return {path for path, _ in _entries_under(root, skipped)}
+
+
+def file_stats(root: Path) -> dict[str, tuple[int, int] | None]:
+    """Every file under ``root`` as :func:`files_under` finds them, with its size and
+    modification time in nanoseconds (of the file a link points to; None for a broken link)."""
+    stats: dict[str, tuple[int, int] | None] = {}
+    for path, entry in _entries_under(root, frozenset()):
+        try:
+            stat = entry.stat()
+        except OSError:
+            stats[path] = None
+            continue
+        stats[path] = (stat.st_size, stat.st_mtime_ns)
+    return stats
+
+
+def _entries_under(root: Path, skipped: frozenset[str]) -> Iterator[tuple[str, os.DirEntry[str]]]:
     top = str(root)
     folders = [""]  # relative paths ending in "/", but for the top folder
     while folders:
@@ -172,10 +190,9 @@ def files_under(root: Path, skipped: frozenset[str] = frozenset()) -> set[str]:
         with entries:
             for entry in entries:
                 if not entry.is_dir():
-                    found.add(folder + entry.name)
+                    yield folder + entry.name, entry
                 elif not entry.is_symlink() and (folder or entry.name not in skipped):
                     folders.append(f"{folder}{entry.name}/")  # as os.walk: links not entered
-    return found
 
 
 def overlay_path(output: Path, published: Path | None, path: str) -> Path:

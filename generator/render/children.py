@@ -1,9 +1,12 @@
-"""Chores done in forked child processes while the build goes on.
+"""Work done in forked child processes while the build goes on, on the cores it leaves idle.
 
-A chore here writes files that nothing reads before the publish steps: the feeds, open data
-and lookup files (generator/render/views.py). A child starts from the build's state as it is at
-the fork, so it needs no arguments sent over and sends nothing back: it writes its files and
-leaves with its exit code, and the build waits for the codes before it publishes.
+A child starts from the build's state as it is at the fork, so it needs no arguments sent over.
+
+- :class:`ChildProcesses`: chores that write files nothing reads before the publish steps (the
+  feeds, open data and lookup files, generator/render/views.py). They send nothing back and
+  leave with their exit code; the build waits for the codes before it publishes.
+- :class:`ForkedValue`: one value the build needs later, sent back (the page fingerprints and
+  the list of published files of an incremental build, generator/render/plugin.py).
 """
 
 from __future__ import annotations
@@ -11,11 +14,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import pickle
 import signal
 import sys
 from collections.abc import Callable, Iterable
+from typing import Generic, TypeVar
 
 log = logging.getLogger("mkdocs.plugins.disclosure")
+T = TypeVar("T")
 
 
 class ChildProcesses:
@@ -52,3 +58,48 @@ class ChildProcesses:
                 os.kill(pid, signal.SIGTERM)
                 os.waitpid(pid, 0)
         self.pids = []
+
+
+class ForkedValue(Generic[T]):
+    """A value computed in a forked child while the build goes on, sent back pickled through a
+    pipe (from this process's own child: nothing else writes to it).
+
+    :meth:`get` waits for it. Should the child fail, ``compute`` runs again in this process
+    (a bug then raises here, where the build reports it)."""
+
+    def __init__(self, compute: Callable[[], T]) -> None:
+        self.compute = compute
+        sys.stdout.flush()
+        sys.stderr.flush()
+        read_end, write_end = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: compute, send, and leave without running anything of ours
+            os.close(read_end)
+            code = 1
+            try:
+                data = pickle.dumps(compute(), protocol=pickle.HIGHEST_PROTOCOL)
+                with open(write_end, "wb") as stream:
+                    stream.write(data)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        self._read_end = read_end
+
+    def get(self) -> T:
+        """The value (once: the child is gone after)."""
+        if not self.pid:
+            raise RuntimeError("ForkedValue.get called twice, or after stop")
+        with open(self._read_end, "rb") as stream:  # until the child has written and left
+            data = stream.read()
+        code = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+        self.pid = 0
+        return pickle.loads(data) if code == 0 and data else self.compute()
+
+    def stop(self) -> None:
+        if self.pid:
+            with contextlib.suppress(ProcessLookupError, ChildProcessError):
+                os.kill(self.pid, signal.SIGTERM)
+                os.waitpid(self.pid, 0)
+            os.close(self._read_end)
+            self.pid = 0

@@ -44,6 +44,7 @@ from generator.content.catalog import Catalog, Column
 from generator.content.dates import AsOf
 from generator.content.item_cache import CACHE_DIR, committed
 from generator.content.model import Collection, Item
+from generator.publish.atomic import file_stats
 from generator.publish.search import SearchRecords, Shard
 from generator.render.views import PageView
 from generator.site.annual_report import SIDECAR_SUFFIX
@@ -274,30 +275,48 @@ class RebuildPlan:
         return self.previous_site is not None
 
 
+@dataclass(frozen=True)
+class PageStates:
+    """What a build compares with the manifest of the previous one (see plan_rebuild)."""
+
+    fingerprints: dict[str, str]  # of every planned page, by source URI
+    # The files of the published site as this build found them: path → (size, mtime_ns), None
+    # for a broken link; empty when the build is full anyway.
+    published_files: dict[str, tuple[int, int] | None]
+
+
+def page_states(
+    views: Mapping[str, PageView],
+    model: SiteModel,
+    sources: Mapping[str, str],
+    published_site: Path | None,
+) -> PageStates:
+    """The fingerprint of every planned page, and the files of ``published_site`` (if any)."""
+    fingerprints = page_fingerprints(views, model, sources)
+    return PageStates(fingerprints, file_stats(published_site) if published_site else {})
+
+
 def plan_rebuild(
     manifest: BuildManifest | None,
     fingerprint: str,
-    fingerprints: Mapping[str, str],
+    states: PageStates,
     outputs: Mapping[str, str],
     site_output: Path,
 ) -> RebuildPlan:
-    """Pages whose fingerprint and output path are those of a file still in ``site_output``."""
+    """Pages whose fingerprint and output path are those of a file still in ``site_output``,
+    of the size and modification time the manifest has for it."""
     if manifest is None or manifest.site_fingerprint != fingerprint or not site_output.is_dir():
         return RebuildPlan()
     reused = {}
     previous = {}
-    for src_uri, page_fingerprint in fingerprints.items():
+    for src_uri, page_fingerprint in states.fingerprints.items():
         published = manifest.pages.get(src_uri)
         output = outputs.get(src_uri)
         if published is None or output is None:
             continue
         if published.fingerprint != page_fingerprint or published.output != output:
             continue
-        try:
-            stat = (site_output / output).stat()
-        except OSError:
-            continue
-        if stat.st_size == published.size and stat.st_mtime_ns == published.mtime_ns:
+        if states.published_files.get(output) == (published.size, published.mtime_ns):
             reused[src_uri] = output
             previous[src_uri] = published
     return RebuildPlan(site_output, reused, manifest.steps, previous)
