@@ -98,12 +98,8 @@ def release_free_memory() -> None:
 
     Python keeps the memory of freed objects for its next allocations; the build needs it
     given back, since Pagefind, a process of its own, indexes beside it (issue #9: 4 GB at
-    100,000 items). Elsewhere than glibc only the collection happens. What the build froze
-    before rendering (DisclosurePlugin._fork) is collected too: MkDocs' files, frozen then, and
-    its pages, which point to them, are freed only with it (about 400 MB at 100,000 items, the
-    memory that lets two Pagefind runs overlap).
+    100,000 items). Elsewhere than glibc only the collection happens.
     """
-    gc.unfreeze()
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):  # not glibc
         ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
