@@ -51,12 +51,16 @@ def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFile
     for folder, dirnames, filenames in os.walk(content_dir):
         rel_folder = Path(folder).relative_to(content_dir).as_posix()
         rel_folder = "" if rel_folder == "." else rel_folder
+        links = symlinks_in(folder)
         dirnames[:] = sorted(
             d
             for d in dirnames
             if not d.startswith(".")
-            and not _refused_link(
-                Path(folder) / d, f"{rel_folder}/{d}".lstrip("/"), content_root, report
+            and not (
+                d in links
+                and _refused_link(
+                    Path(folder) / d, f"{rel_folder}/{d}".lstrip("/"), content_root, report
+                )
             )
         )
         column = catalog.column(rel_folder) if rel_folder else None
@@ -74,8 +78,9 @@ def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFile
             seen_columns.add(column.path)
         for name in sorted(filenames):
             src_uri = f"{rel_folder}/{name}" if rel_folder else name
-            if name.startswith(".") or _refused_link(
-                Path(folder) / name, src_uri, content_root, report
+            if name.startswith(".") or (
+                name in links
+                and _refused_link(Path(folder) / name, src_uri, content_root, report)
             ):
                 continue
             if not name.endswith(".md"):
@@ -109,6 +114,16 @@ def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFile
                 f"单页栏目“{column.name}”缺少 {CONTENT_DIR}/{column.path}/{INTRO}。",
             )
     return found
+
+
+def symlinks_in(folder: str) -> frozenset[str]:
+    """The names of the symbolic links in ``folder``: one listing of the folder, where asking
+    each file costs a system call (a tenth of a second at 10,000 items)."""
+    try:
+        with os.scandir(folder) as entries:
+            return frozenset(entry.name for entry in entries if entry.is_symlink())
+    except OSError:
+        return frozenset()
 
 
 def _refused_link(path: Path, src_uri: str, content_root: Path, report: Report) -> bool:

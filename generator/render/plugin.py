@@ -28,7 +28,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from generator.content.collection import CONTENT_DIR, check_site
+from generator.content.collection import CONTENT_DIR, check_site, symlinks_in
 from generator.content.dates import BEIJING, AsOf, DateProblem
 from generator.content.model import Collection
 from generator.diagnostics import Report, Severity, summary_line
@@ -277,9 +277,8 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
     def _fork(self, files: Files, config: MkDocsConfig) -> None:
         # `disclosure build` runs without the cyclic garbage collector until here: validating
         # and planning make objects that live to the end of the build, which the collector went
-        # over again and again (half a second of a 10,000-item rebuild). Frozen, they are never
-        # looked at again, nor written to in the forked render workers (copying their memory).
-        gc.freeze()
+        # over again and again (half a second of a 10,000-item rebuild). Planning froze them
+        # (see generator/render/views.py); what MkDocs made since is garbage once it returns.
         gc.enable()
         pages = [
             file.src_uri
@@ -479,6 +478,7 @@ class RealFolders:
 
     def __init__(self, config: MkDocsConfig) -> None:
         self._real: dict[str, str] = {}
+        self._links: dict[str, frozenset[str]] = {}  # folder → the names of its links
         self.content = self.of(config.docs_dir)
         self.theme_roots = [self.of(folder) for folder in config.theme.dirs]
 
@@ -488,9 +488,11 @@ class RealFolders:
         return self._real[folder]
 
     def of_file(self, path: str) -> str:
-        if os.path.islink(path):
-            return os.path.realpath(path)
         folder, name = os.path.split(path)
+        if folder not in self._links:
+            self._links[folder] = symlinks_in(folder)
+        if name in self._links[folder]:
+            return os.path.realpath(path)
         return os.path.join(self.of(folder), name)
 
 
