@@ -81,11 +81,11 @@ def test_the_link_check_starts_once_pagefind_has(
     start_pagefind = search._PagefindRun.start.__func__  # type: ignore[attr-defined]
     check_links = linkcheck.check_output_links
 
-    def pagefind(cls: type, *args: Any) -> Any:
+    def pagefind(cls: type, *args: Any, **options: Any) -> Any:
         # Staging the first shard takes a moment: without the wait, the link check is first.
         time.sleep(0.5)
         moments["pagefind"].append(time.monotonic())
-        return start_pagefind(cls, *args)
+        return start_pagefind(cls, *args, **options)
 
     def links(*args: Any, **options: Any) -> Any:
         moments["links"].append(time.monotonic())
@@ -115,8 +115,8 @@ def test_the_next_shard_is_staged_once_pagefind_has_read_its_pages_and_not_besid
     stage_shard, scan_page = search._stage_shard, linkcheck.scan_page
     wait_until_done = PriorityWork.wait_until_done
 
-    def pagefind(cls: type, *args: Any) -> Any:
-        run = start_pagefind(cls, *args)
+    def pagefind(cls: type, *args: Any, **options: Any) -> Any:
+        run = start_pagefind(cls, *args, **options)
         runs.append(run)
         return run
 

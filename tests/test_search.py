@@ -552,6 +552,86 @@ def test_a_shard_starts_beside_the_one_before_only_within_the_memory_budget() ->
     assert search_module.may_overlap(typical, typical, own, budget)
 
 
+def test_a_shard_reads_its_pages_beside_a_run_writing_its_files_only_within_the_budget() -> None:
+    shard = plan_shards([_item(4, datetime(2026, 3, 1), 8_000_000)])[0]
+    reading = search_module.pagefind_reading_peak(shard)
+    assert reading < search_module.pagefind_peak(shard) / 2
+    assert search_module.may_read_beside(shard, 1000, budget=1000 + reading)
+    assert not search_module.may_read_beside(shard, 1000, budget=1000 + reading - 1)
+    # 100,000 items: a 1.4 GB build and a run writing its files (1.6 GB when it starts to,
+    # less as it goes on) leave room in 4 GB for the next run to read its pages
+    budget = search_module.DEFAULT_MEMORY_BUDGET_MB * 2**20
+    assert search_module.may_read_beside(shard, (1400 + 1600) * 2**20, budget)
+    assert not search_module.may_read_beside(shard, (1800 + 1700) * 2**20, budget)
+
+
+def _cpu_list(text: str) -> set[int]:
+    """The cores of a ``Cpus_allowed_list`` line of /proc/PID/status: "0-3,6"."""
+    cores: set[int] = set()
+    for part in text.split(":")[1].strip().split(","):
+        first, _, last = part.partition("-")
+        cores.update(range(int(first), int(last or first) + 1))
+    return cores
+
+
+WRITING_RUN = """#!/bin/sh
+echo '[Building search indexes]'
+echo 'Total: '
+sleep 1.5
+echo "ended $(date +%s.%N)" >> {log}
+"""
+
+READING_RUN = """#!/bin/sh
+echo "reading $(date +%s.%N) $(grep Cpus_allowed_list /proc/$$/status)" >> {log}
+echo '[Reading languages]'
+sleep 0.5
+echo "building $(date +%s.%N) $(grep Cpus_allowed_list /proc/$$/status)" >> {log}
+echo '[Building search indexes]'
+"""
+
+
+@pytest.mark.skipif(
+    search_module.cores_beside() is None or not Path("/proc/self/status").exists(),
+    reason="needs two cores and Linux's sched_setaffinity and /proc",
+)
+def test_a_run_started_beside_another_keeps_off_a_core_and_waits_to_build_its_index(
+    tmp_path: Path,
+) -> None:
+    """Beside.READING: the run reads its pages on every core but one while the run before
+    writes its files; it is paused once it has read them, and goes on, on every core, when
+    the run before has ended. (Two shell scripts print Pagefind's lines and log what they
+    run on and when.)"""
+    log = tmp_path / "log"
+    scripts = {}
+    for name, text in (("writing", WRITING_RUN), ("reading", READING_RUN)):
+        scripts[name] = tmp_path / f"{name}.sh"
+        scripts[name].write_text(text.format(log=log), encoding="utf-8")
+        scripts[name].chmod(0o755)
+    items = [_item(5, datetime(2026, 2, 1), 100), _item(6, datetime(2026, 1, 1), 100)]
+    shards = plan_shards(items, budget=100)
+    run = search_module._PagefindRun.start
+    writing = run(scripts["writing"], tmp_path, tmp_path, shards[0], Report())
+    assert writing is not None and writing.index_built.wait(5)
+    reading = run(
+        scripts["reading"],
+        tmp_path,
+        tmp_path,
+        shards[1],
+        Report(),
+        beside=(writing, search_module.Beside.READING),
+    )
+    assert reading is not None
+    assert writing.process.wait(10) == 0 and reading.process.wait(10) == 0
+    events = {}
+    for line in log.read_text(encoding="utf-8").splitlines():
+        event, moment, *cores = line.split(" ", 2)
+        events[event] = (float(moment), _cpu_list(cores[0]) if cores else None)
+    every_core = search_module._usable_cores()
+    assert events["reading"][1] == search_module.cores_beside() != every_core
+    assert events["building"][0] > events["ended"][0]  # 1 s sooner without the pause
+    assert events["building"][1] == every_core
+
+
 RECORDING_PACKAGE = """
 import os
 from pathlib import Path

@@ -47,6 +47,8 @@ statistics, as a shard is.
 
 from __future__ import annotations
 
+import contextlib
+import enum
 import functools
 import gzip
 import hashlib
@@ -54,6 +56,7 @@ import json
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -578,10 +581,16 @@ def _run_pagefind(
     return run is not None and run.finish()
 
 
-# Pagefind's log line once it has read every page. Reading the pages keeps both cores busy;
-# building the index and writing its files, about half of a run, runs on one core. The next
-# shard's run may start then, when the memory allows both (see _ShardRuns).
+# Pagefind's log lines between the phases of a run (over 4,350 items: 15 s, 1.7 GB at the peak):
+# - reading the pages, until LANGUAGES_LINE: every core, little memory (about 75 bytes a
+#   character of item text);
+# - building the index, from PAGES_READ_LINE: 1.5 cores, up to the run's peak;
+# - writing the files, from INDEX_BUILT_LINE, about half of the run: gzip at level 9 on one
+#   core (bench/README.md), the memory going down.
+# The next shard's run may start beside the one before; see _ShardRuns for when.
+LANGUAGES_LINE = "[Reading languages]"
 PAGES_READ_LINE = "[Building search indexes]"
+INDEX_BUILT_LINE = "Total:"
 MEMORY_BUDGET_VARIABLE = "DISCLOSURE_BUILD_MEMORY_MB"
 DEFAULT_MEMORY_BUDGET_MB = 4096  # what the build may use at once (issue #9: 100,000 items)
 # A run's peak: a base and so much per character of item text, with the allocator setting
@@ -589,6 +598,10 @@ DEFAULT_MEMORY_BUDGET_MB = 4096  # what the build may use at once (issue #9: 100
 # a tenth more as margin, since the budget is what the machine has.
 PAGEFIND_BYTES_PER_CHAR = 250
 PAGEFIND_BASE_BYTES = 60 * 2**20
+# What a run holds once it has read its pages: measured 520-580 MB for 7.4 million characters
+# (about 75 bytes a character), with a fifth more as margin.
+PAGEFIND_READING_BYTES_PER_CHAR = 90
+MEMORY_POLL_SECONDS = 0.25  # how often the memory of a run writing its files is looked at
 
 
 @dataclass
@@ -602,14 +615,33 @@ class _PagefindRun:
     process: subprocess.Popen[str]
     started: float = field(default_factory=time.monotonic)
     pages_read: threading.Event = field(default_factory=threading.Event)
+    index_built: threading.Event = field(default_factory=threading.Event)
     output_ended: threading.Event = field(default_factory=threading.Event)
     lines: deque[str] = field(default_factory=lambda: deque(maxlen=8))  # its last lines
+    # Started beside another run: whether it waits for that one to end before it builds its
+    # index (Beside.READING), and its state; see _ShardRuns.
+    waits_before_index: bool = False
+    _gate: threading.Lock = field(default_factory=threading.Lock)
+    _other_ended: bool = False
+    _held: bool = False
 
     @classmethod
     def start(
-        cls, executable: Path, source: Path, output: Path, shard: Shard, report: Report
+        cls,
+        executable: Path,
+        source: Path,
+        output: Path,
+        shard: Shard,
+        report: Report,
+        beside: tuple[_PagefindRun, Beside] | None = None,
     ) -> _PagefindRun | None:
-        """Start Pagefind on ``source``; ``None`` when it cannot be started (reported)."""
+        """Start Pagefind on ``source``; ``None`` when it cannot be started (reported).
+
+        ``beside``: the run still under way, and how this one may run beside it. Until it has
+        ended, this run has every core but one (:func:`cores_beside`), which leaves the one
+        before its core to compress on; with :attr:`Beside.READING` it also pauses (SIGSTOP)
+        once it has read its pages, before its index takes it to its peak.
+        """
         command = [
             str(executable),
             "--site",
@@ -619,23 +651,31 @@ class _PagefindRun:
             "--force-language",
             LANGUAGE,
         ]
+        cores = cores_beside() if beside is not None else None
         try:
-            process = subprocess.Popen(
-                command,
-                cwd=source,  # no pagefind.yml of the caller's working folder is read
-                env=_clean_environment(),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                encoding="utf-8",
-                errors="replace",
-            )
+            with _children_on(cores):
+                process = subprocess.Popen(
+                    command,
+                    cwd=source,  # no pagefind.yml of the caller's working folder is read
+                    env=_clean_environment(),
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    encoding="utf-8",
+                    errors="replace",
+                )
         except OSError as error:
             report.add("E-SEARCH-FAILED", shard.bundle, 1, f"无法运行 Pagefind：{error}")
             return None
         run = cls(shard, source, output, report, process)
         threading.Thread(target=run._read, name=f"pagefind-{shard.id}", daemon=True).start()
+        if beside is not None:
+            other, how = beside
+            run.waits_before_index = how is Beside.READING
+            threading.Thread(
+                target=run._follow, args=(other,), name=f"pagefind-{shard.id}-beside", daemon=True
+            ).start()
         return run
 
     def _read(self) -> None:
@@ -643,10 +683,32 @@ class _PagefindRun:
         for line in self.process.stdout:
             if line.strip():
                 self.lines.append(line.strip())
-            if PAGES_READ_LINE in line:
+            if self.waits_before_index and line.startswith(LANGUAGES_LINE):
+                self._hold()
+            elif line.startswith(PAGES_READ_LINE):
                 self.pages_read.set()
+            elif line.startswith(INDEX_BUILT_LINE):
+                self.index_built.set()
         self.pages_read.set()  # the output ended: so did the run
+        self.index_built.set()
         self.output_ended.set()
+
+    def _hold(self) -> None:
+        """Pause before building the index while the run beside is still under way."""
+        with self._gate:
+            if not self._other_ended:
+                self.process.send_signal(signal.SIGSTOP)
+                self._held = True
+
+    def _follow(self, other: _PagefindRun) -> None:
+        """Once ``other`` has ended: every core for this run, and on with it if paused."""
+        other.process.wait()
+        with self._gate:
+            self._other_ended = True
+            _allow_cores(self.process.pid, _usable_cores())
+            if self._held:
+                self.process.send_signal(signal.SIGCONT)  # only while it has not been reaped
+                self._held = False
 
     def finish(self) -> bool:
         """Wait for the run; whether it indexed every page of the shard (if not, reported)."""
@@ -707,28 +769,106 @@ def pagefind_peak(shard: Shard) -> int:
     return PAGEFIND_BASE_BYTES + PAGEFIND_BYTES_PER_CHAR * sum(map(item_size, shard.items))
 
 
+def pagefind_reading_peak(shard: Shard) -> int:
+    """The memory a Pagefind run over ``shard`` holds once it has read its pages."""
+    return PAGEFIND_BASE_BYTES + PAGEFIND_READING_BYTES_PER_CHAR * sum(map(item_size, shard.items))
+
+
+class Beside(enum.Enum):
+    """How the next shard's run may start beside the one under way."""
+
+    NOT = "after it has ended"
+    WHOLE = "once it has read its pages: both peaks fit in the budget"
+    READING = "once it writes its files, pausing before its own index until that one has ended"
+
+
 def may_overlap(running: Shard, following: Shard, own: int, budget: int) -> bool:
     """Whether ``following`` may be indexed while the run over ``running`` ends, with ``own``
     bytes held by the build itself, within ``budget``."""
     return own + pagefind_peak(running) + pagefind_peak(following) <= budget
 
 
-def _own_memory() -> int:
-    """The resident memory of this process now (its peak where /proc is not there)."""
+def may_read_beside(following: Shard, held: int, budget: int) -> bool:
+    """Whether ``following`` may read its pages while ``held`` bytes are held (the build and
+    the run writing its files), within ``budget``."""
+    return held + pagefind_reading_peak(following) <= budget
+
+
+def resident_memory(pid: int | None = None) -> int:
+    """The resident memory of process ``pid`` (this one by default) now, in bytes: 0 for a
+    process that has ended; this process's peak where /proc is not there."""
     try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
+        with open(f"/proc/{pid or 'self'}/statm", encoding="ascii") as statm:
             return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
+        if pid is not None:
+            return 0
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def _usable_cores() -> set[int]:
+    """The cores this process may run on (every core where the system does not say)."""
+    if hasattr(os, "sched_getaffinity"):
+        return os.sched_getaffinity(0)
+    return set(range(os.cpu_count() or 1))
+
+
+def cores_beside() -> set[int] | None:
+    """The cores for a run started beside another: all but one, so that the one before keeps
+    a core to compress on (measured: four shards of 4,350 items, 57-61 s instead of 69-71 s
+    one after another, 65 s beside it without the core kept). ``None``: no choice of cores
+    here (one core, or no ``sched_setaffinity``)."""
+    cores = _usable_cores()
+    if len(cores) < 2 or not hasattr(os, "sched_setaffinity"):
+        return None
+    return cores - {min(cores)}
+
+
+@contextlib.contextmanager
+def _children_on(cores: set[int] | None) -> Iterator[None]:
+    """Processes this thread starts meanwhile run on ``cores``: a child inherits the affinity
+    of the thread that starts it, and the other threads of the build keep theirs."""
+    if cores is None:
+        yield
+        return
+    own = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, cores)
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, own)
+
+
+def _allow_cores(pid: int, cores: set[int]) -> None:
+    """Let every thread of process ``pid`` run on ``cores`` (threads that end meanwhile are
+    passed over)."""
+    if not hasattr(os, "sched_setaffinity"):
+        return
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return
+    for thread in threads:
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(int(thread), cores)
+
+
 class _ShardRuns:
-    """Index the shards one after another, two at a time where the memory allows it: the next
-    run starts once the one before has read its pages (:data:`PAGES_READ_LINE`), so that one
-    run reads pages on both cores while the other writes its index on one. Measured on the
-    10,000-item corpus (bench/SEARCH.md): Pagefind alone over its three shards, 36-37 s
-    instead of 47-49 s; beside the link check, which then gets less of the cores, the two
-    steps 3-16 % sooner. At 100,000 items two runs do not fit in the default budget."""
+    """Index the shards one after another, two at a time where the memory allows it, so that
+    one run reads its pages while the other writes its files on one core (:class:`Beside`):
+
+    - where both runs' peaks fit in the budget, the next starts once the one before has read
+      its pages (:data:`PAGES_READ_LINE`). Measured on the 10,000-item corpus
+      (bench/SEARCH.md): Pagefind alone over its three shards, 36-37 s instead of 47-49 s;
+      beside the link check, which then gets less of the cores, the two steps 3-16 % sooner;
+    - where they do not (100,000 items: a 1.3-1.8 GB build and runs of 1.7 GB in 4 GB), the
+      next starts once the one before writes its files (:data:`INDEX_BUILT_LINE`) and holds
+      little enough memory (less and less as it goes on) to leave room for reading pages, and
+      pauses before building its index until the one before has ended. Measured on four shards of 4,350 items
+      (bench/README.md): 57-61 s instead of 69-71 s one after another.
+
+    Either way the run started beside the other has every core but one until that one ends.
+    """
 
     def __init__(
         self,
@@ -766,12 +906,23 @@ class _ShardRuns:
                 failed = True
                 break
             self.sha256.update(source.sha256)
-            while running and not failed and not self._room_beside(running, shard):
+            beside = Beside.NOT
+            while running and not failed:
+                beside = self._room_beside(running, shard)
+                if beside is not Beside.NOT:
+                    break
                 failed = not self._finish(running.popleft())
             run = (
                 None
                 if failed
-                else _PagefindRun.start(self.executable, source.folder, self.output, shard, own)
+                else _PagefindRun.start(
+                    self.executable,
+                    source.folder,
+                    self.output,
+                    shard,
+                    own,
+                    beside=(running[-1], beside) if running else None,
+                )
             )
             if run is None:
                 self.helper.submit(shutil.rmtree, source.folder, ignore_errors=True)
@@ -793,16 +944,28 @@ class _ShardRuns:
         with self.priority.running():
             return _stage_shard(self.output, shard, report, self.published)
 
-    def _room_beside(self, running: deque[_PagefindRun], shard: Shard) -> bool:
-        """Whether ``shard`` may start beside the runs under way: one at most, which has read
-        its pages (waited for) and leaves memory enough."""
-        if len(running) > 1:
-            return False
+    def _room_beside(self, running: deque[_PagefindRun], shard: Shard) -> Beside:
+        """Whether and how ``shard`` may start beside the runs under way: one at most, on a
+        machine of two cores or more, which has read its pages or, for :attr:`Beside.READING`,
+        built its index (waited for), and leaves memory enough."""
+        if len(running) > 1 or cores_beside() is None:
+            return Beside.NOT
         previous = running[-1]
         previous.pages_read.wait(previous.remaining())
         if previous.process.poll() is not None:
-            return False  # over: take its result first
-        return may_overlap(previous.shard, shard, _own_memory(), self.budget)
+            return Beside.NOT  # over: take its result first
+        if may_overlap(previous.shard, shard, resident_memory(), self.budget):
+            return Beside.WHOLE
+        if not hasattr(signal, "SIGSTOP"):
+            return Beside.NOT  # a run cannot be paused here
+        previous.index_built.wait(previous.remaining())
+        while previous.process.poll() is None:  # its memory goes down as it writes
+            held = resident_memory() + resident_memory(previous.process.pid)
+            if may_read_beside(shard, held, self.budget):
+                return Beside.READING
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                previous.process.wait(MEMORY_POLL_SECONDS)
+        return Beside.NOT
 
     def _finish(self, run: _PagefindRun) -> bool:
         succeeded = run.finish()
