@@ -669,13 +669,13 @@ class _PagefindRun:
             report.add("E-SEARCH-FAILED", shard.bundle, 1, f"无法运行 Pagefind：{error}")
             return None
         run = cls(shard, source, output, report, process)
-        threading.Thread(target=run._read, name=f"pagefind-{shard.id}", daemon=True).start()
         if beside is not None:
             other, how = beside
-            run.waits_before_index = how is Beside.READING
+            run.waits_before_index = how is Beside.READING  # before its first line is read
             threading.Thread(
                 target=run._follow, args=(other,), name=f"pagefind-{shard.id}-beside", daemon=True
             ).start()
+        threading.Thread(target=run._read, name=f"pagefind-{shard.id}", daemon=True).start()
         return run
 
     def _read(self) -> None:
@@ -815,9 +815,10 @@ def _usable_cores() -> set[int]:
 
 def cores_beside() -> set[int] | None:
     """The cores for a run started beside another: all but one, so that the one before keeps
-    a core to compress on (measured: four shards of 4,350 items, 57-61 s instead of 69-71 s
-    one after another, 65 s beside it without the core kept). ``None``: no choice of cores
-    here (one core, or no ``sched_setaffinity``)."""
+    a core to compress on (bench/pagefind_beside.py, four shards of 4,350 items: 54.3 s
+    beside on every core but one, 63.9 s on every core, 65.4 s one after another). ``None``:
+    no choice of cores here (one core, or no ``sched_setaffinity``), and then no run is
+    started beside another."""
     cores = _usable_cores()
     if len(cores) < 2 or not hasattr(os, "sched_setaffinity"):
         return None
@@ -863,9 +864,10 @@ class _ShardRuns:
       beside the link check, which then gets less of the cores, the two steps 3-16 % sooner;
     - where they do not (100,000 items: a 1.3-1.8 GB build and runs of 1.7 GB in 4 GB), the
       next starts once the one before writes its files (:data:`INDEX_BUILT_LINE`) and holds
-      little enough memory (less and less as it goes on) to leave room for reading pages, and
-      pauses before building its index until the one before has ended. Measured on four shards of 4,350 items
-      (bench/README.md): 57-61 s instead of 69-71 s one after another.
+      little enough memory (less and less as it goes on) to leave room for reading pages,
+      and pauses before building its index until the one before has ended. Measured on four
+      shards of 4,350 items (bench/pagefind_beside.py, bench/SEARCH.md): 54.3 s instead of
+      65.4 s one after another; the 100,000-item search step 357-361 s instead of 401-427 s.
 
     Either way the run started beside the other has every core but one until that one ends.
     """
@@ -945,9 +947,9 @@ class _ShardRuns:
             return _stage_shard(self.output, shard, report, self.published)
 
     def _room_beside(self, running: deque[_PagefindRun], shard: Shard) -> Beside:
-        """Whether and how ``shard`` may start beside the runs under way: one at most, on a
-        machine of two cores or more, which has read its pages or, for :attr:`Beside.READING`,
-        built its index (waited for), and leaves memory enough."""
+        """Whether and how ``shard`` may start beside the runs under way: one at most, where
+        a run can be given its own cores (:func:`cores_beside`), which has read its pages or,
+        for :attr:`Beside.READING`, built its index (waited for), and leaves memory enough."""
         if len(running) > 1 or cores_beside() is None:
             return Beside.NOT
         previous = running[-1]
