@@ -27,6 +27,7 @@ from generator.content.dates import AsOf
 from generator.content.model import Item
 from generator.diagnostics import Report
 from generator.publish import search as search_module
+from generator.publish.pipeline import usable_cores
 from generator.publish.search import BUNDLE_DIR, grams, plan_shards, tokens
 from generator.site.model import build_site_model
 
@@ -626,7 +627,7 @@ def test_a_run_started_beside_another_keeps_off_a_core_and_waits_to_build_its_in
     for line in log.read_text(encoding="utf-8").splitlines():
         event, moment, *cores = line.split(" ", 2)
         events[event] = (float(moment), _cpu_list(cores[0]) if cores else None)
-    every_core = search_module._usable_cores()
+    every_core = usable_cores()
     assert events["reading"][1] == search_module.cores_beside() != every_core
     assert events["building"][0] > events["ended"][0]  # 1 s sooner without the pause
     assert events["building"][1] == every_core

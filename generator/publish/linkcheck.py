@@ -17,7 +17,6 @@ External links are collected here and checked only on request (:mod:`.external_l
 from __future__ import annotations
 
 import gc
-import os
 import posixpath
 import re
 from collections import defaultdict
@@ -43,6 +42,7 @@ from generator.publish.external_links import (
     ExternalResult,
     unreachable_message,
 )
+from generator.publish.pipeline import usable_cores
 from generator.site.model import SiteModel
 
 # The parsers, fastest first (bench/LINKS.md): lexbor reads an item page's anchors and URLs in
@@ -670,10 +670,7 @@ def scan_changed_pages(
 
 
 def available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
+    return len(usable_cores())
 
 
 # Back to the sources ------------------------------------------------------------------------

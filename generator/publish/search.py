@@ -74,7 +74,7 @@ from generator.content.catalog import Catalog, Column
 from generator.content.model import Item
 from generator.diagnostics import Report
 from generator.publish.atomic import files_under, overlay_path, process_alive
-from generator.publish.pipeline import PriorityWork
+from generator.publish.pipeline import PriorityWork, usable_cores
 from generator.site.model import SiteModel
 
 SEARCH_ROOT = "search"  # the search page: search/?q=…
@@ -705,7 +705,7 @@ class _PagefindRun:
         other.process.wait()
         with self._gate:
             self._other_ended = True
-            _allow_cores(self.process.pid, _usable_cores())
+            _allow_cores(self.process.pid, usable_cores())
             if self._held:
                 self.process.send_signal(signal.SIGCONT)  # only while it has not been reaped
                 self._held = False
@@ -806,20 +806,13 @@ def resident_memory(pid: int | None = None) -> int:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def _usable_cores() -> set[int]:
-    """The cores this process may run on (every core where the system does not say)."""
-    if hasattr(os, "sched_getaffinity"):
-        return os.sched_getaffinity(0)
-    return set(range(os.cpu_count() or 1))
-
-
 def cores_beside() -> set[int] | None:
     """The cores for a run started beside another: all but one, so that the one before keeps
     a core to compress on (bench/pagefind_beside.py, four shards of 4,350 items: 54.3 s
     beside on every core but one, 63.9 s on every core, 65.4 s one after another). ``None``:
     no choice of cores here (one core, or no ``sched_setaffinity``), and then no run is
     started beside another."""
-    cores = _usable_cores()
+    cores = usable_cores()
     if len(cores) < 2 or not hasattr(os, "sched_setaffinity"):
         return None
     return cores - {min(cores)}

@@ -19,15 +19,14 @@ from dataclasses import dataclass, field
 
 from mkdocs.structure.pages import Page
 
+from generator.publish.pipeline import usable_cores
+
 SKIP_TEMPLATE = "dp-skip.html"  # renders to nothing, so MkDocs writes no file
 MIN_PAGES_PER_WORKER = 400  # below this, forking costs more than it saves
 
 
 def default_workers(page_count: int) -> int:
-    cores = (
-        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    )
-    return max(1, min(cores, page_count // MIN_PAGES_PER_WORKER))
+    return max(1, min(len(usable_cores()), page_count // MIN_PAGES_PER_WORKER))
 
 
 @dataclass
