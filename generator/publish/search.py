@@ -123,6 +123,11 @@ class Shard:
         """Site-relative folder of this shard's Pagefind bundle."""
         return f"{BUNDLE_DIR}/{self.id}/"
 
+    @property
+    def chars(self) -> int:
+        """Characters of item text (:func:`item_size`): what a Pagefind run's memory grows with."""
+        return sum(map(item_size, self.items))
+
 
 @dataclass(frozen=True)
 class SearchPage:
@@ -766,12 +771,12 @@ def memory_budget() -> int:
 
 def pagefind_peak(shard: Shard) -> int:
     """The memory a Pagefind run over ``shard`` is expected to need at its peak."""
-    return PAGEFIND_BASE_BYTES + PAGEFIND_BYTES_PER_CHAR * sum(map(item_size, shard.items))
+    return PAGEFIND_BASE_BYTES + PAGEFIND_BYTES_PER_CHAR * shard.chars
 
 
 def pagefind_reading_peak(shard: Shard) -> int:
     """The memory a Pagefind run over ``shard`` holds once it has read its pages."""
-    return PAGEFIND_BASE_BYTES + PAGEFIND_READING_BYTES_PER_CHAR * sum(map(item_size, shard.items))
+    return PAGEFIND_BASE_BYTES + PAGEFIND_READING_BYTES_PER_CHAR * shard.chars
 
 
 class Beside(enum.Enum):
