@@ -9,13 +9,13 @@ of content/ and the theme, and writing sitemap.xml are only in ``total``.
 
 from __future__ import annotations
 
-import resource
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+from generator.capabilities import peak_resident_bytes
 
 # search and links run at the same time (generator/publish/pipeline.py): each is its own wall time.
 STAGES = ("validate", "model", "render", "search", "links", "commit")
@@ -55,10 +55,12 @@ class BuildTimings:
         return {"seconds": seconds, "peak_mb": peak_memory_mb()}
 
 
-def peak_memory_mb() -> dict[str, float]:
+def peak_memory_mb() -> dict[str, float | None]:
     """Peak resident memory of this process (``build``) and of the largest process it has
-    started and waited for (``children``: render workers, Pagefind, link-check workers)."""
-    unit = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * unit
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * unit
+    started and waited for (``children``: render workers, Pagefind, link-check workers);
+    None where the system does not keep these figures."""
+    peaks = peak_resident_bytes()
+    if peaks is None:
+        return {"build": None, "children": None}
+    own, children = peaks
     return {"build": round(own / 2**20, 1), "children": round(children / 2**20, 1)}

@@ -137,12 +137,15 @@ class Site:
         check_site(self.root, AsOf.parse(as_of), report)
         return list(report)
 
-    def cli(self, *args: str, as_of: str | None = AS_OF) -> subprocess.CompletedProcess[str]:
-        """Run ``disclosure`` as a real subprocess on this site, e.g. ``site.cli("check")``."""
+    def cli(
+        self, *args: str, as_of: str | None = AS_OF, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run ``disclosure`` as a real subprocess on this site, e.g. ``site.cli("check")``;
+        ``env``: another environment (tests/platforms.py)."""
         command = [sys.executable, "-m", "generator.cli", *args, "--site", str(self.root)]
         if as_of is not None:
             command += ["--as-of", as_of]
-        env = os.environ | {"PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"}
+        env = (env or os.environ) | {"PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"}
         return subprocess.run(
             command, capture_output=True, text=True, encoding="utf-8", env=env, timeout=60
         )
@@ -181,3 +184,15 @@ def make_site(tmp_path: Path) -> Callable[..., Site]:
 def site(make_site: Callable[..., Site]) -> Site:
     """A fresh valid site (see :func:`build_site`)."""
     return make_site()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """Under CI (``CI`` set) a skipped test fails: a missing browser or library must not pass
+    silently. Expected failures (xfail) are not skips and stay as they are."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"CI 中不允许跳过测试：{reason}"

@@ -26,18 +26,24 @@ def copy_reference_site(target: Path) -> Path:
     return target
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "generator.cli", *args],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         cwd=cwd,
+        env=env,
         timeout=600,
     )
 
 
-def build(site: Path, *args: str, as_of: str = REFERENCE_AS_OF) -> subprocess.CompletedProcess[str]:
-    result = run_cli("build", "--site", str(site), "--as-of", as_of, *args)
+def build(
+    site: Path, *args: str, as_of: str = REFERENCE_AS_OF, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    result = run_cli("build", "--site", str(site), "--as-of", as_of, *args, env=env)
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
     return result
 

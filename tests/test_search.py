@@ -21,13 +21,13 @@ import yaml
 from conftest import AS_OF
 from sites import REFERENCE_AS_OF, build, copy_reference_site, html, write_item
 
+from generator.capabilities import usable_cores
 from generator.content.catalog import Column
 from generator.content.collection import check_site
 from generator.content.dates import AsOf
 from generator.content.model import Item
 from generator.diagnostics import Report
 from generator.publish import search as search_module
-from generator.publish.pipeline import usable_cores
 from generator.publish.search import BUNDLE_DIR, grams, plan_shards, tokens
 from generator.site.model import build_site_model
 

@@ -19,6 +19,7 @@ import yaml
 from generator.content.fields import FIELDS_BY_KEY, GENRES, KEY_BY_NAME
 from generator.content.index_number import IndexPattern, PatternError
 from generator.content.topics import NATIONAL_TOPICS, TopicVocabulary
+from generator.content.yaml_nesting import too_deep
 from generator.diagnostics import Report, Severity
 
 CATALOG_FILE = "columns.yml"
@@ -61,6 +62,8 @@ _COLUMN_KEYS = {
     "id", "name", "type", "kind", "description", "keywords", "required", "update_within", "units",
     "children",
 }  # fmt: skip
+
+MAX_NESTING = 30  # the deepest real catalog nests a few levels; far deeper is an attack
 
 
 @dataclass(frozen=True)
@@ -208,10 +211,23 @@ def load_catalog(site_dir: Path, report: Report) -> Catalog | None:
         )
         return None
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_LineLoader)
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         report.add("E-CATALOG-YAML", rel, 1, f"{CATALOG_FILE} 不是 UTF-8 编码，请另存为 UTF-8。")
         return None
+    deep = too_deep(text, MAX_NESTING)
+    if deep is not None:
+        report.add(
+            "E-CATALOG-YAML",
+            rel,
+            deep.line + 1,
+            f"{CATALOG_FILE} 第 {deep.line + 1} 行嵌套超过 {MAX_NESTING} 层，无法解析；"
+            "栏目用 children 逐级嵌套，每级缩进两个空格。",
+            column=deep.column + 1,
+        )
+        return None
+    try:
+        data = yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         report.add(
@@ -224,11 +240,6 @@ def load_catalog(site_dir: Path, report: Report) -> Catalog | None:
         return None
     except yaml.YAMLError as error:
         report.add("E-CATALOG-YAML", rel, 1, f"{CATALOG_FILE} 无法解析：{error}")
-        return None
-    except RecursionError:  # the pure-Python loader recurses once per nesting level
-        report.add(
-            "E-CATALOG-YAML", rel, 1, f"{CATALOG_FILE} 嵌套过深，无法解析；请按 SPEC §5 书写。"
-        )
         return None
     if not isinstance(data, dict):
         report.add("E-CATALOG-YAML", rel, 1, f"{CATALOG_FILE} 的顶层必须是“键: 值”的映射。")

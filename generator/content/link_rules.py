@@ -161,7 +161,10 @@ class LinkRules:
     def hint(self, path: str, resolved: str, folder: str) -> str:
         """The likely fix: the separator, the letter case, or a near name in the folder."""
         if resolved in self.files:  # only the backslashes were wrong
-            return f"路径分隔符应为“/”，应写为 {_relative(resolved, folder)}。"
+            return (
+                f"路径分隔符应为“/”，应写为 {_relative(resolved, folder)}"
+                "（disclosure fix 可自动改正）。"
+            )
         same_but_case = self.by_lower.get(resolved.lower())
         if same_but_case:
             return f"文件名大小写不一致（网站服务器区分大小写），应写为 {_relative(same_but_case, folder)}。"

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from generator.content.fields import KEY_BY_NAME
+from generator.content.yaml_nesting import too_deep
 from generator.diagnostics import Report
 
 try:  # The C loader is several times faster; fall back to pure Python where it is missing.
@@ -295,57 +296,20 @@ def _prescan(front_lines: list[str], rel: str, report: Report) -> bool:
     return problems == 0 and not _too_deep(front_lines, rel, report)
 
 
-def _nesting_bound(front_lines: list[str]) -> int:
-    """An upper bound of the nesting depth, counted on characters alone.
-
-    Every collection opens with a flow bracket, a block indicator (``-``/``?``, counted twice
-    since ``- key: value`` opens a sequence and a mapping) or a deeper indentation; the root
-    mapping is one more.
-    """
-    bound = 1
-    indents = set()
-    for line in front_lines:
-        bound += line.count("[") + line.count("{")
-        content = line.lstrip(" ")
-        indents.add(len(line) - len(content))
-        while content[:2] in ("- ", "? ") or content in ("-", "?"):
-            bound += 2
-            content = content[2:].lstrip(" ")
-    return bound + len(indents)
-
-
 def _too_deep(front_lines: list[str], rel: str, report: Report) -> bool:
-    """Refuse nesting deeper than MAX_NESTING, measured on the parser's events.
-
-    Composing deeply nested input with the C loader overflows the C stack: a segfault, not an
-    exception. Counting brackets per line is not enough (``]`` in a comment or a quoted value
-    cancels the count; compact ``? - - -`` forms hide it). The event parser keeps its own stack,
-    so walking its events is safe for any depth; :func:`_nesting_bound` skips that walk for the
-    ordinary front matter that cannot be deep.
-    """
-    if _nesting_bound(front_lines) <= MAX_NESTING:
-        return False  # cannot be that deep: skip the parse (it doubles the cost of reading)
-    depth = 0
-    try:
-        for event in yaml.parse("\n".join(front_lines), Loader=_YamlLoader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_NESTING:
-                    line = event.start_mark.line + 2
-                    report.add(
-                        "E-FM-TOO-COMPLEX",
-                        rel,
-                        line,
-                        f"第 {line} 行的元数据嵌套超过 {MAX_NESTING} 层。"
-                        "元数据只写简单的“键: 值”和列表。",
-                        column=event.start_mark.column + 1,
-                    )
-                    return True
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.YAMLError:
-        pass  # a syntax error: _compose reports it, and stops there too
-    return False
+    """Refuse nesting deeper than MAX_NESTING before YAML sees the text (yaml_nesting.py)."""
+    found = too_deep("\n".join(front_lines), MAX_NESTING)
+    if found is None:
+        return False
+    line = found.line + 2  # the front matter's first line is the file's second line
+    report.add(
+        "E-FM-TOO-COMPLEX",
+        rel,
+        line,
+        f"第 {line} 行的元数据嵌套超过 {MAX_NESTING} 层。元数据只写简单的“键: 值”和列表。",
+        column=found.column + 1,
+    )
+    return True
 
 
 def _compose(front_lines: list[str], rel: str, report: Report) -> dict[str, Entry] | None:

@@ -30,6 +30,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from generator.capabilities import process_alive
 from generator.publish.lock import BuildLock
 
 # Runs in the detached deleter: plain standard library, no site packages, at low priority.
@@ -255,14 +256,3 @@ def delete_in_background(folders: list[Path]) -> None:
     except OSError:
         return  # no process to spare: the trash stays for the next build to delete
     _deleters.append(deleter)
-
-
-def process_alive(pid: int) -> bool:
-    """Whether process ``pid`` still runs (another user's counts: it cannot be signalled)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -26,10 +26,11 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from functools import partial
 from html.parser import HTMLParser
-from multiprocessing import get_all_start_methods, get_context
+from multiprocessing import get_context
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
+from generator.capabilities import can_fork, usable_cores
 from generator.content.link_rules import MarkdownSource, markdown_sources
 from generator.content.links import Link, attachment_type
 from generator.content.load import read_source
@@ -42,7 +43,6 @@ from generator.publish.external_links import (
     ExternalResult,
     unreachable_message,
 )
-from generator.publish.pipeline import usable_cores
 from generator.site.model import SiteModel
 
 # The parsers, fastest first (bench/LINKS.md): lexbor reads an item page's anchors and URLs in
@@ -596,7 +596,7 @@ def scan_pages(
     ``pause``, if given, is called before each page read in this process."""
     workers = workers or available_cores()
     scans: list[PageScan] | None = None
-    if workers > 1 and len(pages) >= parallel_from and "fork" in get_all_start_methods():
+    if workers > 1 and len(pages) >= parallel_from and can_fork():
         chunk = max(1, len(pages) // (workers * 8))
         # The workers are forked: with what is alive frozen, their collections leave the
         # build's objects alone instead of copying every memory page they sit on.

@@ -23,13 +23,6 @@ from generator.site.model import SiteModel
 from generator.timings import BuildTimings
 
 
-def usable_cores() -> set[int]:
-    """The cores this process may run on (every core where the system does not say)."""
-    if hasattr(os, "sched_getaffinity"):
-        return os.sched_getaffinity(0)
-    return set(range(os.cpu_count() or 1))
-
-
 class PriorityWork:
     """The search step's work that the link check gives way to, counted while under way:
     staging a shard's pages.

@@ -54,7 +54,6 @@ import gzip
 import hashlib
 import json
 import os
-import resource
 import shutil
 import signal
 import subprocess
@@ -70,11 +69,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.capabilities import peak_resident_bytes, process_alive, usable_cores
 from generator.content.catalog import Catalog, Column
 from generator.content.model import Item
 from generator.diagnostics import Report
-from generator.publish.atomic import files_under, overlay_path, process_alive
-from generator.publish.pipeline import PriorityWork, usable_cores
+from generator.publish.atomic import files_under, overlay_path
+from generator.publish.pipeline import PriorityWork
 from generator.site.model import SiteModel
 
 SEARCH_ROOT = "search"  # the search page: search/?q=…
@@ -808,7 +808,8 @@ def resident_memory(pid: int | None = None) -> int:
     except (OSError, ValueError, IndexError):
         if pid is not None:
             return 0
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        peaks = peak_resident_bytes()
+        return peaks[0] if peaks else 0
 
 
 def cores_beside() -> set[int] | None:

@@ -20,26 +20,31 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Generic, TypeVar
 
+from generator.capabilities import can_fork
+
 log = logging.getLogger("mkdocs.plugins.disclosure")
 T = TypeVar("T")
 
 
 class ChildProcesses:
-    """Each chore in a child process of its own, started at once."""
+    """Each chore in a child process of its own, started at once; where processes cannot be
+    forked, each chore runs here and now, one after another."""
 
     def __init__(self, chores: Iterable[Callable[[], None]]) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         self.pids: list[int] = []
+        self.failed = False  # a chore that ran in this process failed
+        if not can_fork():
+            for chore in chores:
+                self.failed |= not _run_chore(chore)
+            return
         for chore in chores:
             pid = os.fork()
             if pid == 0:  # the child: do the chore, and leave without running anything of ours
                 code = 1
                 try:
-                    chore()
-                    code = 0
-                except BaseException as error:  # the parent reports the failure in Chinese
-                    log.error(f"后台任务出错：{type(error).__name__}: {error}")
+                    code = 0 if _run_chore(chore) else 1
                 finally:
                     sys.stdout.flush()
                     sys.stderr.flush()
@@ -50,7 +55,7 @@ class ChildProcesses:
         """Wait for every chore; False when one of them failed."""
         codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in self.pids]
         self.pids = []
-        return all(code == 0 for code in codes)
+        return not self.failed and all(code == 0 for code in codes)
 
     def stop(self) -> None:
         for pid in self.pids:
@@ -60,15 +65,31 @@ class ChildProcesses:
         self.pids = []
 
 
+def _run_chore(chore: Callable[[], None]) -> bool:
+    """Run one chore; False, with the failure logged in Chinese, when it raised."""
+    try:
+        chore()
+    except Exception as error:
+        log.error(f"后台任务出错：{type(error).__name__}: {error}")
+        return False
+    return True
+
+
 class ForkedValue(Generic[T]):
     """A value computed in a forked child while the build goes on, sent back pickled through a
     pipe (from this process's own child: nothing else writes to it).
 
     :meth:`get` waits for it. Should the child fail, ``compute`` runs again in this process
-    (a bug then raises here, where the build reports it)."""
+    (a bug then raises here, where the build reports it); where processes cannot be forked,
+    :meth:`get` computes it here."""
 
     def __init__(self, compute: Callable[[], T]) -> None:
         self.compute = compute
+        self.pid = 0
+        if not can_fork():
+            self._computed_here = True
+            return
+        self._computed_here = False
         sys.stdout.flush()
         sys.stderr.flush()
         read_end, write_end = os.pipe()
@@ -88,6 +109,9 @@ class ForkedValue(Generic[T]):
 
     def get(self) -> T:
         """The value (once: the child is gone after)."""
+        if self._computed_here:
+            self._computed_here = False
+            return self.compute()
         if not self.pid:
             raise RuntimeError("ForkedValue.get called twice, or after stop")
         with open(self._read_end, "rb") as stream:  # until the child has written and left

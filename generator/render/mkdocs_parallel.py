@@ -19,13 +19,15 @@ from dataclasses import dataclass, field
 
 from mkdocs.structure.pages import Page
 
-from generator.publish.pipeline import usable_cores
+from generator.capabilities import can_fork, usable_cores
 
 SKIP_TEMPLATE = "dp-skip.html"  # renders to nothing, so MkDocs writes no file
 MIN_PAGES_PER_WORKER = 400  # below this, forking costs more than it saves
 
 
 def default_workers(page_count: int) -> int:
+    if not can_fork():
+        return 1  # the workers are forked: where that is not possible, one process renders all
     return max(1, min(len(usable_cores()), page_count // MIN_PAGES_PER_WORKER))
 
 
@@ -89,7 +91,7 @@ class RenderShare:
 def fork_workers(src_uris: Iterable[str], workers: int) -> RenderShare:
     """Fork ``workers - 1`` processes; each returns with its own share of the pages to render."""
     pages = sorted(src_uris)
-    if workers <= 1:
+    if workers <= 1 or not can_fork():
         return RenderShare()
     sys.stdout.flush()
     sys.stderr.flush()

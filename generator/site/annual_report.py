@@ -49,6 +49,7 @@ from generator.content.dates import AsOf
 from generator.content.fields import SUPERSEDED_VALIDITY
 from generator.content.load import decode
 from generator.content.model import Collection, Item
+from generator.content.yaml_nesting import too_deep
 from generator.diagnostics import Report
 
 try:  # as in generator.content.load: the C loader where it exists
@@ -60,7 +61,7 @@ SIDECAR_SUFFIX = ".tables.yml"
 REPORT_COLUMN_TYPE = "信息公开年报"  # the ColumnType whose items may carry tables
 POLICY_COLUMN_TYPE = "政策文件"  # where the site's own 规章/行政规范性文件 are published
 VALID = "现行有效"
-MAX_NESTING = 8  # the deepest legal sidecar is 3 levels; anything much deeper is refused
+MAX_NESTING = 10  # a legal sidecar scans as 4 (yaml_nesting counts generously); far deeper: refused
 CONTENT_DIR = "content"
 
 
@@ -514,26 +515,6 @@ class _Sidecar:
         return TRUE_WORDS[text]
 
 
-def _too_deep(text: str) -> yaml.Mark | None:
-    """Where nesting gets deeper than any sidecar needs, measured on the parser's events.
-
-    Composing absurdly deep input with the C loader overflows the C stack (a crash, not an
-    exception); the event parser keeps its own stack, so walking its events is safe.
-    """
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=_YamlLoader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_NESTING:
-                    return event.start_mark
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.YAMLError:
-        return None  # a syntax error: composing reports it
-    return None
-
-
 def read_tables(
     path: Path, rel: str, item: Item, catalog: Catalog, report: Report
 ) -> AnnualReport | None:
@@ -541,7 +522,7 @@ def read_tables(
     text = decode(path, rel, report)
     if text is None:
         return None
-    deep = _too_deep(text)
+    deep = too_deep(text, MAX_NESTING)
     if deep is not None:
         report.add(
             "E-REPORT-YAML",

@@ -2,7 +2,8 @@
 
 Never run implicitly. Each repair is listed (file, line, before → after) so the clerk can review
 it in the Git diff: GBK/GB18030 re-encoded to UTF-8, BOM and CRLF removed, full-width colons and
-spaces in key lines, tab indentation, 文号 brackets and padded serials, dates like 2018/12/14.
+spaces in key lines, tab indentation, 文号 brackets and padded serials, dates like 2018/12/14,
+and ``\\`` written for ``/`` in the body's links (``附件\\通知.pdf``, as Windows shows paths).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 from generator.content.dates import DateProblem, parse_date
 from generator.content.doc_number import DocNumber, parse_doc_number
 from generator.content.fields import KEY_BY_NAME
+from generator.content.link_rules import local_file_path
+from generator.content.links import extract_links
 from generator.content.load import FENCE
 
 _KEY_LINE = re.compile(
@@ -53,12 +56,32 @@ def repair_text(data: bytes) -> tuple[bytes, list[Repair]]:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         repairs.append(Repair(0, "把 Windows 换行（CRLF）改为 LF"))
     lines = text.split("\n")
+    body_start = 0
     if lines and lines[0].strip() == FENCE:
         for number in range(1, len(lines)):
             if lines[number].rstrip() in (FENCE, "..."):
+                body_start = number + 1
                 break
             lines[number] = _repair_key_line(lines[number], number + 1, repairs)
+    _repair_link_separators(lines, body_start, repairs)
     return "\n".join(lines).encode("utf-8"), repairs
+
+
+def _repair_link_separators(lines: list[str], body_start: int, repairs: list[Repair]) -> None:
+    """``附件\\通知.pdf`` → ``附件/通知.pdf`` in the body's relative links (a web address
+    separates folders with ``/``; a path on the clerk's computer is left for the check)."""
+    body = "\n".join(lines[body_start:])
+    for link in extract_links(body, body_start + 1):
+        target = link.target
+        if "\\" not in target or link.is_external or local_file_path(target):
+            continue
+        line = lines[link.line - 1]
+        at = line.find(target, link.column - 1)
+        if at == -1:
+            continue
+        fixed = target.replace("\\", "/")
+        lines[link.line - 1] = line[:at] + fixed + line[at + len(target) :]
+        repairs.append(Repair(link.line, "把链接中的“\\”改为“/”", target, fixed))
 
 
 def _repair_key_line(line: str, number: int, repairs: list[Repair]) -> str:
