@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import subprocess
 from collections.abc import Callable
 from datetime import date
@@ -69,6 +70,39 @@ def test_disclosure_build_and_mkdocs_build_give_the_same_site(
     assert sorted(actual) == sorted(expected)
     different = [name for name in expected if actual[name] != expected[name]]
     assert different == []
+
+
+GENERATOR_META = re.compile(rb'<meta name="generator" content="[^"]*">')
+
+
+def test_properdocs_builds_the_same_site_and_switching_engines_renders_all(
+    reference: Path, tmp_path: Path
+) -> None:
+    """ProperDocs, the maintained fork of MkDocs 1.6, runs our plugin and Material to the same
+    site (its name in the generator meta aside); a switch of engine is a full build."""
+    expected = tree_bytes(reference / "site")
+    env = dict(os.environ, DISCLOSURE_AS_OF=REFERENCE_AS_OF, NO_MKDOCS_2_WARNING="1")
+    other = copy_reference_site(tmp_path / "other")
+    build(other)  # by MkDocs, as `disclosure build`
+    logs = []
+    for _ in range(2):
+        result = subprocess.run(
+            ["properdocs", "build", "-f", str(other / "mkdocs.yml")],
+            capture_output=True, text=True, env=env, timeout=300,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        logs.append(result.stderr)
+    assert "沿用上次生成的" not in logs[0]  # MkDocs built the previous site: all pages again
+    assert "沿用上次生成的" in logs[1]  # ProperDocs' own previous build: incremental
+    actual = tree_bytes(other / "site")
+    assert sorted(actual) == sorted(expected)
+    different = [
+        name
+        for name in expected
+        if GENERATOR_META.sub(b"", actual[name]) != GENERATOR_META.sub(b"", expected[name])
+    ]
+    assert different == []
+    assert b"ProperDocs" in actual["index.html"]
 
 
 def test_home_shows_the_standard_columns_and_the_newest_items(reference: Path, collection) -> None:

@@ -203,6 +203,22 @@ def test_ci_templates_parse_and_run_existing_commands() -> None:
         _assert_cli_accepts(command)
 
 
+def test_the_github_template_checks_on_windows_and_macos_too() -> None:
+    github = yaml.safe_load(
+        (REPO / ".ci" / "templates" / "github-actions.yml").read_text(encoding="utf-8")
+    )
+    desktops = {"windows-latest", "macos-latest"}
+    jobs = [
+        job
+        for job in github["jobs"].values()
+        if desktops <= set(job.get("strategy", {}).get("matrix", {}).get("os", []))
+    ]
+    assert len(jobs) == 1 and jobs[0]["runs-on"] == "${{ matrix.os }}"
+    runs = [step.get("run", "") for step in jobs[0]["steps"]]
+    assert ["disclosure", "check", "--format", "github"] in _commands(runs)
+    assert any("pip install" in run and "DISCLOSURE_PACKAGE" in run for run in runs)
+
+
 def test_a_staged_file_check_still_sees_duplicates_in_unchanged_files(site: Path) -> None:
     path = site / "content" / "fdzdgknr" / "zcwj" / "20260828-kaixue.md"
     text = (

@@ -3,8 +3,8 @@
 A build remembers what it published in ``.disclosure-cache/build-manifest.json``:
 
 - a *site fingerprint* of everything that shapes every page: the generator's own files
-  (code, templates, styles), the MkDocs and Material versions, ``mkdocs.yml``, ``columns.yml``,
-  the site's ``theme/`` overrides and the as-of moment;
+  (code, templates, styles), the engine (MkDocs or ProperDocs) and Material with their versions,
+  ``mkdocs.yml``, ``columns.yml``, the site's ``theme/`` overrides and the as-of moment;
 - for each page, a *page fingerprint* of what its template is given (its :class:`PageView`,
   in which every item stands for the hash of its source file, so a page that lists an item
   changes when that item's file does), the hash of its own source file, and the output file
@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -133,7 +134,7 @@ def site_fingerprint(
 ) -> str:
     """Everything every page depends on, hashed (see the module docstring)."""
     digest = hashlib.sha256(f"{FORMAT}|{as_of.moment.isoformat()}".encode())
-    for package in ("mkdocs", "mkdocs-material", "disclosure-generator"):
+    for package in (running_engine(), "mkdocs-material", "disclosure-generator"):
         try:
             digest.update(f"|{package}={version(package)}".encode())
         except PackageNotFoundError:
@@ -147,6 +148,14 @@ def site_fingerprint(
         if folder != GENERATOR_ROOT and GENERATOR_ROOT not in folder.parents:
             _hash_tree(digest, folder)
     return digest.hexdigest()
+
+
+def running_engine() -> str:
+    """The distribution that runs this build: ``mkdocs``, or ``properdocs``, the maintained fork,
+    which answers imports of ``mkdocs`` with its own modules (so the engine is part of the
+    fingerprint, and switching engines renders every page again)."""
+    engine = sys.modules.get("mkdocs")
+    return getattr(engine, "__name__", "mkdocs")
 
 
 def _hash_tree(digest: Any, root: Path) -> None:
