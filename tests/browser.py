@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,16 +68,38 @@ def serve(
         thread.join(timeout=5)
 
 
+BROWSER_TEMP_PREFIX = "chromium-"
+
+
 @contextmanager
 def launch_chromium() -> Iterator[Browser]:
     """The system Chromium, headless, driven by Playwright."""
     executable = chromium_or_skip()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+    # Playwright's driver and Chromium keep files in the temporary folder while they run: a
+    # folder of their own, which goes with them (tests/conftest.py checks that nothing else is
+    # left there). The driver takes the folder from the environment it starts with.
+    with tempfile.TemporaryDirectory(prefix=BROWSER_TEMP_PREFIX) as temp:
+        system_temp = os.environ.get("TMPDIR")
+        os.environ["TMPDIR"] = temp
         try:
-            yield browser
+            playwright = sync_playwright().start()
         finally:
-            browser.close()
+            if system_temp is None:
+                del os.environ["TMPDIR"]
+            else:
+                os.environ["TMPDIR"] = system_temp
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=str(executable),
+                args=CHROMIUM_ARGS,
+                env=os.environ | {"TMPDIR": temp},
+            )
+            try:
+                yield browser
+            finally:
+                browser.close()
+        finally:
+            playwright.stop()
 
 
 @contextmanager

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from browser import BROWSER_TEMP_PREFIX
 
 AS_OF = "2019-03-01"
 
@@ -196,3 +199,37 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"CI 中不允许跳过测试：{reason}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_temp_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The commands the tests run write their temporary files in a folder of this session's
+    (TMPDIR, inherited by every subprocess), which must be empty after every test: nothing of
+    ours may be left in the system's temporary folder. A second copy of the suite running at
+    the same time has its own."""
+    folder = tmp_path_factory.mktemp("system-temp")
+    previous = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = None  # asked again, with TMPDIR
+    yield folder
+    left = sorted(path.name for path in folder.iterdir())
+    assert left == [], f"留在临时文件夹中的文件：{left}"
+    folder.rmdir()
+    if previous is None:
+        del os.environ["TMPDIR"]
+    else:
+        os.environ["TMPDIR"] = previous
+    tempfile.tempdir = None
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_in_temp(private_temp_dir: Path) -> Iterator[None]:
+    yield
+    left = sorted(
+        path.name
+        for path in private_temp_dir.iterdir()
+        if not path.name.startswith(BROWSER_TEMP_PREFIX)  # the browser of a module's tests
+    )
+    for name in left:
+        shutil.rmtree(private_temp_dir / name, ignore_errors=True)
+    assert left == [], f"留在临时文件夹中的文件：{left}"

@@ -8,6 +8,7 @@ import ctypes.util
 import gc
 import logging
 import os
+import signal
 from pathlib import Path
 
 import jinja2
@@ -105,6 +106,12 @@ def release_free_memory() -> None:
         ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    """A preview ended by SIGTERM (a process manager, a closed terminal) stops as Ctrl+C stops
+    it, so MkDocs removes the temporary folder it builds the preview in."""
+    raise KeyboardInterrupt
+
+
 def serve_site(site: Path, as_of: AsOf | None, address: str) -> None:
     _quiet_logging()
     logging.getLogger("mkdocs").setLevel(logging.INFO)
@@ -113,6 +120,7 @@ def serve_site(site: Path, as_of: AsOf | None, address: str) -> None:
     watch = [str(site / "columns.yml")]
     if (site / "theme").is_dir():
         watch.append(str(site / "theme"))
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         mkdocs_serve(str(site / CONFIG_FILE), livereload=True, watch=watch, dev_addr=address)
     except OSError as error:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import platformdirs
 from mkdocs.config import config_options as option
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -203,10 +204,15 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
         """Keep compiled templates between builds: compiling Material's and ours again is a
-        fifth of a second of every rebuild. Jinja's own cache lives in a folder of the system's
-        temporary directory that only this user may write (not in the site folder, where a
-        committed file could be run), keyed by each template's source."""
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache()
+        fifth of a second of every rebuild. The cache lives in this user's cache folder of the
+        system (platformdirs: ~/.cache on Linux, %LOCALAPPDATA% on Windows), not in the site
+        folder, where a committed file could be run; keyed by each template's source."""
+        folder = Path(platformdirs.user_cache_dir("disclosure", appauthor=False)) / "jinja"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+        except OSError:
+            pass  # no cache folder to be had: templates are compiled every build
         env.globals["dp_translate"] = MaterialTranslations(env, config.theme["language"])
         return env
 
