@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -18,6 +18,9 @@ from generator.content.dates import AsOf, DateProblem
 from generator.diagnostics import Diagnostic, Report, format_report, summary_line
 from generator.publish.external_links import MODE_VARIABLE, ExternalMode
 from generator.timings import BuildTimings
+
+if TYPE_CHECKING:
+    from generator.deploy import Target
 
 FORMATS = ("text", "json", "github")
 
@@ -339,6 +342,93 @@ def guide(write: bool) -> None:
         click.echo(f"已更新 {RENDERED}", err=True)
     else:
         click.echo(committed_guide())
+
+
+def ssh_options(command: Callable[..., None]) -> Callable[..., None]:
+    """How to reach a server target: port, private key, pinned host keys."""
+    command = click.option(
+        "--known-hosts",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="已知主机密钥文件（固定服务器的主机密钥）；默认为 ~/.ssh/known_hosts",
+    )(command)
+    command = click.option(
+        "--identity",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="SSH 私钥文件",
+    )(command)
+    return click.option("--port", type=int, default=None, help="SSH 端口，默认 22")(command)
+
+
+def _target(
+    text: str, port: int | None, identity: Path | None, known_hosts: Path | None
+) -> Target:
+    from generator.deploy import DeployError, Target
+
+    try:
+        return Target.parse(text, port, identity, known_hosts)
+    except DeployError as error:
+        click.echo(str(error), err=True)
+        sys.exit(error.exit_code)
+
+
+@main.command()
+@site_option
+@ssh_options
+@click.option("--list", "list_only", is_flag=True, help="只列出目标上的各个版本")
+@click.option("--print-nginx", is_flag=True, help="输出把网站交给 nginx 的配置片段")
+@click.argument("target")
+def deploy(
+    site: Path,
+    target: str,
+    list_only: bool,
+    print_nginx: bool,
+    port: int | None,
+    identity: Path | None,
+    known_hosts: Path | None,
+) -> None:
+    """把生成好的 site/ 发布为 TARGET 上的新版本（本机文件夹或 用户@服务器:/路径），再切换上线。"""
+    from generator.deploy import DeployError, deploy, list_releases, nginx_snippet
+    from generator.render.mkdocs_build import BuildFailed, publish_settings
+
+    where = _target(target, port, identity, known_hosts)
+    try:
+        settings = publish_settings(site)
+        if print_nginx:
+            click.echo(nginx_snippet(where, settings.url_path), nl=False)
+        elif list_only:
+            releases = list_releases(where)
+            for name in releases.names:
+                click.echo(f"{name}{'  ← 当前上线' if name == releases.live else ''}")
+            if not releases.names:
+                click.echo(f"{where} 上还没有发布过的版本。", err=True)
+        else:
+            done = deploy(site, settings.output_dir, where, settings.keep)
+            click.echo(f"已发布版本 {done.release}（传输 {done.transferred} 个文件），现已上线：{where}")
+            for name in done.removed:
+                click.echo(f"已删除旧版本 {name}（保留最近 {settings.keep} 个）")
+    except (DeployError, BuildFailed) as error:
+        click.echo(str(error), err=True)
+        sys.exit(error.exit_code)
+
+
+@main.command()
+@ssh_options
+@click.argument("target")
+def rollback(
+    target: str, port: int | None, identity: Path | None, known_hosts: Path | None
+) -> None:
+    """把 TARGET 上线的网站切回上一个版本。"""
+    from generator.deploy import DeployError, rollback
+
+    where = _target(target, port, identity, known_hosts)
+    try:
+        live = rollback(where)
+    except DeployError as error:
+        click.echo(str(error), err=True)
+        sys.exit(error.exit_code)
+    click.echo(f"已回滚，现在上线的版本是 {live}：{where}")
 
 
 if __name__ == "__main__":  # pragma: no cover

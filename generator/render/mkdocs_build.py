@@ -9,7 +9,9 @@ import gc
 import logging
 import os
 import signal
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 from mkdocs.commands.build import build as mkdocs_build
@@ -92,6 +94,31 @@ def build_site(
         if plugin is not None:
             report.extend(plugin.publish_report)
     return output
+
+
+@dataclass(frozen=True)
+class PublishSettings:
+    """What `disclosure deploy` takes from mkdocs.yml."""
+
+    output_dir: Path  # site_dir, resolved
+    url_path: str  # the path of site_url, where the site is served ("/xxgk/")
+    keep: int  # releases kept on the server (the plugin's deploy_keep)
+
+
+def publish_settings(site: Path) -> PublishSettings:
+    _quiet_logging()
+    config_file = site / CONFIG_FILE
+    if not config_file.is_file():
+        raise BuildFailed(f"找不到 {config_file}：站点目录中需要 mkdocs.yml。", 2)
+    try:
+        config = load_config(str(config_file))
+    except (ConfigurationError, Abort) as error:
+        raise BuildFailed(f"mkdocs.yml 配置错误：{error}", 2) from None
+    plugin = config.plugins.get("disclosure")
+    if plugin is None:
+        raise BuildFailed("mkdocs.yml 的 plugins 中缺少 disclosure，请加上“- disclosure”。", 2)
+    url_path = urlsplit(config.site_url or "/").path or "/"
+    return PublishSettings(Path(config.site_dir), url_path, plugin.config.deploy_keep)
 
 
 def release_free_memory() -> None:

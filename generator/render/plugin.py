@@ -73,6 +73,7 @@ class DisclosureConfig(Config):
     workers = option.Type(int, default=0)  # processes that render pages; 0 = one per core
     reuse_navigation = option.Type(bool, default=True)  # see theme/partials/nav.html
     reuse_markdown = option.Type(bool, default=True)  # see generator/render/mkdocs_conversion.py
+    deploy_keep = option.Type(int, default=5)  # releases `disclosure deploy` keeps on the server
 
 
 class DisclosurePlugin(BasePlugin[DisclosureConfig]):
