@@ -13,6 +13,7 @@ import socket
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -122,7 +123,7 @@ class WebServer:
 
     def get(self, path: str) -> tuple[int, str]:
         """Status and body of GET path (a 4xx/5xx answer is returned, not raised)."""
-        url = f"http://127.0.0.1:{self.port}{path}"
+        url = f"http://127.0.0.1:{self.port}{urllib.parse.quote(path, safe='/%?=&:#')}"
         try:
             with urllib.request.urlopen(url, timeout=10) as response:
                 return response.status, response.read().decode("utf-8", errors="replace")

@@ -17,6 +17,7 @@ import logging
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 import platformdirs
@@ -102,6 +103,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self.fingerprints: dict[str, str] = {}
         self.page_states: ForkedValue[PageStates] | PageStates | None = None
         self.published_files: dict[str, tuple[int, int] | None] | None = None  # site/, listed
+        self.files = Files([])  # the site's files, once MkDocs has collected them
         self.outputs: dict[str, str] = {}  # source URI → output file, relative to site_dir
         self.rebuild = RebuildPlan()
         self.sitemap: list[tuple[str, str]] = []  # (address, date) of every page
@@ -221,6 +223,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.model is not None
+        self.files = files
         model = self.model
         items = {item.src_uri for item in model.collection.items}
         attachments = set(model.collection.attachments)
@@ -333,6 +336,14 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
     ) -> dict[str, Any]:
         if template_name == "sitemap.xml":
             context["dp_sitemap"] = self.sitemap
+        elif template_name == "404.html":
+            # Served in place of any missing address, wherever the site is mounted: its links
+            # are written from the site's root, which theme/404.html finds in the address.
+            context["base_url"] = "."
+            context["dp_site_folders"] = sorted(
+                {file.dest_uri.split("/")[0] for file in self.files if "/" in file.dest_uri}
+            )
+            context["dp_site_path"] = urlsplit(config.site_url or "/").path or "/"
         return context
 
     def on_page_context(
