@@ -196,7 +196,7 @@ def test_ci_templates_parse_and_run_existing_commands() -> None:
     gitlab = yaml.safe_load(
         (REPO / ".ci" / "templates" / "gitlab-ci.yml").read_text(encoding="utf-8")
     )
-    scripts = [line for job in ("check", "pages") for line in gitlab[job]["script"]]
+    scripts = [line for job in ("check", "deploy") for line in gitlab[job]["script"]]
     commands += _commands(scripts)
     assert any(c[:2] == ["disclosure", "build"] for c in commands)
     for command in commands:
