@@ -169,3 +169,19 @@ def test_ssh_problems_get_chinese_messages(tmp_path: Path) -> None:
 def test_a_wrong_target_is_a_usage_error(tmp_path: Path, target: str) -> None:
     result = run_cli("rollback", target)
     assert result.returncode == 2 and result.stderr.strip()
+
+
+def test_a_full_disk_is_named_and_leaves_the_live_site(tmp_path: Path) -> None:
+    """A target on a 2 MB memory file system (mounted here as root): the site does not fit."""
+    site = built_reference_site(tmp_path / "site")
+    small = tmp_path / "small"
+    small.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(small)])
+    assert mounted.returncode == 0, "this test mounts a tmpfs: run it as root"
+    try:
+        result = deploy(site, str(small / "xxgk"))
+        assert result.returncode == 1
+        assert "磁盘已满" in result.stderr and "线上网站保持不变" in result.stderr
+        assert not (small / "xxgk" / "current").exists()
+    finally:
+        subprocess.run(["umount", str(small)], check=True)
