@@ -152,6 +152,13 @@ _ALL_CODES = [
         "填写审核人（reviewer）和签发人（approver）",
     ),
     _code("E-ITEM-PLACE", "Markdown 文件不在列表栏目中", "把条目放到列表栏目的文件夹里"),
+    # The preview (`disclosure serve`): shown in the browser instead of the site until fixed
+    _code(
+        "E-PREVIEW",
+        "预览无法生成网站（mkdocs.yml、模板或文件读写出错）",
+        "按消息改正 mkdocs.yml 或 theme/ 中的模板，保存后预览自动刷新",
+        config=True,
+    ),
     # The catalog (configuration errors: exit code 2)
     _code(
         "E-CATALOG-MISSING",

@@ -15,17 +15,17 @@ from urllib.parse import urlsplit
 
 import jinja2
 from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.commands.serve import serve as mkdocs_serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 
 from generator.content.dates import AsOf
 from generator.content.model import Collection
 from generator.diagnostics import Report
+from generator.render.mkdocs_preview import Preview
 from generator.timings import BuildTimings
 
 CONFIG_FILE = "mkdocs.yml"
-AS_OF_VARIABLE = "DISCLOSURE_AS_OF"  # how `disclosure serve` passes --as-of to the plugin
+AS_OF_VARIABLE = "DISCLOSURE_AS_OF"  # --as-of for a plain `mkdocs build` (see README)
 
 
 class BuildFailed(Exception):
@@ -140,19 +140,17 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def serve_site(site: Path, as_of: AsOf | None, address: str) -> None:
+    """The preview (generator/render/mkdocs_preview.py): content errors never end it."""
     _quiet_logging()
-    logging.getLogger("mkdocs").setLevel(logging.INFO)
-    if as_of is not None:
-        os.environ[AS_OF_VARIABLE] = as_of.moment.strftime("%Y-%m-%d %H:%M")
-    watch = [str(site / "columns.yml")]
-    if (site / "theme").is_dir():
-        watch.append(str(site / "theme"))
+    config_file = site / CONFIG_FILE
+    if not config_file.is_file():
+        raise BuildFailed(f"找不到 {config_file}：站点目录中需要 mkdocs.yml。", 2)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        mkdocs_serve(str(site / CONFIG_FILE), livereload=True, watch=watch, dev_addr=address)
+        Preview(site, as_of, address).serve()
+    except ConfigurationError as error:
+        raise BuildFailed(f"mkdocs.yml 配置错误：{error}", 2) from None
     except OSError as error:
         raise BuildFailed(
             f"无法在 {address} 上预览：{error.strerror}（端口被占用时用 -a 换一个端口）。", 1
         ) from None
-    except (Abort, MkDocsException) as error:
-        raise BuildFailed(f"预览失败：{error}", 1) from None
