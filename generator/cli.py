@@ -9,15 +9,18 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from generator.click_chinese import use_chinese
 from generator.content.collection import check_site
 from generator.content.dates import AsOf, DateProblem
 from generator.diagnostics import Diagnostic, Report, format_report, summary_line
 from generator.publish.external_links import MODE_VARIABLE, ExternalMode
 from generator.timings import BuildTimings
+
+use_chinese()  # Click's own texts (usage, option errors) in Chinese
 
 if TYPE_CHECKING:
     from generator.deploy import Target
@@ -83,7 +86,30 @@ format_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+TYPE_NAMES = {"text": "文本", "integer": "整数", "float": "数字", "boolean": "是/否"}
+
+
+class ChineseCommand(click.Command):
+    """A command whose usage and help name its options and their values in Chinese."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, click.Option) and param.metavar is None and not param.is_flag:
+                param.metavar = TYPE_NAMES.get(param.type.name)
+
+
+class ChineseGroup(click.Group):
+    command_class = ChineseCommand
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
+
+@click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """政府信息公开专栏生成器：校验、生成、预览。"""
 
@@ -92,7 +118,8 @@ def emit(diagnostics: list[Diagnostic], output_format: str) -> None:
     output = format_report(diagnostics, output_format)
     if output:
         click.echo(output)
-    click.echo(summary_line(diagnostics), err=True)
+    # "检查通过" is the result; a count of problems, or any line beside JSON, goes to stderr
+    click.echo(summary_line(diagnostics), err=bool(diagnostics) or output_format != "text")
 
 
 def _site_relative(site: Path, paths: tuple[Path, ...]) -> list[str]:
@@ -149,7 +176,7 @@ def _selected(
     '（--format json 时输出 {"diagnostics": […], "report": {…}}）',
 )
 @external_options
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[路径]...")
 def check(
     site: Path,
     as_of: AsOf,
@@ -159,7 +186,7 @@ def check(
     external_strict: bool,
     paths: tuple[Path, ...],
 ) -> None:
-    """校验栏目目录和全部条目；给出 PATH 时只报告这些文件的问题（仍对照全站检查索引号重复）。"""
+    """校验栏目目录和全部条目；给出路径时只报告这些文件的问题（仍对照全站检查索引号重复）。"""
     from generator.publish.external_links import CACHE_DIR, check_markdown_external
     from generator.site.inspection import inspect_site, report_as_dict, report_as_text
 
@@ -317,7 +344,9 @@ def new(site: Path, as_of: AsOf, **answers: str | None) -> None:
 
 @main.command()
 @click.option("--dry-run", is_flag=True, help="只列出要做的修改，不写文件")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path), metavar="路径..."
+)
 def fix(dry_run: bool, paths: tuple[Path, ...]) -> None:
     """修复常见录入问题（全角冒号、文号括号、BOM/CRLF、GBK 编码、日期格式），并列出每处修改。"""
     from generator.workflow.fix import fix_files
@@ -358,7 +387,9 @@ def ssh_options(command: Callable[..., None]) -> Callable[..., None]:
         default=None,
         help="SSH 私钥文件",
     )(command)
-    return click.option("--port", type=int, default=None, help="SSH 端口，默认 22")(command)
+    return click.option(
+        "--port", type=int, default=None, metavar="端口", help="SSH 端口，默认 22"
+    )(command)
 
 
 def _target(
@@ -378,7 +409,7 @@ def _target(
 @ssh_options
 @click.option("--list", "list_only", is_flag=True, help="只列出目标上的各个版本")
 @click.option("--print-nginx", is_flag=True, help="输出把网站交给 nginx 的配置片段")
-@click.argument("target")
+@click.argument("target", metavar="目标")
 def deploy(
     site: Path,
     target: str,
@@ -388,7 +419,7 @@ def deploy(
     identity: Path | None,
     known_hosts: Path | None,
 ) -> None:
-    """把生成好的 site/ 发布为 TARGET 上的新版本（本机文件夹或 用户@服务器:/路径），再切换上线。"""
+    """把生成好的 site/ 发布为目标上的新版本（本机文件夹或 用户@服务器:/路径），再切换上线。"""
     from generator.deploy import DeployError, deploy, list_releases, nginx_snippet
     from generator.render.mkdocs_build import BuildFailed, publish_settings
 
@@ -415,11 +446,11 @@ def deploy(
 
 @main.command()
 @ssh_options
-@click.argument("target")
+@click.argument("target", metavar="目标")
 def rollback(
     target: str, port: int | None, identity: Path | None, known_hosts: Path | None
 ) -> None:
-    """把 TARGET 上线的网站切回上一个版本。"""
+    """把目标上线的网站切回上一个版本。"""
     from generator.deploy import DeployError, rollback
 
     where = _target(target, port, identity, known_hosts)

@@ -163,14 +163,14 @@ _ALL_CODES = [
     _code(
         "E-CATALOG-MISSING",
         "找不到 columns.yml",
-        "在站点根目录创建 columns.yml（见 SPEC §5）",
+        "在站点根目录创建 columns.yml（栏目目录、发布机构名录和主题分类，写法见生成器 README 的“站点目录”）",
         config=True,
     ),
     _code("E-CATALOG-YAML", "columns.yml 语法错误", "按提示修正 columns.yml", config=True),
     _code(
         "E-CATALOG-KEY",
         "columns.yml 中有未知的键或缺少必填键",
-        "按 SPEC §5 修正 columns.yml",
+        "按生成器 README 的“站点目录”修正 columns.yml",
         config=True,
     ),
     _code("E-CATALOG-VALUE", "columns.yml 中的取值不对", "按提示修正 columns.yml", config=True),

@@ -160,6 +160,16 @@ def test_doc_no_year_not_after_written_year(site):
     assert problem.line == 5 and "2019" in problem.message and "2018" in problem.message
 
 
+def test_doc_no_year_is_compared_with_the_later_of_written_and_published(site):
+    # Written in 2018, published in 2019: a 2019 文号 is possible, a 2020 one is not.
+    dates = {"published": "2019-01-08", "written": "2018-12-20"}
+    site.item(NEW, doc_no="源政办〔2019〕3号", index_no="015180001/2019-00901", **dates)
+    assert problems(site) == []
+    site.item(NEW, doc_no="源政办〔2020〕3号", index_no="015180001/2019-00901", **dates)
+    problem = only(problems(site), "E-DOCNO-YEAR")
+    assert "2020" in problem.message and "最晚 2019 年" in problem.message
+
+
 def test_doc_no_of_an_earlier_year_is_fine(site):
     site.item(NEW, doc_no="源政办〔2017〕120号")
     assert problems(site) == []

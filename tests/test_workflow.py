@@ -274,3 +274,22 @@ def test_a_focused_check_of_a_missing_path_is_a_usage_error(site: Path) -> None:
     result = check(site, str(site / "content" / "nosuch.md"))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_new_writes_the_doc_number_with_the_right_brackets(site: Path) -> None:
+    result = run_cli(
+        "new", "--site", str(site), "--as-of", AS_OF, "--column", "zcwj", "--publisher", "县政府办",
+        "--title", "关于做好冬季供暖工作的通知", "--doc-no", "源政办[2026]9号", "--file", "gongnuan.md",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    text = (site / "content" / "fdzdgknr" / "zcwj" / "gongnuan.md").read_text(encoding="utf-8")
+    assert "文号: 源政办〔2026〕9号" in text
+    assert check(site).returncode == 0
+
+
+def test_no_message_cites_a_document_outside_the_product() -> None:
+    from generator.diagnostics import CODES
+
+    texts = [f"{code.meaning} {code.fix}" for code in CODES.values()]
+    texts.append((REPO / "generator" / "guide" / "README.md").read_text(encoding="utf-8"))
+    assert not [text for text in texts if "SPEC" in text]

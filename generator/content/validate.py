@@ -307,11 +307,12 @@ class ItemValidator:
             )
             return None
         limits = [d.year for d in (item.written, item.published) if d is not None]
-        if limits and parsed.year > min(limits):
+        if limits and parsed.year > max(limits):  # a file written in one year, published later
             self.problem(
                 "E-DOCNO-YEAR",
                 "doc_no",
-                f"文号年份 {parsed.year} 晚于成文/发布年份 {min(limits)}；请核对文号和日期。",
+                f"文号年份 {parsed.year} 晚于成文日期和发布日期的年份（最晚 {max(limits)} 年）；"
+                "请核对文号和日期。",
             )
         return parsed
 

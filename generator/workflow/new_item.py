@@ -12,6 +12,7 @@ from pathlib import Path
 from generator.content.catalog import Catalog, Column, Unit
 from generator.content.collection import CONTENT_DIR, read_collection
 from generator.content.dates import AsOf
+from generator.content.doc_number import DocNumber, parse_doc_number
 from generator.content.fields import label
 from generator.content.index_number import IndexNumber
 from generator.diagnostics import Report
@@ -103,7 +104,7 @@ def create_item(site: Path, request: NewItem, as_of: AsOf) -> Path:
         ("title", _quoted(request.title)),
         ("index_no", index_no),
         ("publisher", unit.name),
-        ("doc_no", request.doc_no),
+        ("doc_no", _normalized_doc_no(request.doc_no)),
         ("topic", request.topic),
         ("disclosure", "主动公开"),
         ("written", day),
@@ -140,3 +141,14 @@ def _quoted(text: str) -> str:
     if any(mark in text for mark in (": ", " #", "'", '"')) or text[:1] in "[]{}&*!|>%@`-?,":
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return text
+
+
+def _normalized_doc_no(doc_no: str | None) -> str | None:
+    """源政办[2026]9号 → 源政办〔2026〕9号, the correction `disclosure fix` makes; a 文号 that
+    cannot be corrected is written as given, for the check to explain."""
+    if not doc_no:
+        return doc_no
+    parsed = parse_doc_number(doc_no)
+    if not isinstance(parsed, DocNumber) and parsed.corrected:
+        return parsed.corrected
+    return doc_no
