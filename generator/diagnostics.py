@@ -104,6 +104,16 @@ _ALL_CODES = [
         "给后添加的条目换一个未使用的流水号（disclosure new 会自动分配）",
     ),
     _code(
+        "E-DOCNO-DUP",
+        "两个已发布的条目文号相同，又没有替代关系",
+        "核对文号；修订后重新印发的文件，在旧文件中写“替代文件: 新文件的索引号”和“有效性: 已修订”",
+    ),
+    _code(
+        "E-ITEM-EMPTY",
+        "条目没有正文，也没有附件",
+        "在结束元数据的 --- 之后写正文，或用 `[附件名称](附件文件名.pdf)` 链接放在条目旁边的附件",
+    ),
+    _code(
         "E-DOCNO-BRACKET",
         "文号的年份括号不是六角括号〔〕",
         "年份用六角括号〔〕（U+3014、U+3015），按提示的正确写法修改",
@@ -228,6 +238,12 @@ _ALL_CODES = [
         warning=True,
     ),
     # Links (issue #4): before rendering, in the Markdown sources
+    _code(
+        "W-FILE-ORPHAN",
+        "content/ 中的文件没有任何条目链接，不会发布",
+        "在要发布它的条目正文中链接它，如 `[附件名称](文件名.pdf)`；不需要的文件请删除",
+        warning=True,
+    ),
     _code(
         "E-LINK-MISSING",
         "链接的文件不存在",

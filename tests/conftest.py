@@ -119,12 +119,15 @@ class Site:
     def item(
         self, rel: str, base: dict[str, str | None] | None = None, **fields: str | None
     ) -> str:
-        """Write a valid 政策文件 item (fresh 索引号) with ``fields`` changed; returns its text.
+        """Write a valid 政策文件 item (fresh 索引号 and 文号) with ``fields`` changed; returns its text.
 
         ``rel`` is relative to content/. A field set to None is left out; new keys are appended.
         """
         values = dict(base if base is not None else POLICY)
-        values["index_no"] = f"015180001/2018-{next(self._serials):05d}"
+        serial = next(self._serials)
+        values["index_no"] = f"015180001/2018-{serial:05d}"
+        if values.get("doc_no"):  # a 文号 of its own too: two public items may not share one
+            values["doc_no"] = f"源政办〔2018〕{serial}号"
         values.update(fields)
         text = front_matter(values)
         self.write(f"content/{rel}", text)

@@ -479,3 +479,55 @@ def test_markdown_file_outside_a_list_column(site, rel, where):
     site.item(rel)
     problem = only(problems(site, rel), "E-ITEM-PLACE")
     assert problem.line == 1 and where in problem.message and "列表栏目" in problem.message
+
+
+def test_an_item_without_body_or_attachment_is_an_error(site):
+    text = site.item(NEW)
+    site.write(f"content/{NEW}", text.replace(text.split("---\n\n", 1)[1], "\n  \n"))
+    problem = only(problems(site), "E-ITEM-EMPTY")
+    assert problem.line == line_of(text, "validity") + 2  # where the body begins
+    assert "正文" in problem.message and "附件" in problem.message
+
+
+def test_an_empty_draft_is_work_in_progress(site):
+    text = site.item(NEW, draft="true")
+    site.write(f"content/{NEW}", text.split("---\n\n", 1)[0] + "---\n")
+    assert problems(site) == []
+
+
+def test_two_published_items_with_one_doc_number(site):
+    site.item(NEW, doc_no="源政办〔2018〕51号")  # the policy file's
+    problem = only(problems(site), "E-DOCNO-DUP")
+    assert problem.line == 5 and POLICY_FILE in problem.message and "替代文件" in problem.message
+    assert "E-DOCNO-DUP" in [d.code for d in problems(site, POLICY_FILE.removeprefix("content/"))]
+
+
+def test_a_revision_may_keep_the_doc_number_of_the_file_it_replaces(site):
+    # The old file names the new one as its replacement: the same 文号 is expected.
+    site.item(NEW, doc_no="源政办〔2018〕51号")
+    old = site.root / POLICY_FILE
+    index_no = next(line for line in (site.content / NEW).read_text().splitlines()
+                    if line.startswith("index_no")).split(": ")[1]  # fmt: skip
+    old.write_text(
+        old.read_text(encoding="utf-8").replace(
+            "validity: 现行有效", f"validity: 已修订\nsuperseded_by: {index_no}"
+        ),
+        encoding="utf-8",
+    )
+    assert [d for d in site.check() if d.code == "E-DOCNO-DUP"] == []
+
+
+def test_a_withheld_item_may_share_a_doc_number(site):
+    site.item(NEW, doc_no="源政办〔2018〕51号", disclosure="依申请公开")
+    assert problems(site) == []
+
+
+def test_a_file_no_item_links_to_is_named(site):
+    site.write(f"content/{ZCWJ}/遗漏的附件.pdf", b"%PDF-1.4\n")
+    site.write(f"content/{ZCWJ}/linked.pdf", b"%PDF-1.4\n")
+    site.item(NEW, summary="见附件")
+    item = site.content / NEW
+    item.write_text(item.read_text(encoding="utf-8") + "\n[附件](linked.pdf)\n", encoding="utf-8")
+    orphans = [d for d in site.check() if d.code == "W-FILE-ORPHAN"]
+    assert [d.file for d in orphans] == [f"content/{ZCWJ}/遗漏的附件.pdf"]
+    assert orphans[0].severity == "warning" and "[附件名称](遗漏的附件.pdf)" in orphans[0].message

@@ -20,7 +20,7 @@ import pytest
 from conftest import AS_OF, POLICY, front_matter
 
 ITEM = "content/fdzdgknr/zcwj/20181220-hostile.md"
-HOSTILE = dict(POLICY, index_no="015180001/2018-00999")  # a valid item but for what is tested
+HOSTILE = dict(POLICY, index_no="015180001/2018-00999", doc_no="源政办〔2018〕999号")  # a valid item but for what is tested
 WALL_SECONDS = 30  # generous for a loaded 2-core CI machine; typical runs take 1–5 s
 PEAK_MB = 400  # the interpreter with its imports takes about 60 MB
 

@@ -19,7 +19,8 @@ def add_catalog(site, text: str) -> None:
 def add_policy(site, name: str, serial: int, **fields: str | None) -> None:
     """A valid 政策文件 with ``fields`` changed; its 索引号 follows the publication year."""
     year = (fields.get("published") or POLICY["published"])[:4]
-    values = dict(POLICY, index_no=f"015180001/{year}-{serial:05d}") | fields
+    values = dict(POLICY, index_no=f"015180001/{year}-{serial:05d}", doc_no=f"源政办〔{year}〕{serial}号")
+    values |= fields
     site.write(f"content/{ZCWJ}/{name}", front_matter(values))
 
 

@@ -14,7 +14,7 @@ NEW = f"{ZCWJ}/20181220-tongzhi.md"
 
 
 def write_policy(site, body: str, rel: str = NEW, **fields: str | None) -> None:
-    values = dict(POLICY, index_no="015180001/2018-00090", **fields)
+    values = dict(POLICY, index_no="015180001/2018-00090", doc_no="源政办〔2018〕90号") | fields
     site.write(f"content/{rel}", front_matter(values, body))
 
 
@@ -125,7 +125,7 @@ def test_unpublished_page_may_link_to_unpublished_item(site):
     site.write(
         f"content/{ZCWJ}/20181216-caogao.md",
         front_matter(
-            dict(POLICY, index_no="015180001/2018-00091", draft="true"),
+            dict(POLICY, index_no="015180001/2018-00091", doc_no="源政办〔2018〕91号", draft="true"),
             "[内部](20181215-neibu.md)\n",
         ),
     )

@@ -57,7 +57,7 @@ def kinds(text: str, unit_codes: frozenset[str] = frozenset()) -> list[tuple[str
 
 
 def write(site, body: str, **fields: str | None) -> Path:
-    values = dict(POLICY, index_no="015180001/2018-00120")
+    values = dict(POLICY, index_no="015180001/2018-00120", doc_no="源政办〔2018〕120号")
     values.update(fields)
     return site.write(ITEM, front_matter(values, body))
 

@@ -20,7 +20,7 @@ ITEM = "content/fdzdgknr/zcwj/20181220-tongzhi.md"
 
 def write(site, body: str, **fields: str | None) -> list[str]:
     """Write the item; returns the file's lines."""
-    values = dict(POLICY, index_no="015180001/2018-00120")
+    values = dict(POLICY, index_no="015180001/2018-00120", doc_no="源政办〔2018〕120号")
     values.update(fields)
     site.write(ITEM, front_matter(values, body))
     return (site.root / ITEM).read_text(encoding="utf-8").split("\n")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sites import REPO, copy_reference_site, run_cli
+from sites import REPO, build, copy_reference_site, run_cli
 
 AS_OF = "2026-11-22"
 
@@ -35,7 +35,11 @@ def test_new_writes_a_complete_item_with_the_next_free_index_number(site: Path) 
     assert "发布日期: 2026-11-22" in text
     assert "有效性: 现行有效" in text
     result = check(site)
+    assert result.returncode == 1 and "E-ITEM-EMPTY" in result.stdout  # the body is the clerk's
+    created.write_text(text + "为做好2027年元旦、春节期间有关工作，现将有关事项通知如下。\n", "utf-8")
+    result = check(site)
     assert result.returncode == 0, result.stdout
+    assert build(site, as_of=AS_OF).returncode == 0  # check = build
 
 
 def test_new_never_overwrites_a_file(site: Path) -> None:
@@ -284,7 +288,7 @@ def test_new_writes_the_doc_number_with_the_right_brackets(site: Path) -> None:
     assert result.returncode == 0, result.stderr
     text = (site / "content" / "fdzdgknr" / "zcwj" / "gongnuan.md").read_text(encoding="utf-8")
     assert "文号: 源政办〔2026〕9号" in text
-    assert check(site).returncode == 0
+    assert "E-DOCNO" not in check(site).stdout
 
 
 def test_no_message_cites_a_document_outside_the_product() -> None:

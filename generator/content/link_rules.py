@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from generator.content.dates import AsOf
-from generator.content.links import Link, attachment_type, extract_links
+from generator.content.links import TABLES_SUFFIX, Link, attachment_type, extract_links
 from generator.content.model import Collection, Item
 from generator.diagnostics import Report
 
@@ -85,6 +85,7 @@ class LinkRules:
             | generated
         )
         self.by_lower: dict[str, str] = {uri.lower(): uri for uri in self.files}
+        self.linked: set[str] = set()  # the files some Markdown source links to
 
     def check(self, source: MarkdownSource) -> None:
         for link in source.links():
@@ -130,6 +131,7 @@ class LinkRules:
         if not path or not is_file_link(path):
             return  # a folder or page address: checked on the rendered site
         if "\\" not in path and resolved in self.files:
+            self.linked.add(resolved)
             item = self.items.get(resolved)
             if item is not None and source.published and not item.is_public(self.as_of):
                 self.problem(
@@ -197,3 +199,12 @@ def check_links(collection: Collection, as_of: AsOf, report: Report) -> None:
     rules = LinkRules(collection, as_of, report)
     for source in markdown_sources(collection, as_of):
         rules.check(source)
+    for orphan in sorted(set(collection.attachments) - rules.linked):
+        if not orphan.endswith(TABLES_SUFFIX):  # an annual report's tables, read beside it
+            report.add(
+                "W-FILE-ORPHAN",
+                f"content/{orphan}",
+                1,
+                f"content/{orphan} 没有被任何条目链接，不会发布。要发布它，请在条目正文中用"
+                f"[附件名称]({posixpath.basename(orphan)}) 链接；不需要的文件请删除。",
+            )

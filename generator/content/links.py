@@ -20,6 +20,7 @@ _INLINE = re.compile(r"!?\[(?P<text>[^\]]*)\]\(\s*(?P<target><[^>]*>|[^)\s]+)(?:
 _REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*(?P<target><[^>]*>|\S+)")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _LINK_ATTRIBUTES = {"href", "src"}
+TABLES_SUFFIX = ".tables.yml"  # an annual report's statistical tables, beside the report
 
 ATTACHMENT_TYPES = {
     ".pdf": "PDF",

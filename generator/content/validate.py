@@ -127,6 +127,14 @@ class ItemValidator:
                 "written",
                 f"成文日期 {item.written} 晚于发布日期 {item.published_text}；请核对两个日期。",
             )
+        if not item.draft and not self.source.body.strip():
+            self.report.add(
+                "E-ITEM-EMPTY",
+                self.source.rel,
+                self.source.body_line,
+                "条目没有正文，也没有附件，发布出去是一个空页面。请在结束元数据的 --- 之后写正文，"
+                "或把附件放在条目旁边，用 [附件名称](附件文件名.pdf) 链接。",
+            )
         if self.catalog.require_approval and item.disclosure == "主动公开" and not item.draft:
             for key in ("reviewer", "approver"):
                 if not getattr(item, key):
@@ -446,8 +454,10 @@ def _check_supersession_cycles(
 
 
 def check_public_references(items: list[Item], as_of: AsOf, report: Report) -> None:
-    """A public item must not point at an item that is not public: the link would 404 or leak."""
+    """A public item must not point at an item that is not public: the link would 404 or leak;
+    two public items may not share a 文号 unless one replaces the other."""
     by_index = {str(i.index_no): i for i in items if i.index_no}
+    _check_doc_number_duplicates([i for i in items if i.is_public(as_of)], report)
     for item in items:
         if not item.is_public(as_of):
             continue
@@ -461,6 +471,33 @@ def check_public_references(items: list[Item], as_of: AsOf, report: Report) -> N
                     f"{_field_name(key)}指向的“{target.title}”（{target.source}）不是已发布的主动公开条目，"
                     "公开页面上的链接会失效；请先发布它，或删除此引用。",
                 )
+
+
+def _check_doc_number_duplicates(public: list[Item], report: Report) -> None:
+    by_doc_no: dict[str, list[Item]] = defaultdict(list)
+    for item in public:
+        if item.doc_no:
+            by_doc_no[str(item.doc_no)].append(item)
+    for doc_no, holders in by_doc_no.items():
+        for item in sorted(holders, key=lambda i: i.source):
+            others = [
+                other
+                for other in holders
+                if other is not item and not _replaces(item, other) and not _replaces(other, item)
+            ]
+            if others:
+                names = "、".join(f"{o.source}（{o.title}）" for o in others)
+                report.add(
+                    "E-DOCNO-DUP",
+                    item.source,
+                    item.line_of("doc_no"),
+                    f"文号 {doc_no} 也用于已发布的 {names}。同一文号只能有一个现行的条目：请核对文号；"
+                    "若是修订后重新印发，在旧文件中写“替代文件: 新文件的索引号”和“有效性: 已修订”。",
+                )
+
+
+def _replaces(new: Item, old: Item) -> bool:
+    return bool(new.index_no) and old.superseded_by == str(new.index_no)
 
 
 def relative(path: Path, root: Path) -> str:

@@ -47,6 +47,7 @@ import yaml
 from generator.content.catalog import Catalog, Unit
 from generator.content.dates import AsOf
 from generator.content.fields import SUPERSEDED_VALIDITY
+from generator.content.links import TABLES_SUFFIX
 from generator.content.load import decode
 from generator.content.model import Collection, Item
 from generator.content.yaml_nesting import too_deep
@@ -57,7 +58,7 @@ try:  # as in generator.content.load: the C loader where it exists
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _YamlLoader = yaml.SafeLoader
 
-SIDECAR_SUFFIX = ".tables.yml"
+SIDECAR_SUFFIX = TABLES_SUFFIX
 REPORT_COLUMN_TYPE = "信息公开年报"  # the ColumnType whose items may carry tables
 POLICY_COLUMN_TYPE = "政策文件"  # where the site's own 规章/行政规范性文件 are published
 VALID = "现行有效"

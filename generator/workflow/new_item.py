@@ -124,7 +124,10 @@ def create_item(site: Path, request: NewItem, as_of: AsOf) -> Path:
             lines.append(f"{label(key)}: {value}")
         elif key in TO_FILL_IN:
             lines.append(f"{label(key)}:")
-    lines += ["---", "", "（在此撰写正文。附件放在本文件旁边，并用 [附件名称](文件名) 链接。）", ""]
+    # No placeholder text in the body: it would be published. An empty body is what the first
+    # `disclosure check` names (E-ITEM-EMPTY), with what to write.
+    lines += ["# 正文写在下一行 --- 之后；附件放在本文件旁边，用 [附件名称](附件文件名.pdf) 链接。"]
+    lines += ["---", ""]
     try:
         with path.open("x", encoding="utf-8", newline="\n") as stream:
             stream.write("\n".join(lines))
