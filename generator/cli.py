@@ -244,8 +244,15 @@ def build(
     """
     timings = BuildTimings()
     timings.start("total")
-    from generator.render.mkdocs_build import BuildFailed, build_site
+    from generator.render.mkdocs_build import BuildFailed, build_site, prepare_output
 
+    try:
+        recovered = prepare_output(site)
+    except BuildFailed as failure:
+        click.echo(str(failure), err=True)
+        sys.exit(failure.exit_code)
+    if recovered:
+        click.echo(recovered, err=True)
     gc.disable()  # until the site is planned: see DisclosurePlugin._fork
 
     os.environ[MODE_VARIABLE] = _external_mode(external, external_strict).value

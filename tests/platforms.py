@@ -45,3 +45,32 @@ def without_posix(folder: Path) -> dict[str, str]:
 def pure_python_yaml(folder: Path) -> dict[str, str]:
     """An environment whose PyYAML has no libyaml (no C loader)."""
     return _with_sitecustomize(folder, WITHOUT_LIBYAML)
+
+
+KILL_AFTER = """\
+import os, signal
+_function, _needle, _nth = os.environ.pop("DISCLOSURE_TEST_KILL").split("|")
+_calls = 0
+_original = getattr(os, _function)
+
+
+def _then_kill(*args, **kwargs):
+    global _calls
+    result = _original(*args, **kwargs)
+    if any(_needle in str(argument) for argument in args):
+        _calls += 1
+        if _calls == int(_nth):
+            os.kill(os.getpid(), signal.SIGKILL)
+    return result
+
+
+setattr(os, _function, _then_kill)
+"""
+
+
+def killed_after(folder: Path, function: str, needle: str, nth: int = 1) -> dict[str, str]:
+    """An environment whose Python kills itself (SIGKILL) right after the ``nth`` call of
+    ``os.<function>`` with an argument containing ``needle``: a build stopped at an exact step
+    of replacing its output, as a power cut or the OOM killer would stop it."""
+    env = _with_sitecustomize(folder, KILL_AFTER)
+    return env | {"DISCLOSURE_TEST_KILL": f"{function}|{needle}|{nth}"}

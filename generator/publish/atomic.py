@@ -58,7 +58,7 @@ class AtomicOutput:
             self.target = target.resolve()
             parent = self.target.parent
             self.previous = parent / f".{self.target.name}-previous"
-            self._recover()
+            recover(self.target)
             self.staging = parent / f".{self.target.name}-staging-{os.getpid()}"
             # Files made before MkDocs has emptied the staging folder wait here (see scratch).
             self._scratch = parent / f".{self.target.name}-scratch-{os.getpid()}"
@@ -69,28 +69,6 @@ class AtomicOutput:
         except BaseException:
             self._release()
             raise
-
-    def _recover(self) -> None:
-        """Undo a swap that was interrupted after `site/` was moved aside, and get rid of what
-        earlier builds left behind: their old output, dead builds' staging folders, trash."""
-        parent, name = self.target.parent, self.target.name
-        for journal in parent.glob(f".{name}-apply-*.json"):
-            pid = journal.name.removesuffix(".json").rsplit("-", 1)[-1]
-            if pid.isdigit() and not process_alive(int(pid)):
-                _finish_apply(journal, self.target)
-        if self.previous.exists():
-            if not self.target.exists():
-                self.previous.rename(self.target)
-            else:
-                self._to_trash(self.previous)
-        for pattern in (f".{name}-staging-*", f".{name}-scratch-*"):
-            for stale in parent.glob(pattern):
-                pid = stale.name.rsplit("-", 1)[-1]
-                if pid.isdigit() and not process_alive(int(pid)):
-                    self._to_trash(stale)
-        trash = sorted(parent.glob(f".{name}-trash-*"))
-        if trash:  # a deleter of an earlier build may still be at work on some: no harm
-            delete_in_background(trash)
 
     def scratch(self) -> Path:
         """A folder of this build beside the staging folder, for files written before MkDocs
@@ -133,7 +111,7 @@ class AtomicOutput:
                 self.target.rename(self.previous)
             self.staging.rename(self.target)
             if self.previous.exists():
-                delete_in_background([self._to_trash(self.previous)])
+                delete_in_background([_to_trash(self.target, self.previous)])
         finally:
             self._release()
 
@@ -143,19 +121,62 @@ class AtomicOutput:
         shutil.rmtree(self._scratch, ignore_errors=True)
         self._release()
 
-    def _to_trash(self, folder: Path) -> Path:
-        """Rename ``folder`` to a new trash folder beside `site/`; returns the trash folder."""
-        while True:
-            trash = self.target.parent / (
-                f".{self.target.name}-trash-{os.getpid()}-{next(_trash_serial)}"
-            )
-            if not trash.exists():
-                folder.rename(trash)
-                return trash
-
     def _release(self) -> None:
         if self.lock is not None:
             self.lock.release()
+
+
+def recover(target: Path) -> str | None:
+    """Complete or undo what an interrupted build left beside `site/` (``target``), so that it
+    is the old or the new complete site, and get rid of what earlier builds left behind (their
+    old output, dead builds' staging folders, trash). Returns what `site/` now is, in Chinese,
+    when there was something to complete or undo. The caller holds the build lock."""
+    parent, name = target.parent, target.name
+    done = None
+    for journal in parent.glob(f".{name}-apply-*.json"):
+        pid = journal.name.removesuffix(".json").rsplit("-", 1)[-1]
+        if pid.isdigit() and not process_alive(int(pid)):
+            _finish_apply(journal, target)
+            done = f"上次增量生成在更新 {name}/ 时中断，已按记录补完：{name}/ 是上次生成的新网站。"
+    previous = parent / f".{name}-previous"
+    if previous.exists():
+        if not target.exists():
+            previous.rename(target)
+            done = f"上次生成在替换 {name}/ 时中断，已恢复：{name}/ 仍是此前的网站。"
+        else:
+            _to_trash(target, previous)
+            done = f"上次生成在替换 {name}/ 时中断，新网站已完整：{name}/ 是上次生成的新网站。"
+    for pattern in (f".{name}-staging-*", f".{name}-scratch-*"):
+        for stale in parent.glob(pattern):
+            pid = stale.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not process_alive(int(pid)):
+                _to_trash(target, stale)
+    trash = sorted(parent.glob(f".{name}-trash-*"))
+    if trash:  # a deleter of an earlier build may still be at work on some: no harm
+        delete_in_background(trash)
+    return done
+
+
+def unsafe_output(site_dir: Path, output: Path) -> str | None:
+    """Why ``output`` (mkdocs.yml's site_dir) may not be replaced by a build, or None. A build
+    moves the old output to the trash: it must not be, hold or lie inside the site's sources."""
+    site_dir, output = site_dir.resolve(), output.resolve()
+    if output == site_dir:
+        return f"site_dir 不能是站点目录本身（{site_dir}）"
+    for name in (".git", "content", "theme", "generator"):
+        protected = site_dir / name
+        if output == protected or protected in output.parents or output in protected.parents:
+            return f"site_dir（{output}）不能是、包含或位于 {name}/"
+    return None
+
+
+def _to_trash(target: Path, folder: Path) -> Path:
+    """Rename ``folder`` to a new trash folder beside ``target``; returns the trash folder."""
+    while True:
+        trash = target.parent / f".{target.name}-trash-{os.getpid()}-{next(_trash_serial)}"
+        if not trash.exists():
+            folder.rename(trash)
+            return trash
 
 
 def files_under(root: Path, skipped: frozenset[str] = frozenset()) -> set[str]:

@@ -21,6 +21,8 @@ from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 from generator.content.dates import AsOf
 from generator.content.model import Collection
 from generator.diagnostics import Report
+from generator.publish.atomic import recover, unsafe_output
+from generator.publish.lock import BuildLock, LockBusy
 from generator.render.mkdocs_preview import Preview
 from generator.timings import BuildTimings
 
@@ -119,6 +121,21 @@ def publish_settings(site: Path) -> PublishSettings:
         raise BuildFailed("mkdocs.yml 的 plugins 中缺少 disclosure，请加上“- disclosure”。", 2)
     url_path = urlsplit(config.site_url or "/").path or "/"
     return PublishSettings(Path(config.site_dir), url_path, plugin.config.deploy_keep)
+
+
+def prepare_output(site: Path) -> str | None:
+    """What every build does first: refuse an output folder that a build may not replace
+    (exit 2, before anything is moved), then complete or undo what an interrupted build left
+    (generator/publish/atomic.py). Returns what `site/` now is when that was needed."""
+    settings = publish_settings(site)
+    reason = unsafe_output(site, settings.output_dir)
+    if reason is not None:
+        raise BuildFailed(f"mkdocs.yml 配置错误：{reason}；请改回 site_dir: site。", 2)
+    try:
+        with BuildLock(site):
+            return recover(settings.output_dir)
+    except LockBusy as busy:
+        raise BuildFailed(str(busy), 2) from None
 
 
 def release_free_memory() -> None:

@@ -34,7 +34,7 @@ from generator.content.collection import CONTENT_DIR, check_site, symlinks_in
 from generator.content.dates import BEIJING, AsOf, DateProblem
 from generator.content.model import Collection
 from generator.diagnostics import Report, Severity, summary_line
-from generator.publish.atomic import AtomicOutput
+from generator.publish.atomic import AtomicOutput, unsafe_output
 from generator.publish.lock import BuildLock, LockBusy
 from generator.publish.pipeline import Publication, run_publish_steps
 from generator.render.children import ChildProcesses, ForkedValue
@@ -124,6 +124,9 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
             raise PluginError(
                 f"mkdocs.yml 中的 docs_dir 必须是 {CONTENT_DIR}（当前为 {config.docs_dir}）。"
             )
+        unsafe = unsafe_output(site_dir, Path(config.site_dir))
+        if unsafe is not None:
+            raise PluginError(f"mkdocs.yml 配置错误：{unsafe}；请改回 site_dir: site。")
         as_of = self._as_of()
         if self.preloaded is not None:
             collection, report = self.preloaded
