@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 from browser import launch_chromium
@@ -71,6 +72,20 @@ def test_every_link_of_every_page_resolves_under_any_prefix(
             link: source for link, source in targets.items() if _status(web, link) != 200
         }
         assert broken == {}
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_the_feeds_links_resolve_under_any_prefix(site: Path, tmp_path: Path, prefix: str) -> None:
+    """Feeds link relative to themselves; only a feed's <id> is absolute (from site_url)."""
+    output = site / "site"
+    with nginx(tmp_path / "nginx", mounted(site, prefix)) as web:
+        links = set()
+        for feed in output.glob("feeds/**/*.xml"):
+            feed_url = f"http://localhost{prefix}{feed.relative_to(output).as_posix()}"
+            for link in ElementTree.parse(feed).getroot().iter("{http://www.w3.org/2005/Atom}link"):
+                links.add(urlsplit(urljoin(feed_url, link.get("href"))).path)
+        assert len(links) > 20
+        assert {link for link in links if _status(web, link) != 200} == set()
 
 
 def _status(web: WebServer, path: str) -> int:

@@ -6,7 +6,9 @@ model, so no item that is not public can appear, and written with :mod:`xml.etre
 
 Identifiers must never change (RFC 4287 §4.2.6), while a site may move or be renamed: an
 entry's ``<id>`` is a name-based UUID of its 索引号, which is assigned once and never reused. Links
-are absolute when ``site_url`` is configured, otherwise relative to the feed file. Dates are the
+are relative to the feed file (RFC 4287 §4.2.7 resolves them against the feed's own address), so
+the same files work wherever the site is mounted; only a feed's ``<id>`` is absolute, built from
+``site_url``. Dates are the
 items' 发布日期 in Beijing time; a feed's ``<updated>`` is its newest entry's, so that an
 unchanged site produces byte-identical feeds.
 """
@@ -50,14 +52,13 @@ def _timestamp(moment: datetime) -> str:
 
 
 class _Links:
-    """Site-relative URLs as the feed at ``path`` must write them."""
+    """Site-relative URLs as the feed at ``path`` must write them: relative to the feed file."""
 
-    def __init__(self, identity: SiteIdentity, path: str) -> None:
-        self.base = identity.url.rstrip("/") + "/" if identity.url else ""
+    def __init__(self, path: str) -> None:
         self.up = "../" * path.count("/")
 
     def __call__(self, url: str) -> str:
-        return (self.base or self.up) + url
+        return self.up + url
 
 
 def _element(
@@ -80,7 +81,7 @@ def atom_feed(
     subtitle: str = "",
 ) -> bytes:
     """One feed document: the first :data:`FEED_SIZE` of ``items`` (newest first)."""
-    link = _Links(identity, path)
+    link = _Links(path)
     entries = items[:FEED_SIZE]
     # Unprefixed tags under a default namespace declared on the root: ElementTree cannot
     # serialise qualified tags with unqualified attributes under a default namespace.
@@ -88,7 +89,7 @@ def atom_feed(
     _element(
         feed,
         "id",
-        link(path)
+        identity.url.rstrip("/") + "/" + path
         if identity.url
         else f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, identity.name + '|' + path)}",
     )
