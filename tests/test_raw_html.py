@@ -124,17 +124,20 @@ def test_ordinary_html_passes(site) -> None:
     write(
         site,
         "各单位：\n\n"
-        '<div class="dp-note">\n<p>第一段<br>第二行，<span class="red">重点</span>，'
+        '<div class="admonition note">\n<p>第一段<br>第二行，<span>重点</span>，'
         "H<sub>2</sub>O，10<sup>3</sup></p>\n</div>\n\n"
-        '<table class="data">\n<thead><tr><th scope="col">项目</th><th>金额（万元）</th></tr></thead>\n'
+        "!!! warning \"注意\"\n    本通知自发布之日起施行。\n\n"
+        "| 项目 | 金额 |\n|:--|--:|\n| 办公经费 | 12.5 |\n\n"
+        "重要段落\n{: #zhongyao }\n\n"
+        '<table>\n<thead><tr><th scope="col">项目</th><th>金额（万元）</th></tr></thead>\n'
         '<tbody><tr><td colspan="1">办公经费</td><td style="text-align: right">12.5</td></tr></tbody>\n'
         "</table>\n\n"
-        '<img src="tu1.png" alt="示意图" width="300"> <img src="data:image/png;base64,iVBORw0KGgo=" alt="点">\n\n'
+        '<img src="tu1.png" alt="示意图" width="300">\n\n'
         '<a href="https://www.gov.cn/" title="中国政府网">中国政府网</a>，'
-        '<a href="mailto:hyzfbgs@163.com">hyzfbgs@163.com</a>\n\n'
+        '<a href="mailto:hyzfbgs@163.com">hyzfbgs@163.com</a>，[电话](tel:0971-2432774)\n\n'
         "<!-- 本段由县政府办审核 -->\n\n"
         "在正文中不要使用 `<script>` 标签，也不要写 ``<iframe src=x>``。\n\n"
-        "收入 <5000 元的家庭，a<b 且 b>c。\n",
+        "收入 <5000 元的家庭，a < b 且 b > c。\n",
     )
     assert html_problems(site) == []
 
