@@ -90,7 +90,6 @@ class Dropped:
     code: str  # E-HTML-TAG, E-HTML-ATTR or E-HTML-URL
     message: str
     evidence: tuple[str, ...]
-    subject: str = ""  # the element, "element attribute", or the address refused
     address: str | None = None  # the refused address of an E-HTML-URL
 
 
@@ -104,11 +103,6 @@ def url_scheme(value: str) -> str | None:
     address = _URL_IGNORED.sub("", value.strip(_URL_TRIMMED))
     match = _SCHEME.match(address)
     return match.group(1).lower() if match else None
-
-
-def url_subject(value: str) -> str:
-    """An address as compared between two readings: without the blanks browsers ignore."""
-    return _URL_IGNORED.sub("", value.strip(_URL_TRIMMED))
 
 
 def allowed_url(value: str) -> bool:
@@ -147,7 +141,7 @@ def _dropped_at(node: LexborNode) -> list[Dropped]:
         return []
     if tag not in ALLOWED_TAGS and tag not in DOCUMENT_FRAME:
         # Its attributes go with it: the element is the one problem.
-        return [Dropped("E-HTML-TAG", tag_message(tag), (f"<{tag}",), tag)]
+        return [Dropped("E-HTML-TAG", tag_message(tag), (f"<{tag}",))]
     found = []
     for name, value in node.attributes.items():
         problem = attribute_problem(tag, name, value or "")
@@ -168,7 +162,6 @@ def attribute_problem(tag: str, name: str, value: str) -> Dropped | None:
             f"{where}值“{' '.join(unknown)}”不在允许的样式类之列（<{tag}> 只能用 {allowed}）；"
             "请删除它。",
             (*unknown, name),
-            f"{tag} {name}",
         )
     if name not in ALLOWED_ATTRIBUTES["*"] and name not in ALLOWED_ATTRIBUTES.get(tag, ()):
         if name.startswith("on"):
@@ -181,7 +174,6 @@ def attribute_problem(tag: str, name: str, value: str) -> Dropped | None:
             "E-HTML-ATTR",
             f"{where}{reason}；请删除它（包括 Markdown 的 {{: … }} 属性写法）。",
             (f"{name}=", name),
-            f"{tag} {name}",
         )
     if name in URL_ATTRIBUTES and not allowed_url(value):
         scheme = url_scheme(value)
@@ -190,7 +182,6 @@ def attribute_problem(tag: str, name: str, value: str) -> Dropped | None:
             f"{where}是 {scheme}: 地址，不能发布（可能执行脚本）；"
             "只能用 http、https、mailto、tel 网址或本站附件的相对路径。",
             (value, value[-12:], f"{scheme}:"),
-            url_subject(value),
             value,
         )
     if name == "style":
@@ -203,7 +194,6 @@ def attribute_problem(tag: str, name: str, value: str) -> Dropped | None:
                 f"{where}只能设置 text-align（表格对齐）；“{value.strip()[:40]}”会被删除，"
                 "请删除它。",
                 (value, "style="),
-                f"{tag} {name}",
             )
     return None
 
