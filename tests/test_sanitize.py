@@ -187,6 +187,25 @@ def test_a_javascript_error_report_url_is_a_configuration_error(tmp_path: Path) 
     assert not (site / "site").exists()
 
 
+def test_a_site_name_with_markup_is_a_configuration_error(tmp_path: Path) -> None:
+    site = copy_reference_site(tmp_path / "site")
+    config = site / "mkdocs.yml"
+    config.write_text(
+        re.sub(
+            r"^site_name: .*$",
+            f"site_name: 县政府<script>{PAYLOAD}</script>",
+            config.read_text("utf-8"),
+            count=1,
+            flags=re.M,
+        ),
+        encoding="utf-8",
+    )
+    result = build(site)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "site_name" in result.stdout + result.stderr
+    assert not (site / "site").exists()
+
+
 def test_an_extension_check_does_not_know_fails_the_build_instead_of_being_stripped(
     tmp_path: Path,
 ) -> None:
