@@ -44,6 +44,7 @@ from generator.content.sanitize import (
     allowed_url,
     attribute_problem,
     dropped_markup,
+    may_be_refused,
     tag_message,
     url_scheme,
 )
@@ -54,12 +55,6 @@ from generator.diagnostics import Report
 # the reference site), attr_list included, so that what it writes is checked even where a
 # site's mkdocs.yml leaves it out (the build sanitizes with the site's own extensions).
 CHECK_EXTENSIONS = ("tables", "attr_list", "admonition", "toc")
-# What in a body can make Markdown write something the allow-list refuses: raw HTML, entities,
-# attr_list braces, admonitions, and a link or reference whose address has a scheme before any
-# "/", "#" or "?" other than the allowed ones. A body with none of these is left unconverted.
-_MAY_BE_REFUSED = re.compile(
-    r"[<&{]|!!!|\]\s*[(:]\s*<?\s*(?!(?:https?|mailto|tel):)[^\s)/#?]*:", re.IGNORECASE
-)
 _BACKTICKS = re.compile(r"`+")
 
 
@@ -218,7 +213,7 @@ def check_raw_html(source: SourceFile, report: Report) -> None:
 def check_converted_body(body: Text) -> list[tuple[str, int, int, str]]:
     """(code, line, column, message) of what the sanitizer would remove from the body as
     Markdown converts it; positions are where the refused text is found in the source."""
-    if _MAY_BE_REFUSED.search(body.text) is None:
+    if not may_be_refused(body.text):
         return []
     try:
         converted = _converter().reset().convert(body.text)

@@ -78,6 +78,9 @@ _CLEANER = nh3.Cleaner(
     link_rel=None,  # links are the clerk's, written as they are
 )
 _SPACES = re.compile(r"\s+")
+_MAY_BE_REFUSED = re.compile(
+    r"[<&{]|!!!|\]\s*[(:]\s*<?\s*(?!(?:https?|mailto|tel):)[^\s)/#?]*:", re.IGNORECASE
+)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _URL_IGNORED = re.compile(r"[\t\n\r]")  # browsers drop these anywhere in an address
 _URL_TRIMMED = "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "
@@ -111,20 +114,28 @@ def allowed_url(value: str) -> bool:
 
 
 def dropped_markup(fragment: str) -> list[Dropped]:
-    """What :func:`clean` would remove from ``fragment``, element by element, in order.
+    """What :func:`clean` would remove from ``fragment``, element by element, in order."""
+    return sanitize(fragment)[1]
 
-    Read with lexbor, a parser that builds the tree as browsers (and ammonia) do; when its
-    reading finds nothing but the sanitizer's output still differs from the input, one
-    :class:`Dropped` says so, so nothing is ever removed unreported.
+
+def sanitize(fragment: str, compare: bool = True) -> tuple[str, list[Dropped]]:
+    """``fragment`` cleaned, and what cleaning removed, element by element, in order.
+
+    Read with lexbor, a parser that builds the tree as browsers (and ammonia) do. With
+    ``compare``, when that reading finds nothing but the cleaned fragment still reads otherwise
+    than the input, one :class:`Dropped` says so: nothing is removed unreported even where the
+    two readings differ. (The build leaves the comparison out where the Markdown source holds
+    nothing that can make it differ, see :func:`may_be_refused`: it doubles the cost.)
     """
+    cleaned = clean(fragment)
     if "<" not in fragment and "&" not in fragment:
-        return []
+        return cleaned, []
     tree = LexborHTMLParser(fragment)
     found: list[Dropped] = []
     if tree.root is not None:
         for node in tree.root.traverse(include_text=False):
             found += _dropped_at(node)
-    if not found and _shape(tree) != _shape(LexborHTMLParser(clean(fragment))):
+    if not found and compare and _shape(tree) != _shape(LexborHTMLParser(cleaned)):
         found.append(
             Dropped(
                 "E-HTML-TAG",
@@ -132,7 +143,14 @@ def dropped_markup(fragment: str) -> list[Dropped]:
                 (),
             )
         )
-    return found
+    return cleaned, found
+
+
+def may_be_refused(markdown: str) -> bool:
+    """Whether a Markdown text can make Markdown write something the allow-list refuses: raw
+    HTML, entities, attr_list braces, admonitions, or a link or reference whose address has a
+    scheme (other than the allowed ones) before any "/", "#" or "?"."""
+    return _MAY_BE_REFUSED.search(markdown) is not None
 
 
 def _dropped_at(node: LexborNode) -> list[Dropped]:

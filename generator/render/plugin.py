@@ -32,7 +32,7 @@ from mkdocs.structure.toc import get_toc
 from generator.content.collection import CONTENT_DIR, check_site, symlinks_in
 from generator.content.dates import BEIJING, AsOf, DateProblem
 from generator.content.model import Collection
-from generator.content.sanitize import clean, dropped_markup, url_scheme
+from generator.content.sanitize import may_be_refused, sanitize, url_scheme
 from generator.diagnostics import Report, Severity, summary_line
 from generator.publish.atomic import AtomicOutput
 from generator.publish.lock import BuildLock, LockBusy
@@ -358,18 +358,16 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         removed here, the build fails naming the page rather than change it silently."""
         if not self._renders(page):
             return html_fragment
-        dropped = dropped_markup(html_fragment)
+        cleaned, dropped = sanitize(html_fragment, compare=may_be_refused(page.markdown or ""))
         if dropped:
-            source = (
-                page.file.src_uri
-                if page.file.generated_by
-                else f"{CONTENT_DIR}/{page.file.src_uri}"
-            )
+            source = page.file.src_uri
+            if not page.file.generated_by:
+                source = f"{CONTENT_DIR}/{source}"
             raise PluginError(
                 f"{source}：{dropped[0].message}（共 {len(dropped)} 处；"
                 "运行 disclosure check 查看位置）"
             )
-        return clean(html_fragment)
+        return cleaned
 
     def on_template_context(
         self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig
