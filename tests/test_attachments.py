@@ -155,3 +155,18 @@ def test_an_attachment_that_only_public_items_use_is_published(site) -> None:
     result = run(site, "build")
     assert result.returncode == 0, result.stdout + result.stderr
     assert (site.root / "site/fdzdgknr/zcwj/gongkai.pdf").read_bytes() == b"%PDF-1.7\n"
+
+
+def test_a_focused_check_reports_the_attachments_it_is_given(site) -> None:
+    """`disclosure check FILE…` (the pre-commit hook) checks a staged attachment, and only it."""
+    site.write(f"{ZCWJ}/tu.svg", SVG)
+    site.write(f"{ZCWJ}/yemian.html", b"<html></html>")
+    svg = site.cli("check", str(site.root / ZCWJ / "tu.svg"))
+    assert svg.returncode == 1
+    assert [line.split(": ")[0] for line in svg.stdout.splitlines()] == [f"{ZCWJ}/tu.svg:1:1"], (
+        svg.stdout
+    )
+    assert "E-ATTACHMENT-TYPE" in svg.stdout
+    item = f"{ZCWJ}/20181214-jiaqiang-zhengwu-gongkai.md"
+    assert (site.root / item).is_file()
+    assert site.cli("check", str(site.root / item)).returncode == 0

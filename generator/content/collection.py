@@ -204,7 +204,11 @@ def read_collection(
         )
         return Collection(catalog, [], [], [])
     files = discover(content_dir, catalog, report)
-    check_attachments(content_dir, files.attachments, report)
+    check_attachments(
+        content_dir,
+        [uri for uri in files.attachments if focus is None or focus(f"{CONTENT_DIR}/{uri}")],
+        report,
+    )
     items: list[Item] = []
     hashes: dict[str, str] = {}
     cache = ItemCache.open(site_dir, cache_fingerprint, catalog)
