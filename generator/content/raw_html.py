@@ -226,7 +226,8 @@ def check_converted_body(body: Text) -> list[tuple[str, int, int, str]]:
             continue  # a path on the clerk's computer: E-LINK-OUTSIDE says so
         line, column = locator.find(dropped)
         found.append((dropped.code, line, column, dropped.message))
-    return found
+    # An element the parser reopens (a <b> across paragraphs) is read, and found, more than once.
+    return list(dict.fromkeys(found))
 
 
 class _Locator:
