@@ -187,22 +187,31 @@ def test_a_javascript_error_report_url_is_a_configuration_error(tmp_path: Path) 
     assert not (site / "site").exists()
 
 
-def test_a_site_name_with_markup_is_a_configuration_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("site_name", f"县政府<script>{PAYLOAD}</script>"),
+        ("site_description", f'说明"><script>{PAYLOAD}</script>'),
+        ("site_url", 'https://www.example.gov.cn/"onmouseover="x/'),
+    ],
+)
+def test_markup_in_site_texts_is_a_configuration_error(tmp_path: Path, key, value) -> None:
     site = copy_reference_site(tmp_path / "site")
     config = site / "mkdocs.yml"
     config.write_text(
         re.sub(
-            r"^site_name: .*$",
-            f"site_name: 县政府<script>{PAYLOAD}</script>",
+            rf"^{key}: .*$",
+            lambda _: f"{key}: '{value}'",
             config.read_text("utf-8"),
             count=1,
             flags=re.M,
         ),
         encoding="utf-8",
     )
+    assert f"{key}: '{value}'" in config.read_text("utf-8")
     result = build(site)
     assert result.returncode == 2, result.stdout + result.stderr
-    assert "site_name" in result.stdout + result.stderr
+    assert key in result.stdout + result.stderr
     assert not (site / "site").exists()
 
 

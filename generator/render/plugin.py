@@ -138,12 +138,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
             raise PluginError(
                 f"mkdocs.yml 中的 docs_dir 必须是 {CONTENT_DIR}（当前为 {config.docs_dir}）。"
             )
-        if any(mark in (config.site_name or "") for mark in "<>&\"'`"):
-            # Material prints the site name as it is (the page title, header, navigation).
-            raise ConfigurationError(
-                f"mkdocs.yml 中的 site_name“{config.site_name}”含有 HTML 字符（< > & \" ' `）；"
-                "网站名称是纯文本，请删除这些字符。"
-            )
+        _refuse_markup_in_site_texts(config)
         as_of = self._as_of()
         if self.preloaded is not None:
             collection, report = self.preloaded
@@ -555,6 +550,23 @@ def _not_ours_to_publish(file: File, real: RealFolders, known: set[str]) -> bool
     roots = [real.content] if from_content else real.theme_roots
     path = real.of_file(file.abs_src_path)
     return not any(path.startswith(root + os.sep) for root in roots)
+
+
+# mkdocs.yml values that Material prints as they are, into the text and attributes of every
+# page (<title>, <meta name="description">, <link rel="canonical">, the header).
+SITE_TEXTS = ("site_name", "site_description", "site_author", "site_url")
+MARKUP_CHARACTERS = "<>&\"'`"
+
+
+def _refuse_markup_in_site_texts(config: MkDocsConfig) -> None:
+    for key in SITE_TEXTS:
+        value = str(config.get(key) or "")
+        marks = " ".join(sorted({char for char in value if char in MARKUP_CHARACTERS}))
+        if marks:
+            raise ConfigurationError(
+                f"mkdocs.yml 中的 {key}“{value}”含有 HTML 字符 {marks}：它会原样出现在每个页面中；"
+                "请删除这些字符（网站名称、说明、作者是纯文本，网址中的这些字符请写成 %XX 编码）。"
+            )
 
 
 def _updated(view: PageView | None, as_of: AsOf) -> str:
