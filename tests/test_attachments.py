@@ -170,3 +170,19 @@ def test_a_focused_check_reports_the_attachments_it_is_given(site) -> None:
     item = f"{ZCWJ}/20181214-jiaqiang-zhengwu-gongkai.md"
     assert (site.root / item).is_file()
     assert site.cli("check", str(site.root / item)).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["名单见[名 [单] 表](mingdan.pdf)。\n", "名单见附件mingdan.pdf（另行报送）。\n"],
+    ids=["brackets-in-link-text", "name-in-prose"],
+)
+def test_a_file_a_withheld_item_names_in_any_way_is_withheld(site, body: str) -> None:
+    site.write(f"{ZCWJ}/mingdan.pdf", b"%PDF-1.7\n")
+    values = dict(site.policy, index_no="015180001/2018-00191", disclosure="依申请公开")
+    site.write(f"{ZCWJ}/20181215-mingdan.md", front_matter(values, body))
+    site.write(
+        PUBLIC_ITEM, front_matter(INTERPRETATION, "解读。\n\n见[名单](../zcwj/mingdan.pdf)。\n")
+    )
+    found = [d.code for d in site.check() if d.file == PUBLIC_ITEM]
+    assert found == ["E-LINK-NOT-PUBLIC"]

@@ -29,6 +29,7 @@ from generator.content.model import Collection, Item
 from generator.diagnostics import Report
 
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")  # C:\Users\… or C:/Users/…
+_FILE_NAME = re.compile(r"[^\s()<>\[\]\"'|*]+\.[A-Za-z0-9]{1,5}(?![A-Za-z0-9])")
 
 
 @dataclass(frozen=True)
@@ -72,20 +73,35 @@ def is_file_link(path: str) -> bool:
 
 def withheld_files(collection: Collection, as_of: AsOf) -> dict[str, Item]:
     """The attachments that an item withheld at ``as_of`` (依申请公开, 不予公开, a draft, or
-    scheduled later) links to or embeds, with the first such item: never published, even where
-    a public page links them too, since the file is part of what is withheld."""
+    scheduled later) uses, with the first such item: never published, even where a public page
+    links them too, since the file is part of what is withheld.
+
+    "Uses": links to or embeds — and, to be safe whatever Markdown makes of an odd link
+    (``[名 [单] 表](名单.pdf)``), names anywhere in its body."""
     files = set(collection.attachments)
     used: dict[str, Item] = {}
     for item in collection.items:
         if item.is_public(as_of) or not item.body:
             continue
-        for link in extract_links(item.body, item.body_line):
-            if link.is_external:
-                continue
-            target = resolve(item.src_uri, link)
+        targets = [resolve(item.src_uri, link) for link in extract_links(item.body, item.body_line)]
+        targets += _files_named(item.body, posixpath.dirname(item.src_uri), files)
+        for target in targets:
             if target in files:
                 used.setdefault(target, item)
     return used
+
+
+def _files_named(body: str, folder: str, files: set[str]) -> list[str]:
+    """The files of ``files`` that ``body`` names, relative to ``folder``. Chinese prose runs
+    into a name (见附件名单.pdf): of each written name, the longest ending that is a file."""
+    named = []
+    for written in _FILE_NAME.findall(body):
+        for start in range(len(written)):
+            path = posixpath.normpath(posixpath.join(folder, unquote(written[start:])))
+            if path in files:
+                named.append(path)
+                break
+    return named
 
 
 class LinkRules:
