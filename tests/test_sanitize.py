@@ -367,3 +367,33 @@ def test_hostile_bodies_as_published_run_nothing_in_chromium(
         "svg-script",
         "entity-scheme",
     }, {case: results[case, "unsafe"] for case, _, _, _ in HOSTILE_BODIES}
+
+
+# What the theme may print unescaped, and why: HTML that has passed the sanitizer or that
+# templates rendered (themselves escaping), and Material's own constant texts.
+RAW_OUTPUTS = {
+    "page.content": "the page body, sanitized in on_page_content",
+    "super()": "the parent template's block",
+    "rendered": "a fragment this template rendered",
+    "dp_config_cache.get(base_url)": "a fragment rendered once per depth",
+    "dp_config_cache.put(base_url, rendered) if dp_config_cache is defined else rendered": "idem",
+    "dp_nav_cache.get(nav_key)": "the navigation, rendered once per folder",
+    "dp_nav_cache.put(nav_key, rendered)": "idem",
+    "item.render(nav_item, path, 1)": "Material's navigation macro (titles escaped in the plugin)",
+    "class": "Material's header classes, constants",
+    "lang.t('header')": "Material's interface text",
+    "lang.t('nav')": "Material's interface text",
+    "dp_translate(key)": "Material's interface text",
+}
+
+
+def test_every_value_the_theme_prints_is_escaped() -> None:
+    theme = REPO / "generator/render/theme"
+    printed = re.compile(r"\{\{-?\s*(?P<expression>.*?)\s*-?\}\}", re.S)
+    unescaped = []
+    for template in sorted([*theme.rglob("*.html"), *theme.rglob("*.xml")]):
+        for match in printed.finditer(template.read_text("utf-8")):
+            expression = match["expression"]
+            if not re.search(r"\|\s*e\s*$", expression) and expression not in RAW_OUTPUTS:
+                unescaped.append(f"{template.relative_to(theme)}: {{{{ {expression} }}}}")
+    assert unescaped == []
