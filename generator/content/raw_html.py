@@ -86,7 +86,7 @@ class _Scanner(HTMLParser):
         if tag not in ALLOWED_TAGS:
             self.problem("E-HTML-TAG", tag_message(tag))
             return  # its attributes go with it: the element is the one problem
-        elif self.text_only:
+        if self.text_only:
             self.problem(
                 "E-HTML-TAG",
                 f"这里是纯文本，不能含 HTML 标记 <{tag}>（网页上会原样显示为文字）；请删除它。",
