@@ -186,3 +186,17 @@ def test_an_element_the_parser_reopens_is_reported_once(site) -> None:
     lines = write(site, '正文。\n\n<b title="`" onclick="x()" title="`">加粗\n\n下一段。\n')
     problems = html_problems(site)
     assert [(p.code, p.line) for p in problems] == [("E-HTML-ATTR", position(lines, "onclick")[0])]
+
+
+def test_what_the_source_scan_and_the_conversion_find_is_reported_in_one_run(site) -> None:
+    lines = write(
+        site,
+        '正文。\n\n<span onclick="x()">一</span>\n\n'
+        '二\n{: onmouseover="x()" }\n\n[三 [四] 五](javascript:x())\n',
+    )
+    found = [(p.code, p.line) for p in html_problems(site)]
+    assert found == [
+        ("E-HTML-ATTR", position(lines, "onclick")[0]),
+        ("E-HTML-ATTR", position(lines, "onmouseover")[0]),
+        ("E-HTML-URL", position(lines, "javascript")[0]),
+    ]

@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -55,6 +55,8 @@ from generator.diagnostics import Report
 # the reference site), attr_list included, so that what it writes is checked even where a
 # site's mkdocs.yml leaves it out (the build sanitizes with the site's own extensions).
 CHECK_EXTENSIONS = ("tables", "attr_list", "admonition", "toc")
+MAX_CONVERTED_AFTER_REFUSAL = 100_000  # characters of a body converted even when refused
+COMMENT_NOTE = "（在 HTML 注释中，部分浏览器会执行）"
 _BACKTICKS = re.compile(r"`+")
 
 
@@ -102,7 +104,7 @@ class _Scanner(HTMLParser):
         inner = _Scanner(self.text_only)
         inner.depth = self.depth + 1
         for problem in _parse(inner, data):
-            self.problem(problem.code, f"（在 HTML 注释中，部分浏览器会执行）{problem.message}")
+            self.problem(problem.code, COMMENT_NOTE + problem.message)
 
     def parse_html_declaration(self, i: int) -> int:
         """``<!…>`` other than a comment is, in a page body, a bogus comment up to the next
@@ -194,20 +196,33 @@ def check_raw_html(source: SourceFile, report: Report) -> None:
     """Report refused HTML in every front matter value and in the body of ``source``, as
     written and as Markdown converts it."""
     findings = FileFindings(report, source.rel)
-    body_refused = False
+    in_body: Counter[tuple[str, str | int]] = Counter()  # the source scan's body findings
     for text in _texts(source):
         for problem in find_unsafe_html(text.text, text_only=text.field is not None):
             line, column = text.position_of(problem.line, problem.column)
             where = f"元数据“{text.field}”中：" if text.field else ""
             findings.add(problem.code, line, column, where + problem.message)
-            body_refused = body_refused or text.field is None
-    # A body refused as written is not converted: that would mostly repeat the findings, at
-    # the cost of Markdown's time and memory on what may be megabytes of hostile markup. It is
-    # converted, and held to the allow-list again, once they are fixed.
-    if not body_refused:
-        for code, line, column, message in check_converted_body(body_text(source)):
+            if text.field is None:
+                in_body[_same_problem(problem.code, problem.message, line)] += 1
+    # A long body already refused as written is not converted: Markdown's time and memory on
+    # megabytes of hostile markup are not worth findings that mostly repeat the ones above.
+    if in_body and len(source.body) > MAX_CONVERTED_AFTER_REFUSAL:
+        findings.close()
+        return
+    for code, line, column, message in check_converted_body(body_text(source)):
+        same = _same_problem(code, message, line)
+        if in_body[same] > 0:  # found by the source scan too, where it starts
+            in_body[same] -= 1
+        else:
             findings.add(code, line, column, message)
     findings.close()
+
+
+def _same_problem(code: str, message: str, line: int) -> tuple[str, str | int]:
+    """What makes a finding of the converted body the same as one of the source scan: the
+    message for an element or an attribute (both readings word it alike), the line for an
+    address (a Markdown link and the <a> it becomes are worded apart)."""
+    return (code, line) if code == "E-HTML-URL" else (code, message.removeprefix(COMMENT_NOTE))
 
 
 def check_converted_body(body: Text) -> list[tuple[str, int, int, str]]:
