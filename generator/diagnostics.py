@@ -251,8 +251,9 @@ _ALL_CODES = [
     ),
     _code(
         "E-LINK-NOT-PUBLIC",
-        "链接指向不公开的条目（依申请公开、不予公开、草稿或尚未到发布日期）",
-        "删除该链接，或等被链接的条目发布后再链接",
+        "链接指向不公开的条目（依申请公开、不予公开、草稿或尚未到发布日期），"
+        "或指向这样的条目所用的附件（附件也不会发布）",
+        "删除该链接，或等被链接的条目发布后再链接；公开条目要用同一份材料时，另存一个副本",
     ),
     _code(
         "E-LINK-OUTSIDE",
@@ -355,23 +356,43 @@ _ALL_CODES = [
     ),
     _code(
         "E-HTML-TAG",
-        "正文中有不允许的 HTML 元素（脚本、内嵌网页、插件、表单、样式表、meta、base 等）",
-        "删除该元素；视频、地图等请作为附件或用普通链接；表格、span、br、sup、sub、div 可以使用",
+        "正文中有允许清单以外的 HTML 元素（脚本、内嵌网页、插件、表单、样式表、meta、base、"
+        "plaintext、svg 等），或元数据、栏目名称中有 HTML 标记；净化时会被删除",
+        "删除该元素；视频、地图等请作为附件或用普通链接。正文可用的元素见 README“安全与可靠”："
+        "段落、标题、列表、表格、链接、图片、span、div、br、sup、sub 等",
     ),
     _code(
         "E-HTML-ATTR",
-        "HTML 元素上有事件属性（onclick 等）或危险的样式（expression、behavior 等）",
-        "删除该属性；正文不能带脚本",
+        "HTML 元素上有允许清单以外的属性：事件属性（onclick、onerror 等）、style（表格对齐"
+        "以外）、不在清单中的 class，包括 Markdown 的 {: … } 写法；净化时会被删除",
+        "删除该属性；{: … } 只能写 #编号 和清单中的 .样式类",
     ),
     _code(
         "E-HTML-URL",
-        "链接地址是 javascript:、vbscript: 或 data: 网页，点击会执行脚本",
+        "链接或图片地址不是 http、https、mailto、tel 或相对路径（如 javascript:、data:）；"
+        "净化时会被删除",
         "改为 http(s) 网址或本站附件的相对路径",
     ),
     _code(
         "E-PATH-SYMLINK",
-        "content/ 中有符号链接（快捷方式）指向 content/ 以外、不存在的位置，或是文件夹链接",
+        "content/ 中有符号链接（快捷方式）：生成时不会读取它",
         "删除该链接，把文件本身复制到 content/ 中条目旁边",
+    ),
+    _code(
+        "E-PATH-NAME",
+        "文件名含有引号、尖括号、反引号或控制字符，会进入网址和列表",
+        "给文件改名，只用汉字、字母、数字、-、_ 和 .",
+    ),
+    _code(
+        "E-ATTACHMENT-TYPE",
+        "附件类型不能发布（网页、SVG、脚本、程序，或清单以外的类型）",
+        "转换为 PDF 等允许的格式（pdf、ofd、doc、docx、wps、xls、xlsx、et、ppt、pptx、txt、"
+        "csv、jpg、jpeg、png、gif、zip、rar、7z），或删除该文件",
+    ),
+    _code(
+        "E-ATTACHMENT-CONTENT",
+        "附件的内容与扩展名不符（如改名为 .pdf 的网页），或文本附件中有网页标记",
+        "用原软件重新导出为该格式，或改正扩展名",
     ),
 ]
 

@@ -55,7 +55,7 @@ def broken(tmp_path_factory: pytest.TempPathFactory):
     site = buildable(build_site(tmp_path_factory.mktemp("broken") / "site"))
     site.write(POLICY_SRC, front_matter(POLICY, BODY))
     site.write("content/fdzdgknr/zcwj/fujian.pdf", b"%PDF-1.4\n")
-    site.write("content/fdzdgknr/zcwj/chart.png", b"\x89PNG\r\n")
+    site.write("content/fdzdgknr/zcwj/chart.png", b"\x89PNG\r\n\x1a\n")
     site.write("theme/partials/gov-footer.html", FOOTER)
     site.write("theme/partials/item-table.html", LISTING)
     site.write("site/index.html", "<p>上一次发布的网站</p>\n")  # the previous build

@@ -124,17 +124,20 @@ def test_ordinary_html_passes(site) -> None:
     write(
         site,
         "各单位：\n\n"
-        '<div class="dp-note">\n<p>第一段<br>第二行，<span class="red">重点</span>，'
+        '<div class="admonition note">\n<p>第一段<br>第二行，<span>重点</span>，'
         "H<sub>2</sub>O，10<sup>3</sup></p>\n</div>\n\n"
-        '<table class="data">\n<thead><tr><th scope="col">项目</th><th>金额（万元）</th></tr></thead>\n'
+        '!!! warning "注意"\n    本通知自发布之日起施行。\n\n'
+        "| 项目 | 金额 |\n|:--|--:|\n| 办公经费 | 12.5 |\n\n"
+        "重要段落\n{: #zhongyao }\n\n"
+        '<table>\n<thead><tr><th scope="col">项目</th><th>金额（万元）</th></tr></thead>\n'
         '<tbody><tr><td colspan="1">办公经费</td><td style="text-align: right">12.5</td></tr></tbody>\n'
         "</table>\n\n"
-        '<img src="tu1.png" alt="示意图" width="300"> <img src="data:image/png;base64,iVBORw0KGgo=" alt="点">\n\n'
+        '<img src="tu1.png" alt="示意图" width="300">\n\n'
         '<a href="https://www.gov.cn/" title="中国政府网">中国政府网</a>，'
-        '<a href="mailto:hyzfbgs@163.com">hyzfbgs@163.com</a>\n\n'
+        '<a href="mailto:hyzfbgs@163.com">hyzfbgs@163.com</a>，[电话](tel:0971-2432774)\n\n'
         "<!-- 本段由县政府办审核 -->\n\n"
         "在正文中不要使用 `<script>` 标签，也不要写 ``<iframe src=x>``。\n\n"
-        "收入 <5000 元的家庭，a<b 且 b>c。\n",
+        "收入 <5000 元的家庭，a < b 且 b > c。\n",
     )
     assert html_problems(site) == []
 
@@ -175,3 +178,25 @@ def test_the_new_scans_of_a_whole_item_never_fail_and_stay_inside_the_file(site,
         if problem.code.startswith(("E-HTML", "E-PRIVACY")):
             assert problem.file == ITEM
             assert 1 <= problem.line <= len(lines) and problem.column >= 1, problem
+
+
+def test_an_element_the_parser_reopens_is_reported_once(site) -> None:
+    # Backticks hide the handler from the source scan; the unclosed <b> that carries it is
+    # reopened in the next paragraph by the HTML parser, which reads the handler again.
+    lines = write(site, '正文。\n\n<b title="`" onclick="x()" title="`">加粗\n\n下一段。\n')
+    problems = html_problems(site)
+    assert [(p.code, p.line) for p in problems] == [("E-HTML-ATTR", position(lines, "onclick")[0])]
+
+
+def test_what_the_source_scan_and_the_conversion_find_is_reported_in_one_run(site) -> None:
+    lines = write(
+        site,
+        '正文。\n\n<span onclick="x()">一</span>\n\n'
+        '二\n{: onmouseover="x()" }\n\n[三 [四] 五](javascript:x())\n',
+    )
+    found = [(p.code, p.line) for p in html_problems(site)]
+    assert found == [
+        ("E-HTML-ATTR", position(lines, "onclick")[0]),
+        ("E-HTML-ATTR", position(lines, "onmouseover")[0]),
+        ("E-HTML-URL", position(lines, "javascript")[0]),
+    ]

@@ -577,7 +577,8 @@ def test_text_from_front_matter_is_escaped_not_rendered_as_html(tmp_path: Path) 
         "fdzdgknr/qtxx",
         "20260601-escape.md",
         {
-            "title": "'关于<b>加粗</b>与A&B事项的通知'",
+            # Markup is refused in a title (issue #23); what looks like it is printed as text.
+            "title": "'关于 a < b 与 &lt;b&gt;加粗&lt;/b&gt; 及 A&B \"事项\" 的通知'",
             "index_no": "015180101/2026-90010",
             "publisher": "湟源县城关镇人民政府",
             "topic": "综合政务/政务公开",
@@ -590,7 +591,7 @@ def test_text_from_front_matter_is_escaped_not_rendered_as_html(tmp_path: Path) 
     assert result.returncode == 0, result.stdout + result.stderr
     page = html(page_of(site, "fdzdgknr/qtxx/20260601-escape"))
     title = page.select_one("h1.dp-title")
-    assert title.get_text() == "关于<b>加粗</b>与A&B事项的通知"
+    assert title.get_text() == '关于 a < b 与 &lt;b&gt;加粗&lt;/b&gt; 及 A&B "事项" 的通知'
     assert title.find("b") is None
     listing = html(page_of(site, "fdzdgknr/qtxx"))
     assert listing.select_one("table.dp-list").find("b") is None

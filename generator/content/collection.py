@@ -7,11 +7,13 @@ This is the one entry point the commands and the MkDocs adapter use to get a val
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.content.catalog import Catalog, Column, load_catalog
+from generator.content.attachments import check_attachments
+from generator.content.catalog import CATALOG_FILE, Catalog, Column, load_catalog
 from generator.content.dates import AsOf
 from generator.content.fields import DISCLOSURE_VALUES, PUBLIC_DISCLOSURE
 from generator.content.item_cache import ItemCache, ItemResult, fingerprint
@@ -19,7 +21,7 @@ from generator.content.link_rules import check_links
 from generator.content.load import SourceFile, read_source
 from generator.content.model import Collection, ColumnPage, Item
 from generator.content.privacy import check_privacy
-from generator.content.raw_html import check_raw_html
+from generator.content.raw_html import check_catalog_texts, check_raw_html
 from generator.content.validate import (
     ItemValidator,
     check_public_references,
@@ -79,10 +81,10 @@ def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFile
         for name in sorted(filenames):
             src_uri = f"{rel_folder}/{name}" if rel_folder else name
             if name.startswith(".") or (
-                name in links
-                and _refused_link(Path(folder) / name, src_uri, content_root, report)
+                name in links and _refused_link(Path(folder) / name, src_uri, content_root, report)
             ):
                 continue
+            _check_name(src_uri, report)
             if not name.endswith(".md"):
                 found.attachments.append(src_uri)
             elif name == INTRO:
@@ -127,10 +129,11 @@ def symlinks_in(folder: str) -> frozenset[str]:
 
 
 def _refused_link(path: Path, src_uri: str, content_root: Path, report: Report) -> bool:
-    """A symbolic link that must not be followed: reported, and then never read or published.
+    """A symbolic link: reported, and then never read or published, wherever it points.
 
-    A folder link is refused wherever it points (MkDocs would follow it and publish what it
-    holds unchecked); a file link only when its target is missing or outside content/.
+    A folder link would publish what it holds unchecked under another address; a file link
+    can point outside content/, or publish under a public name a file that a withheld item
+    uses — and what it points to can change between the check and the build.
     """
     if not path.is_symlink():
         return False
@@ -144,7 +147,7 @@ def _refused_link(path: Path, src_uri: str, content_root: Path, report: Report) 
         elif target.is_dir():
             problem = "是文件夹链接，其中的文件会不经检查、以另一个地址重复发布"
         else:
-            return False
+            problem = "会让同一个文件以另一个名称发布，且所指的文件可能在检查后改变"
     report.add(
         "E-PATH-SYMLINK",
         f"{CONTENT_DIR}/{src_uri}",
@@ -153,6 +156,25 @@ def _refused_link(path: Path, src_uri: str, content_root: Path, report: Report) 
         "请删除该链接，把文件本身复制到 content/ 中条目旁边。",
     )
     return True
+
+
+# Characters that a file name carries into every address and listing of the site, where they
+# would end an HTML attribute or start markup; and the controls that no name should hold.
+_NAME_MARKS = frozenset("\"'<>`") | {chr(code) for code in range(32)} | {"\x7f"}
+
+
+def _check_name(src_uri: str, report: Report) -> None:
+    name = posixpath.basename(src_uri)
+    marks = sorted({char for char in name if char in _NAME_MARKS})
+    if marks:
+        shown = " ".join(repr(char) for char in marks)
+        report.add(
+            "E-PATH-NAME",
+            f"{CONTENT_DIR}/{src_uri}",
+            1,
+            f"文件名“{name}”含有不能用于网址的字符 {shown}（引号、尖括号、反引号或控制字符）；"
+            "请改名，只用汉字、字母、数字、-、_ 和 .。",
+        )
 
 
 def read_collection(
@@ -169,6 +191,9 @@ def read_collection(
     catalog = load_catalog(site_dir, report)
     if catalog is None:
         return None
+    check_catalog_texts(
+        catalog, (site_dir / CATALOG_FILE).read_text(encoding="utf-8", errors="replace"), report
+    )
     content_dir = site_dir / CONTENT_DIR
     if not content_dir.is_dir():
         report.add(
@@ -179,6 +204,11 @@ def read_collection(
         )
         return Collection(catalog, [], [], [])
     files = discover(content_dir, catalog, report)
+    check_attachments(
+        content_dir,
+        [uri for uri in files.attachments if focus is None or focus(f"{CONTENT_DIR}/{uri}")],
+        report,
+    )
     items: list[Item] = []
     hashes: dict[str, str] = {}
     cache = ItemCache.open(site_dir, cache_fingerprint, catalog)

@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from generator.content.dates import AsOf
-from generator.content.links import TABLES_SUFFIX, Link, attachment_type, extract_links
+from generator.content.links import TABLES_SUFFIX, Link, attachment_type, extract_links, resolve
 from generator.content.model import Collection, Item
 from generator.diagnostics import Report
 
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")  # C:\Users\… or C:/Users/…
+_FILE_NAME = re.compile(r"[^\s()<>\[\]\"'|*]+\.[A-Za-z0-9]{1,5}(?![A-Za-z0-9])")
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,45 @@ def is_file_link(path: str) -> bool:
     return bool(posixpath.splitext(path.rstrip("/"))[1]) and not path.endswith("/")
 
 
+def withheld_files(collection: Collection, as_of: AsOf) -> dict[str, Item]:
+    """The attachments that an item withheld at ``as_of`` (依申请公开, 不予公开, a draft, or
+    scheduled later) uses, with the first such item: never published, even where a public page
+    links them too, since the file is part of what is withheld.
+
+    "Uses": links to or embeds — and, to be safe whatever Markdown makes of an odd link
+    (``[名 [单] 表](名单.pdf)``), names anywhere in its body."""
+    files = set(collection.attachments)
+    used: dict[str, Item] = {}
+    for item in collection.items:
+        if item.is_public(as_of) or not item.body:
+            continue
+        targets = [resolve(item.src_uri, link) for link in extract_links(item.body, item.body_line)]
+        targets += _files_named(item.body, posixpath.dirname(item.src_uri), files)
+        for target in targets:
+            if target in files:
+                used.setdefault(target, item)
+    return used
+
+
+def _files_named(body: str, folder: str, files: set[str]) -> list[str]:
+    """The files of ``files`` that ``body`` names, relative to ``folder``. Chinese prose runs
+    into a name (见附件名单.pdf): of each written name, the longest ending that is a file."""
+    named = []
+    for written in _FILE_NAME.findall(body):
+        for start in range(len(written)):
+            path = posixpath.normpath(posixpath.join(folder, unquote(written[start:])))
+            if path in files:
+                named.append(path)
+                break
+    return named
+
+
 class LinkRules:
     def __init__(self, collection: Collection, as_of: AsOf, report: Report) -> None:
         self.as_of = as_of
         self.report = report
         self.items: dict[str, Item] = {item.src_uri: item for item in collection.items}
+        self.withheld_files = withheld_files(collection, as_of)
         # A column's index.md exists on the site even without a source file: the renderer
         # generates the listing or section page (and the home page) in its place.
         generated = {"index.md"} | {f"{c.path}/index.md" for c in collection.catalog.walk()}
@@ -141,6 +176,17 @@ class LinkRules:
                     f"链接“{target}”指向的“{item.title}”{self.why_not_public(item)}，"
                     "公开页面上的这个链接会失效或泄露不公开的信息；"
                     "请删除该链接，或在被链接的条目发布后再添加。",
+                )
+            withheld = self.withheld_files.get(resolved)
+            if withheld is not None and source.published and resolved != source.src_uri:
+                self.problem(
+                    "E-LINK-NOT-PUBLIC",
+                    source,
+                    link,
+                    f"附件“{target}”也是“{withheld.title}”（{withheld.source}）所用的附件，"
+                    f"而该条目{self.why_not_public(withheld)}；不公开条目的附件一律不发布，"
+                    "公开页面上的这个链接会失效或泄露不公开的信息。请删除该链接；"
+                    "确需公开的材料请另存一份副本（另起文件名）供本条目链接。",
                 )
             return
         self.problem(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
+from generator.content.attachments import attachment_kind
 from generator.content.markup import readable_markup
 
 # [text](target "title") and ![alt](target); target may be wrapped in <…>.
@@ -21,25 +22,6 @@ _REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*(?P<target><[^>]*>|\S+)")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _LINK_ATTRIBUTES = {"href", "src"}
 TABLES_SUFFIX = ".tables.yml"  # an annual report's statistical tables, beside the report
-
-ATTACHMENT_TYPES = {
-    ".pdf": "PDF",
-    ".doc": "Word",
-    ".docx": "Word",
-    ".wps": "WPS",
-    ".xls": "Excel",
-    ".xlsx": "Excel",
-    ".et": "WPS 表格",
-    ".csv": "CSV",
-    ".ofd": "OFD",
-    ".zip": "ZIP",
-    ".rar": "RAR",
-    ".jpg": "图片",
-    ".jpeg": "图片",
-    ".png": "图片",
-    ".gif": "图片",
-    ".txt": "文本",
-}
 
 
 @dataclass(frozen=True)
@@ -118,7 +100,8 @@ def resolve(src_uri: str, link: Link) -> str | None:
 
 
 def attachment_type(path: str) -> str:
-    return ATTACHMENT_TYPES.get(posixpath.splitext(path)[1].lower(), "文件")
+    kind = attachment_kind(path)
+    return kind.label if kind is not None else "文件"
 
 
 def human_size(size: int) -> str:

@@ -1,71 +1,62 @@
-"""Raw HTML in content: what would run, embed, restyle or redirect on a government page.
+"""Unsafe HTML in content, reported at its line and column: the allow-list of
+:mod:`generator.content.sanitize`, applied before anything is published.
 
-Markdown passes raw HTML through, and the templates print front matter values (the title…) as
-they are, so a ``<script>`` pasted from a web editor would run on the public site. The scan reads
-the HTML with :class:`html.parser.HTMLParser` — never with regexes over HTML — and reports, at
-the element's line and column, never silently stripping anything:
+Two readings, each reporting what the sanitizer would remove — never silently stripping it:
 
-- elements that run code, embed other pages or plugins, collect input, restyle the whole page,
-  redirect or re-base its links (E-HTML-TAG, see :data:`FORBIDDEN_ELEMENTS`);
-- event handler attributes (``onclick``, ``onerror``…) and style attributes that run code
-  (``expression(…)``, ``behavior:``) (E-HTML-ATTR);
-- ``javascript:``, ``vbscript:`` and ``data:`` addresses other than images, in any attribute and
-  in Markdown links, after undoing entities and the blanks browsers ignore (E-HTML-URL).
+- the raw HTML written in the Markdown source and in every front matter value, read with
+  :class:`html.parser.HTMLParser` (never with regexes over HTML), at the element's exact line
+  and column: elements outside :data:`~generator.content.sanitize.ALLOWED_TAGS` (E-HTML-TAG),
+  attributes outside the allow-list — event handlers, ``style`` other than table alignment,
+  unknown classes (E-HTML-ATTR) — and addresses other than http, https, mailto, tel and
+  relative ones, after undoing entities and the blanks browsers ignore (E-HTML-URL), in HTML
+  and in Markdown links. A front matter value is text: any element in it is an error;
+- the body converted by Markdown (:func:`check_converted_body`), read as browsers read it and
+  held to the same allow-list: what Markdown itself writes — attr_list's ``{: onerror=… }``,
+  a link whose text holds brackets (``[点 [此] 处](javascript:…)``), an admonition's class,
+  backticks that hide an attribute — is found there and reported at the line where its text
+  is in the source (the body's first line when it cannot be found).
 
-Ordinary HTML — tables, span, br, sup, sub, div with a class, img with an http(s) or relative
-address — passes. HTML comments are scanned too: browsers end ``<!-->`` at once where Python's
-parser reads on, so whatever a comment hides is held to the same rules. Inline code spans
-(```…```) are Markdown's own escaping and are skipped.
+HTML comments are scanned too: browsers end ``<!-->`` at once where Python's parser reads on,
+so whatever a comment hides is held to the same rules (comments themselves are never
+published). Inline code spans (```…```) are Markdown's own escaping and are skipped.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import re
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+import markdown
+
+from generator.content.catalog import CATALOG_FILE, Catalog
+from generator.content.link_rules import local_file_path
 from generator.content.links import extract_links
 from generator.content.load import SourceFile
 from generator.content.markup import MAX_MARKUP_CHARS, readable_markup
+from generator.content.sanitize import (
+    ALLOWED_TAGS,
+    Dropped,
+    allowed_url,
+    attribute_problem,
+    dropped_markup,
+    may_be_refused,
+    tag_message,
+    url_scheme,
+)
 from generator.content.texts import FileFindings, Text, body_text, front_matter_texts
 from generator.diagnostics import Report
 
-FORBIDDEN_ELEMENTS: dict[str, str] = {
-    "script": "脚本会在访问者的浏览器中运行",
-    "noscript": "只为脚本准备的替代内容，正文不需要",
-    "iframe": "会把其他网页嵌入本站页面",
-    "frame": "会把其他网页嵌入本站页面",
-    "frameset": "会把其他网页嵌入本站页面",
-    "portal": "会把其他网页嵌入本站页面",
-    "object": "会嵌入插件或其他网页",
-    "embed": "会嵌入插件或其他网页",
-    "applet": "会嵌入插件",
-    "param": "插件的参数",
-    "form": "表单会把访问者填写的内容发送出去",
-    "input": "表单控件不能出现在正文中",
-    "button": "表单控件不能出现在正文中",
-    "textarea": "表单控件不能出现在正文中",
-    "select": "表单控件不能出现在正文中",
-    "style": "样式表会改变整个页面（包括页眉、页脚和导航）的外观",
-    "link": "会引入外部样式表或资源",
-    "meta": "会改变页面的行为（如 http-equiv=refresh 自动跳转到其他网站）",
-    "base": "会改变页面中所有链接的指向",
-    "template": "模板内容会被脚本使用，正文不需要",
-}
-_DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "livescript:", "data:")
-_SAFE_DATA = re.compile(r"^data:image/(?:png|gif|jpe?g|webp|bmp|avif)[;,]")
-_DANGEROUS_STYLE = (
-    "expression(",
-    "javascript:",
-    "vbscript:",
-    "behavior:",
-    "-moz-binding",
-    "@import",
-)
-_BLANKS = re.compile(r"[\x00-\x20\x7f]+")  # browsers drop these inside and around a URL
+# The Markdown of `disclosure check`: the extensions the generator's sites use (mkdocs.yml of
+# the reference site), attr_list included, so that what it writes is checked even where a
+# site's mkdocs.yml leaves it out (the build sanitizes with the site's own extensions).
+CHECK_EXTENSIONS = ("tables", "attr_list", "admonition", "toc")
+MAX_CONVERTED_AFTER_REFUSAL = 100_000  # characters of a body converted even when refused
+COMMENT_NOTE = "（在 HTML 注释中，部分浏览器会执行）"
 _BACKTICKS = re.compile(r"`+")
 
 
@@ -77,70 +68,43 @@ class UnsafeHtml:
     message: str
 
 
-def unsafe_url(value: str) -> str | None:
-    """The dangerous scheme of an address as a browser reads it, or None."""
-    normalized = _BLANKS.sub("", html.unescape(value)).lower()
-    for scheme in _DANGEROUS_SCHEMES:
-        if normalized.startswith(scheme):
-            if scheme == "data:" and _SAFE_DATA.match(normalized):
-                return None
-            return scheme
-    return None
-
-
 class _Scanner(HTMLParser):
-    """Collects the unsafe markup of one text; positions are the parser's (line, offset)."""
+    """Collects the refused markup of one text; positions are the parser's (line, offset).
 
-    def __init__(self) -> None:
+    ``text_only``: the text is a front matter value, printed as text, where no element at all
+    belongs."""
+
+    def __init__(self, text_only: bool = False) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[UnsafeHtml] = []
         self.depth = 0  # of comments scanned inside comments
+        self.text_only = text_only
 
     def problem(self, code: str, message: str) -> None:
         line, offset = self.getpos()
         self.found.append(UnsafeHtml(code, line, offset + 1, message))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        reason = FORBIDDEN_ELEMENTS.get(tag)
-        if reason:
-            refresh = tag == "meta" and any(
-                name == "http-equiv" and (value or "").strip().lower() == "refresh"
-                for name, value in attrs
-            )
-            what = "自动跳转（meta refresh）" if refresh else f"<{tag}> 元素"
+        if tag not in ALLOWED_TAGS:
+            self.problem("E-HTML-TAG", tag_message(tag))
+            return  # its attributes go with it: the element is the one problem
+        if self.text_only:
             self.problem(
-                "E-HTML-TAG", f"正文中不能使用 {what}：{reason}。请删除它；本站不会替您删除。"
+                "E-HTML-TAG",
+                f"这里是纯文本，不能含 HTML 标记 <{tag}>（网页上会原样显示为文字）；请删除它。",
             )
         for name, value in attrs:
-            self.check_attribute(tag, name, value or "")
-
-    def check_attribute(self, tag: str, name: str, value: str) -> None:
-        if name.startswith("on"):
-            self.problem(
-                "E-HTML-ATTR",
-                f"<{tag}> 上的事件属性 {name} 会运行脚本；正文不能带脚本，请删除这个属性。",
-            )
-            return
-        if name == "style":
-            style = _BLANKS.sub("", value).lower()
-            danger = next((d for d in _DANGEROUS_STYLE if d in style), None)
-            if danger:
-                self.problem(
-                    "E-HTML-ATTR",
-                    f"<{tag}> 的 style 属性含有“{danger}”，会运行脚本或引入外部样式；请删除它。",
-                )
-            return
-        scheme = unsafe_url(value)
-        if scheme:
-            self.problem("E-HTML-URL", _url_message(f"<{tag}> 的 {name} 属性", scheme))
+            problem = attribute_problem(tag, name, value or "")
+            if problem is not None:
+                self.problem(problem.code, problem.message)
 
     def handle_comment(self, data: str) -> None:
         if self.depth >= 3:  # a comment's text holding comments holding comments: enough
             return
-        inner = _Scanner()
+        inner = _Scanner(self.text_only)
         inner.depth = self.depth + 1
         for problem in _parse(inner, data):
-            self.problem(problem.code, f"（在 HTML 注释中，部分浏览器会执行）{problem.message}")
+            self.problem(problem.code, COMMENT_NOTE + problem.message)
 
     def parse_html_declaration(self, i: int) -> int:
         """``<!…>`` other than a comment is, in a page body, a bogus comment up to the next
@@ -210,36 +174,103 @@ def _blank_line_code_spans(line: str) -> str:
     return "".join(chars)
 
 
-def _url_message(where: str, scheme: str) -> str:
-    kind = "data: 网页" if scheme == "data:" else f"{scheme} 地址"
-    return f"{where}是 {kind}，点击或加载时会执行脚本；请改为 http(s) 网址或本站附件的相对路径。"
-
-
-def find_unsafe_html(text: str) -> list[UnsafeHtml]:
-    """Unsafe raw HTML and Markdown link addresses in ``text``; never raises."""
+def find_unsafe_html(text: str, text_only: bool = False) -> list[UnsafeHtml]:
+    """Refused raw HTML and Markdown link addresses in ``text``; never raises."""
     found: list[UnsafeHtml] = []
     if "<" in text:
-        found += _parse(_Scanner(), _blank_code_spans(text))
+        found += _parse(_Scanner(text_only), _blank_code_spans(text))
     # Markdown links only: the HTML above is blanked out (its addresses are checked as
     # attributes), which also keeps the link reader's own HTML parsing out of hostile markup.
     for link in extract_links(text.replace("<", " "), 1):
-        scheme = unsafe_url(link.target)
-        if scheme:
-            found.append(
-                UnsafeHtml("E-HTML-URL", link.line, link.column, _url_message("链接", scheme))
+        target = html.unescape(link.target)
+        if not allowed_url(target) and not local_file_path(target.strip()):
+            message = (
+                f"链接地址是 {url_scheme(target)}: 地址，不能发布（可能执行脚本）；"
+                "只能用 http、https、mailto、tel 网址或本站附件的相对路径。"
             )
+            found.append(UnsafeHtml("E-HTML-URL", link.line, link.column, message))
     return sorted(found, key=lambda p: (p.line, p.column))
 
 
 def check_raw_html(source: SourceFile, report: Report) -> None:
-    """Report unsafe HTML in every front matter value and in the body of ``source``."""
+    """Report refused HTML in every front matter value and in the body of ``source``, as
+    written and as Markdown converts it."""
     findings = FileFindings(report, source.rel)
+    in_body: Counter[tuple[str, str | int]] = Counter()  # the source scan's body findings
     for text in _texts(source):
-        for problem in find_unsafe_html(text.text):
+        for problem in find_unsafe_html(text.text, text_only=text.field is not None):
             line, column = text.position_of(problem.line, problem.column)
             where = f"元数据“{text.field}”中：" if text.field else ""
             findings.add(problem.code, line, column, where + problem.message)
+            if text.field is None:
+                in_body[_same_problem(problem.code, problem.message, line)] += 1
+    # A long body already refused as written is not converted: Markdown's time and memory on
+    # megabytes of hostile markup are not worth findings that mostly repeat the ones above.
+    if in_body and len(source.body) > MAX_CONVERTED_AFTER_REFUSAL:
+        findings.close()
+        return
+    for code, line, column, message in check_converted_body(body_text(source)):
+        same = _same_problem(code, message, line)
+        if in_body[same] > 0:  # found by the source scan too, where it starts
+            in_body[same] -= 1
+        else:
+            findings.add(code, line, column, message)
     findings.close()
+
+
+def _same_problem(code: str, message: str, line: int) -> tuple[str, str | int]:
+    """What makes a finding of the converted body the same as one of the source scan: the
+    message for an element or an attribute (both readings word it alike), the line for an
+    address (a Markdown link and the <a> it becomes are worded apart)."""
+    return (code, line) if code == "E-HTML-URL" else (code, message.removeprefix(COMMENT_NOTE))
+
+
+def check_converted_body(body: Text) -> list[tuple[str, int, int, str]]:
+    """(code, line, column, message) of what the sanitizer would remove from the body as
+    Markdown converts it; positions are where the refused text is found in the source."""
+    if not may_be_refused(body.text):
+        return []
+    try:
+        converted = _converter().reset().convert(body.text)
+    except RecursionError:  # nesting too deep for Markdown: reported by its own check
+        return []
+    found = []
+    locator = _Locator(body)
+    for dropped in dropped_markup(converted):
+        if dropped.address is not None and local_file_path(dropped.address.strip()):
+            continue  # a path on the clerk's computer: E-LINK-OUTSIDE says so
+        line, column = locator.find(dropped)
+        found.append((dropped.code, line, column, dropped.message))
+    # An element the parser reopens (a <b> across paragraphs) is read, and found, more than once.
+    return list(dict.fromkeys(found))
+
+
+class _Locator:
+    """Finds the source text of what Markdown's output holds: each clue is looked for after
+    the previous find first (the output keeps the source's order), then anywhere."""
+
+    def __init__(self, body: Text) -> None:
+        self.body = body
+        self.lower = body.text.lower()
+        self.cursor = 0
+
+    def find(self, dropped: Dropped) -> tuple[int, int]:
+        for clue in dropped.evidence:
+            clue = clue.strip().lower()
+            if not clue:
+                continue
+            offset = self.lower.find(clue, self.cursor)
+            if offset < 0:
+                offset = self.lower.find(clue)
+            if offset >= 0:
+                self.cursor = offset
+                return self.body.position(offset)
+        return self.body.line, 1
+
+
+@functools.cache
+def _converter() -> markdown.Markdown:
+    return markdown.Markdown(extensions=list(CHECK_EXTENSIONS))
 
 
 def _texts(source: SourceFile) -> Iterator[Text]:
@@ -250,3 +281,25 @@ def _texts(source: SourceFile) -> Iterator[Text]:
 def _may_hold_markup(value: str) -> bool:
     """Markup needs a ``<``; a dangerous address in a Markdown link needs a ``:`` or ``&``."""
     return "<" in value or ":" in value or "&" in value
+
+
+def check_catalog_texts(catalog: Catalog, catalog_text: str, report: Report) -> None:
+    """Column and unit names, descriptions and keywords of columns.yml are printed as text on
+    every page (the navigation, breadcrumbs, metadata): any element in them is an error, at
+    the line of columns.yml that holds the value."""
+    lines = catalog_text.split("\n")
+    texts: list[tuple[str, str, int]] = []  # (what, value, line to fall back on)
+    for column in catalog.walk():
+        texts.append((f"栏目 {column.id} 的名称", column.name, column.line))
+        texts.append((f"栏目 {column.id} 的说明", column.description, column.line))
+        texts += [(f"栏目 {column.id} 的关键词", word, column.line) for word in column.keywords]
+    for unit in catalog.units:
+        texts += [("发布机构名称", name, 1) for name in (unit.name, *unit.aliases)]
+    findings = FileFindings(report, CATALOG_FILE)
+    for what, value, fallback in texts:
+        if not _may_hold_markup(value):
+            continue
+        for problem in find_unsafe_html(value, text_only=True):
+            line = next((n for n, text in enumerate(lines, 1) if value in text), fallback)
+            findings.add(problem.code, line, 1, f"{what}中：{problem.message}")
+    findings.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import html
 import logging
 import os
 from pathlib import Path
@@ -22,9 +23,9 @@ from urllib.parse import urlsplit
 import jinja2
 import platformdirs
 from mkdocs.config import config_options as option
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import ConfigurationError, PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
@@ -33,6 +34,7 @@ from mkdocs.structure.toc import get_toc
 from generator.content.collection import CONTENT_DIR, check_site, symlinks_in
 from generator.content.dates import BEIJING, AsOf, DateProblem
 from generator.content.model import Collection
+from generator.content.sanitize import may_be_refused, sanitize, url_scheme
 from generator.diagnostics import Report, Severity, summary_line
 from generator.publish.atomic import AtomicOutput, unsafe_output
 from generator.publish.lock import BuildLock, LockBusy
@@ -62,6 +64,22 @@ THEME_DIR = Path(__file__).parent / "theme"
 ANNUAL_TABLE_TEMPLATE = "partials/annual-report-table.html"
 
 
+class WebAddress(option.Type):
+    """An http(s) address from mkdocs.yml, printed as a link on every page."""
+
+    def __init__(self) -> None:
+        super().__init__(str, default="")
+
+    def run_validation(self, value: object) -> str:
+        address = super().run_validation(value)
+        if address and url_scheme(address) not in ("http", "https"):
+            raise ValidationError(
+                f"“{address}”不是 http:// 或 https:// 开头的网址，不能作为页面上的链接；"
+                "请改为完整的网址，如 https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=…"
+            )
+        return address
+
+
 class DisclosureConfig(Config):
     as_of = option.Optional(option.Type(str))
     site_domain = option.Type(str, default="")
@@ -69,7 +87,7 @@ class DisclosureConfig(Config):
     organizer = option.Type(str, default="")
     icp = option.Type(str, default="")
     police_record = option.Type(str, default="")
-    error_report_url = option.Type(str, default="")
+    error_report_url = WebAddress()
     contact = option.Type(str, default="")
     workers = option.Type(int, default=0)  # processes that render pages; 0 = one per core
     reuse_navigation = option.Type(bool, default=True)  # see theme/partials/nav.html
@@ -127,6 +145,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         unsafe = unsafe_output(site_dir, Path(config.site_dir))
         if unsafe is not None:
             raise PluginError(f"mkdocs.yml 配置错误：{unsafe}；请改回 site_dir: site。")
+        _refuse_markup_in_site_texts(config)
         as_of = self._as_of()
         if self.preloaded is not None:
             collection, report = self.preloaded
@@ -322,7 +341,9 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         if view is None or not self._renders(page):
             return markdown
         page.meta["template"] = view.template
-        page.meta["title"] = view.title
+        # Material prints the page title as it is (<title>, header, navigation): escaped here,
+        # so that it is text wherever it goes; our templates print view.title, escaping it.
+        page.meta["title"] = html.escape(view.title)
         if view.generated or view.hide_body_title:
             # The template prints the title; a leading "# title" would repeat it.
             return _drop_leading_heading(markdown)
@@ -333,6 +354,26 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
                 markdown, view.item.annual_report, lambda table: template.render(table=table)
             )
         return markdown
+
+    def on_page_content(
+        self, html_fragment: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """The page's body through the allow-list sanitizer (generator/content/sanitize.py).
+
+        `disclosure check` has reported what it would remove; should anything still be
+        removed here, the build fails naming the page rather than change it silently."""
+        if not self._renders(page):
+            return html_fragment
+        cleaned, dropped = sanitize(html_fragment, compare=may_be_refused(page.markdown or ""))
+        if dropped:
+            source = page.file.src_uri
+            if not page.file.generated_by:
+                source = f"{CONTENT_DIR}/{source}"
+            raise PluginError(
+                f"{source}：{dropped[0].message}（共 {len(dropped)} 处；"
+                "运行 disclosure check 查看位置）"
+            )
+        return cleaned
 
     def on_template_context(
         self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig
@@ -530,6 +571,23 @@ def _not_ours_to_publish(file: File, real: RealFolders, known: set[str]) -> bool
     return not any(path.startswith(root + os.sep) for root in roots)
 
 
+# mkdocs.yml values that Material prints as they are, into the text and attributes of every
+# page (<title>, <meta name="description">, <link rel="canonical">, the header).
+SITE_TEXTS = ("site_name", "site_description", "site_author", "site_url")
+MARKUP_CHARACTERS = "<>&\"'`"
+
+
+def _refuse_markup_in_site_texts(config: MkDocsConfig) -> None:
+    for key in SITE_TEXTS:
+        value = str(config.get(key) or "")
+        marks = " ".join(sorted({char for char in value if char in MARKUP_CHARACTERS}))
+        if marks:
+            raise ConfigurationError(
+                f"mkdocs.yml 中的 {key}“{value}”含有 HTML 字符 {marks}：它会原样出现在每个页面中；"
+                "请删除这些字符（网站名称、说明、作者是纯文本，网址中的这些字符请写成 %XX 编码）。"
+            )
+
+
 def _updated(view: PageView | None, as_of: AsOf) -> str:
     """A page's date in sitemap.xml (<lastmod>): its item's publication date, else the as-of date."""
     item = view.item if view else None
@@ -574,9 +632,11 @@ def _navigation(model: SiteModel) -> list[Any]:
     """Columns only: an item never appears in the navigation, so pages stay small at any scale."""
 
     def entry(column) -> dict[str, Any]:
+        # Material prints navigation titles as they are: a column's name is text, escaped here.
+        name = html.escape(column.name)
         if column.children:
-            return {column.name: [f"{column.path}/index.md", *(entry(c) for c in column.children)]}
-        return {column.name: f"{column.path}/index.md"}
+            return {name: [f"{column.path}/index.md", *(entry(c) for c in column.children)]}
+        return {name: f"{column.path}/index.md"}
 
     return [
         {"首页": "index.md"},

@@ -14,6 +14,7 @@ from pathlib import Path
 from generator.content.catalog import Column
 from generator.content.dates import AsOf
 from generator.content.fields import label
+from generator.content.link_rules import withheld_files
 from generator.content.links import attachment_type, extract_links, human_size, resolve
 from generator.content.model import Collection, ColumnPage, Item
 from generator.site.listings import ListingPage, paginate
@@ -116,7 +117,8 @@ def build_site_model(collection: Collection, as_of: AsOf, content_dir: Path) -> 
         by_column[item.column.path].append(item)
         if item.interprets:
             interpretations[item.interprets].append(item)
-    existing_files = set(collection.attachments)
+    # A file that a withheld item uses is never published (the check reports links to it).
+    existing_files = set(collection.attachments) - set(withheld_files(collection, as_of))
     attachments: dict[str, list[Attachment]] = {}
     published_files: set[str] = set()
     linking_sources: list[tuple[str, str, int]] = [
