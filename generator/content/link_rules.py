@@ -21,10 +21,12 @@ import difflib
 import posixpath
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
 from generator.content.dates import AsOf
 from generator.content.links import TABLES_SUFFIX, Link, attachment_type, extract_links, resolve
+from generator.content.markdown_html import to_html
 from generator.content.model import Collection, Item
 from generator.diagnostics import Report
 
@@ -121,6 +123,10 @@ class LinkRules:
         )
         self.by_lower: dict[str, str] = {uri.lower(): uri for uri in self.files}
         self.linked: set[str] = set()  # the files some Markdown source links to
+        self.bodies: dict[str, str] = {
+            source.src_uri: source.body for source in markdown_sources(collection, as_of)
+        }
+        self.anchors: dict[str, frozenset[str]] = {}  # by source, once its anchors are asked
 
     def check(self, source: MarkdownSource) -> None:
         for link in source.links():
@@ -140,8 +146,11 @@ class LinkRules:
                 "请把文件复制到本条目所在的文件夹，再用文件名链接，如 附件1.pdf。",
             )
             return
-        if not target or target.startswith("#") or link.is_external:
-            return  # anchors are checked on the rendered site; external links with --external
+        if target.startswith("#"):
+            self.check_anchor(source, link, source.src_uri, source.body)
+            return
+        if not target or link.is_external:
+            return  # external links are checked with --external
         path = unquote(urlsplit(target).path)
         if path.startswith(("/", "\\")):
             self.problem(
@@ -167,6 +176,7 @@ class LinkRules:
             return  # a folder or page address: checked on the rendered site
         if "\\" not in path and resolved in self.files:
             self.linked.add(resolved)
+            self.check_anchor(source, link, resolved, self.bodies.get(resolved))
             item = self.items.get(resolved)
             if item is not None and source.published and not item.is_public(self.as_of):
                 self.problem(
@@ -195,6 +205,29 @@ class LinkRules:
             link,
             f"链接的{_what(resolved)}“{target}”不存在（应在 content/{resolved}）。"
             f"{self.hint(path, resolved, folder)}",
+        )
+
+    def check_anchor(
+        self, source: MarkdownSource, link: Link, target: str, body: str | None
+    ) -> None:
+        """``#anchor``: an id the target's Markdown gives its page (a heading's slug, an
+        ``{#id}``), as the rendered page will have it."""
+        fragment = unquote(link.fragment)
+        if not fragment or not body:  # no anchor, or not a page of ours read here
+            return
+        if target not in self.anchors:
+            self.anchors[target] = anchors_of(body)
+        anchors = self.anchors[target]
+        if fragment in anchors:
+            return
+        page = "本页" if target == source.src_uri else f"“{link.target.split('#')[0]}”"
+        listed = "、".join(f"#{anchor}" for anchor in sorted(anchors)[:20])
+        self.problem(
+            "E-LINK-ANCHOR",
+            source,
+            link,
+            f"链接“{link.target}”的锚点 #{fragment} 在{page}中不存在。"
+            + (f"该页面的锚点有：{listed}。" if listed else "该页面没有标题锚点；请删除 # 及其后的部分。"),
         )
 
     def why_not_public(self, item: Item) -> str:
@@ -238,6 +271,29 @@ def _what(resolved: str) -> str:
 
 def _relative(uri: str, folder: str) -> str:
     return posixpath.relpath(uri, folder or ".")
+
+
+def anchors_of(body: str) -> frozenset[str]:
+    """The ids a Markdown body gives its page, converted as the build converts it (the toc
+    extension's slugs of the headings, attr_list's ``{#id}``, raw HTML ids)."""
+    try:
+        html = to_html(body)
+    except RecursionError:  # nesting too deep for Markdown: reported by its own check
+        return frozenset()
+    collector = _Ids()
+    collector.feed(html)
+    return frozenset(collector.ids)
+
+
+class _Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and (name == "id" or (tag == "a" and name == "name")):
+                self.ids.add(value)
 
 
 def check_links(collection: Collection, as_of: AsOf, report: Report) -> None:

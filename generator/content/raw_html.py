@@ -23,7 +23,6 @@ published). Inline code spans (```…```) are Markdown's own escaping and are sk
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from collections import Counter, defaultdict, deque
@@ -31,12 +30,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-import markdown
-
 from generator.content.catalog import CATALOG_FILE, Catalog
 from generator.content.link_rules import local_file_path
 from generator.content.links import extract_links
 from generator.content.load import SourceFile
+from generator.content.markdown_html import to_html
 from generator.content.markup import MAX_MARKUP_CHARS, readable_markup
 from generator.content.sanitize import (
     ALLOWED_TAGS,
@@ -51,10 +49,6 @@ from generator.content.sanitize import (
 from generator.content.texts import FileFindings, Text, body_text, front_matter_texts
 from generator.diagnostics import Report
 
-# The Markdown of `disclosure check`: the extensions the generator's sites use (mkdocs.yml of
-# the reference site), attr_list included, so that what it writes is checked even where a
-# site's mkdocs.yml leaves it out (the build sanitizes with the site's own extensions).
-CHECK_EXTENSIONS = ("tables", "attr_list", "admonition", "toc")
 MAX_CONVERTED_AFTER_REFUSAL = 100_000  # characters of a body converted even when refused
 COMMENT_NOTE = "（在 HTML 注释中，部分浏览器会执行）"
 _BACKTICKS = re.compile(r"`+")
@@ -231,7 +225,7 @@ def check_converted_body(body: Text) -> list[tuple[str, int, int, str]]:
     if not may_be_refused(body.text):
         return []
     try:
-        converted = _converter().reset().convert(body.text)
+        converted = to_html(body.text)
     except RecursionError:  # nesting too deep for Markdown: reported by its own check
         return []
     found = []
@@ -266,11 +260,6 @@ class _Locator:
                 self.cursor = offset
                 return self.body.position(offset)
         return self.body.line, 1
-
-
-@functools.cache
-def _converter() -> markdown.Markdown:
-    return markdown.Markdown(extensions=list(CHECK_EXTENSIONS))
 
 
 def _texts(source: SourceFile) -> Iterator[Text]:
