@@ -531,3 +531,38 @@ def test_a_file_no_item_links_to_is_named(site):
     orphans = [d for d in site.check() if d.code == "W-FILE-ORPHAN"]
     assert [d.file for d in orphans] == [f"content/{ZCWJ}/遗漏的附件.pdf"]
     assert orphans[0].severity == "warning" and "[附件名称](遗漏的附件.pdf)" in orphans[0].message
+
+
+GUIDE_PAGE = "zhinan/index.md"  # a page column's page
+
+
+def write_guide(site, **fields: str) -> None:
+    lines = ["title: 政府信息公开指南", *(f"{key}: {value}" for key, value in fields.items())]
+    site.write(f"content/{GUIDE_PAGE}", "---\n" + "\n".join(lines) + "\n---\n\n获取政府信息的方式。\n")
+
+
+def test_a_page_column_page_may_be_written_as_a_document(site):
+    write_guide(site, 发布机构="县政府办", 发布日期="2018-12-20", 成文日期="2018-12-18",
+                索引号="015180001/2018-00300", 主题分类="综合政务/政务公开", 公开属性="主动公开")  # fmt: skip
+    assert site.check() == []
+
+
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({"发布机构": "县农业局"}, "E-PUBLISHER-UNKNOWN"),
+        ({"发布日期": "2018-13-01"}, "E-DATE-INVALID"),
+        ({"发布机构": "县政府办", "索引号": "015180012/2018-00300"}, "E-INDEX-UNIT"),
+        ({"索引号": "015180001/2018-00051"}, "E-INDEX-DUP"),  # the policy file's
+        ({"文号": "源政办〔2018〕3号"}, "E-KEY-UNKNOWN"),
+    ],
+)
+def test_a_page_column_page_is_validated_as_an_item(site, fields, code):
+    write_guide(site, **fields)
+    assert code in [d.code for d in problems(site, GUIDE_PAGE)]
+
+
+def test_a_list_column_introduction_is_no_document(site):
+    site.write("content/fdzdgknr/index.md", "---\ntitle: 法定主动公开内容\n发布机构: 县政府办\n---\n\n正文。\n")
+    problem = only(problems(site, "fdzdgknr/index.md"), "E-KEY-UNKNOWN")
+    assert "标题、内容概述和关键词" in problem.message and "发布机构" in problem.message

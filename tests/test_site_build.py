@@ -644,3 +644,13 @@ def test_materials_interface_texts_come_from_its_language_files() -> None:
     assert translate("blog.authors") == "Authors"  # not in Chinese: English
     assert translate("no.such.text") == "no.such.text"
     assert translate("header") == "页眉"  # remembered
+
+
+def test_the_guide_page_shows_its_publisher_and_dates(reference: Path) -> None:
+    """A page column's page written as a document shows its metadata as an item page does."""
+    page = html(page_of(reference, "zhinan"))
+    rows = {th.get_text(): th.find_next("td").get_text() for th in page.select(".dp-metadata th")}
+    assert rows["发布机构"] == "湟源县人民政府办公室"
+    assert rows["发布日期"] == "2026-02-10"
+    assert rows["索引号"] == "015180001/2026-00090"
+    assert not html(page_of(reference, "zhidu")).select(".dp-metadata")  # a plain introduction

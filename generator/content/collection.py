@@ -227,9 +227,10 @@ def read_collection(
     for src_uri, column in files.pages:
         source = read_source(content_dir / src_uri, f"{CONTENT_DIR}/{src_uri}", report)
         if source.readable:
-            pages.append(read_page(source, src_uri, column, report))
+            pages.append(read_page(source, src_uri, column, catalog, report))
             check_publishable_text(source, catalog, report)
-    check_references(items, report)
+    documents = [page.document for page in pages if page.document is not None]
+    check_references(items + documents, report)  # 索引号 unique across items and pages
     return Collection(catalog, items, pages, files.attachments, hashes)
 
 

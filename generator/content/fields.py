@@ -73,6 +73,10 @@ KEY_BY_NAME: dict[str, str] = {f.key: f.key for f in FIELDS} | {f.alias: f.key f
 
 # The keys a column's introduction (index.md) or a single-page column may carry.
 PAGE_KEYS: frozenset[str] = frozenset({"title", "summary", "keywords", "extra", "privacy_exempt"})
+# A page column's page (政府信息公开指南) is itself an official document: it may carry these too.
+PAGE_DOCUMENT_KEYS: frozenset[str] = frozenset(
+    {"publisher", "published", "written", "index_no", "topic", "disclosure"}
+)
 
 DISCLOSURE_VALUES = ("主动公开", "依申请公开", "不予公开")
 PUBLIC_DISCLOSURE = "主动公开"

@@ -108,6 +108,8 @@ class ColumnPage:
     summary: str | None
     body: str
     body_line: int
+    # A page column's page written as a document: its publisher, dates, 索引号 (else None)
+    document: Item | None = None
 
 
 @dataclass

@@ -22,6 +22,7 @@ from generator.content.fields import (
     FIELDS,
     FIELDS_BY_KEY,
     KEY_BY_NAME,
+    PAGE_DOCUMENT_KEYS,
     PAGE_KEYS,
     SUMMARY_MAX_CHARS,
     SUPERSEDED_VALIDITY,
@@ -72,6 +73,28 @@ class ItemValidator:
         return entry.value.strip() or None
 
     # The checks ----------------------------------------------------------------------------
+
+    def document(self, src_uri: str) -> Item:
+        """A page column's page as a document: the keys it has, checked as an item's (none of
+        them required)."""
+        page = Item(
+            source=self.source.rel,
+            src_uri=src_uri,
+            column=self.column,
+            title=self.title(),
+            index_no=None,
+            publisher=self.publisher(),
+            topic=self.topic(),
+            disclosure=self.choice("disclosure", DISCLOSURE_VALUES, "E-DISCLOSURE-VALUE"),
+            published=None,
+            body="",
+            body_line=self.source.body_line,
+            lines={key: entry.line for key, entry in self.source.entries.items()},
+        )
+        page.written = self.date("written")
+        page.published, page.published_has_time = self.published()
+        page.index_no = self.index_no(page)
+        return page
 
     def run(self, src_uri: str) -> Item:
         self.check_keys()
@@ -370,19 +393,27 @@ class ItemValidator:
 
 
 def read_page(
-    source: SourceFile, src_uri: str, column: Column | None, report: Report
+    source: SourceFile, src_uri: str, column: Column | None, catalog: Catalog, report: Report
 ) -> ColumnPage:
-    """A column introduction or single-page column: only title/summary/keywords/extra allowed."""
+    """A column introduction: title, summary, keywords, extra. A page column's page (the
+    政府信息公开指南) may also be written as the document it is, with the item keys of
+    :data:`PAGE_DOCUMENT_KEYS`, validated as an item's."""
+    document_keys = PAGE_DOCUMENT_KEYS if column is not None and column.kind == "page" else set()
     for entry in source.entries.values():
-        if entry.key not in PAGE_KEYS:
+        if entry.key not in PAGE_KEYS and entry.key not in document_keys:
+            allowed = "标题、内容概述和关键词" + (
+                "，以及发布机构、发布日期、成文日期、索引号、主题分类和公开属性" if document_keys else ""
+            )
             report.add(
                 "E-KEY-UNKNOWN",
                 source.rel,
                 entry.line,
-                f"栏目页面只能写标题、内容概述和关键词，“{entry.name}”不能用在这里；"
-                "条目请另建文件。",
+                f"栏目页面只能写{allowed}，“{entry.name}”不能用在这里；条目请另建文件。",
                 column=entry.column,
             )
+    document = None
+    if column is not None and any(key in source.entries for key in document_keys):
+        document = ItemValidator(source, column, catalog, report).document(src_uri)
     title = source.entries.get("title")
     summary = source.entries.get("summary")
     return ColumnPage(
@@ -393,6 +424,7 @@ def read_page(
         summary=summary.value.strip() if summary and isinstance(summary.value, str) else None,
         body=source.body,
         body_line=source.body_line,
+        document=document,
     )
 
 

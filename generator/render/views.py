@@ -35,6 +35,7 @@ from generator.site.model import (
     FacetValue,
     SiteIdentity,
     SiteModel,
+    document_rows,
     metadata_rows,
     page_meta,
 )
@@ -182,12 +183,15 @@ def plan_pages(model: SiteModel, identity: SiteIdentity) -> dict[str, PageView]:
         )
         meta = page_meta(identity, column=column)
         if column.kind == "page":
+            page = model.pages.get(intro)
+            document = page.document if page is not None else None
             view(
                 intro,
                 kind="page",
                 template="column-page.html",
                 title=column.name,
                 meta=meta,
+                rows=document_rows(document) if document is not None else [],
                 **common,
             )
         elif column.kind == "section":

@@ -214,6 +214,18 @@ def metadata_rows(item: Item) -> list[tuple[str, str]]:
     return rows
 
 
+def document_rows(page: Item) -> list[tuple[str, str]]:
+    """The metadata of a page column's page written as a document: what it has, in order."""
+    rows = [
+        ("索引号", str(page.index_no or "")),
+        ("主题分类", str(page.topic or "")),
+        ("发布机构", page.publisher.name if page.publisher else ""),
+        ("成文日期", page.written.isoformat() if page.written else ""),
+        ("发布日期", page.published_text if page.published else ""),
+    ]
+    return [(name, value) for name, value in rows if value]
+
+
 def page_meta(
     identity: SiteIdentity,
     *,
