@@ -11,10 +11,14 @@ before it reports it:
 - 银行卡号: 16 to 19 digits (also in groups of four) passing the Luhn check, with the first digit
   of a payment card (3, 4, 5, 6 or 9).
 
-A candidate that is part of a longer run of digits or letters is no such number. Never flagged:
-landlines (``0935-7522894``, ``2432774``), 邮编, dates, 文号, amounts (a number followed by 元, 万,
-亿, % or decimals), e-mail addresses, 索引号 (a code followed by ``/2018-``), and unit codes —
-those of the registry, and any code labelled 统一社会信用代码, 组织机构代码 or 注册号.
+Numbers are read as the page shows them (:mod:`generator.content.digit_runs`): full-width
+digits, no-break and zero-width spaces, emphasis, inline tags and entities between the digits
+hide nothing, and a number glued to letters (``ID630123…``) is still one. A candidate that is
+part of a longer run of digits is no such number. Never flagged: landlines (``0935-7522894``,
+``2432774``), 邮编, dates, 文号, amounts (a number followed by 元, 万, 亿, % or decimals),
+e-mail addresses, 索引号 (a code followed by ``/2018-``), and unit codes — those of the
+registry, and any number labelled 统一社会信用代码, 组织机构代码, 注册号, 项目编号 and the like
+(the label nearest before the number decides: 身份证编号 is an ID number's label).
 
 Findings are errors at the number's line and column, and the message shows the number masked:
 a diagnostic must not leak what it protects. An item may lawfully publish such a number (a
@@ -33,6 +37,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from generator.content.digit_runs import Run, digit_runs
 from generator.content.fields import label
 from generator.content.load import SourceFile
 from generator.content.texts import (
@@ -61,21 +66,37 @@ _CARD_FIRST_DIGITS = "34569"  # American Express/JCB, Visa, Mastercard, 银联 6
 _INDEX_NUMBER_AFTER = re.compile(r"[/／]\d{4,6}[-－]\d")
 _AMOUNT_AFTER = re.compile(r"\s*(?:[.．]\d|[元万亿%％‰]|美元|人民币)")
 _AMOUNT_BEFORE = re.compile(r"[¥￥$]\s*$")
-_CODE_LABELS = ("信用代码", "机构代码", "注册号", "索引号", "识别码", "标识码", "备案号")
+# The words that name what a number is, when they stand shortly before it on its line: the
+# nearest one decides (of two ending at the same place, the longer: 身份证编号 is no 编号).
+_CODE_LABELS = (
+    "信用代码", "机构代码", "注册号", "索引号", "识别码", "标识码", "备案号", "编号", "项目号",
+    "订单号", "流水号", "批次号", "合同号", "许可证号", "登记号", "文号",
+)  # fmt: skip
+_PERSONAL_LABELS = (
+    "身份证", "身份证号", "身份证编号", "身份号码", "证件号", "证件号码", "证件编号", "手机",
+    "手机号", "电话", "联系方式", "银行卡", "卡号", "账号", "帐号", "银行账户",
+)  # fmt: skip
+_LABELS = (*_CODE_LABELS, *_PERSONAL_LABELS)
 _LABEL_REACH = 16  # characters before a number in which a label counts
-_CANDIDATE = re.compile(r"[+\d][\d -]{10,}[\dXx]?")
-_SHORTEST = 11  # characters of the shortest personal number (a mobile number)
+_SHORTEST = 11  # digits of the shortest personal number (a mobile number)
+_LONGEST = 19  # digits of the longest (a bank card number)
+_SHORTEST_GROUP = 3  # digits of a group of a number written in groups, but the last
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+# How a mobile number is written in groups: 138 9701 2345, 138-97012345, 1389701-2345.
+_MOBILE_GROUPS = frozenset({(3, 4, 4), (3, 8), (7, 4), (4, 3, 4)})
+_COUNTRY_CODE = "86"
 
 
 @dataclass(frozen=True)
 class PersonalKind:
-    """One kind of personal number: how it is written and how a candidate is proved."""
+    """One kind of personal number: how it is written in groups and how it is proved."""
 
     key: str  # English name, as written in an exemption
     name: str  # Chinese name, as shown and as written in an exemption
     aliases: tuple[str, ...]
     code: str
-    pattern: re.Pattern[str]
+    lengths: frozenset[int]  # of the digits (and X)
+    grouped: Callable[[tuple[int, ...]], bool]  # the sizes of its groups → a way it is written?
     proves: Callable[[str], bool]  # the digits (and X) of a candidate → is it such a number?
 
     def names(self) -> tuple[str, ...]:
@@ -84,9 +105,11 @@ class PersonalKind:
 
 def _is_id_number(digits: str) -> bool:
     """18 digits with a MOD 11-2 check digit, or 15 (legacy); province and birth date plausible."""
-    if digits[:2] not in PROVINCES:
+    if digits[:2] not in PROVINCES or not digits[:17].isdigit():
         return False
     if len(digits) == 15:
+        if not digits.isdigit():
+            return False
         year, rest = "19" + digits[6:8], digits[8:12]
     else:
         total = sum(int(d) * w for d, w in zip(digits[:17], _ID_WEIGHTS, strict=True))
@@ -101,7 +124,7 @@ def _is_id_number(digits: str) -> bool:
 
 
 def _passes_luhn(digits: str) -> bool:
-    if digits[0] not in _CARD_FIRST_DIGITS:
+    if not digits.isdigit() or digits[0] not in _CARD_FIRST_DIGITS:
         return False
     total = 0
     for position, digit in enumerate(reversed(digits)):
@@ -112,18 +135,16 @@ def _passes_luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _bounded(pattern: str) -> re.Pattern[str]:
-    """A number that is not part of a longer run of digits or letters."""
-    return re.compile(rf"(?<![0-9A-Za-z])(?:{pattern})(?![0-9A-Za-z])")
-
-
 KINDS: tuple[PersonalKind, ...] = (
     PersonalKind(
         "id_card",
         "身份证号码",
         ("身份证", "身份证号", "公民身份号码"),
         "E-PRIVACY-ID-CARD",
-        _bounded(r"\d{17}[\dXx]|\d{15}"),
+        frozenset({15, 18}),
+        # 630123 19850612 0039, 6301 2319 8506 1200 39: groups of three digits or more, but
+        # the last.
+        lambda sizes: min(sizes[:-1]) >= _SHORTEST_GROUP,
         _is_id_number,
     ),
     PersonalKind(
@@ -131,7 +152,8 @@ KINDS: tuple[PersonalKind, ...] = (
         "银行卡号",
         ("银行卡", "银行账号"),
         "E-PRIVACY-BANK-CARD",
-        _bounded(r"\d{4}(?P<sep>[ -]?)\d{4}(?P=sep)\d{4}(?P=sep)\d{4}(?:(?P=sep)\d{1,3})?"),
+        frozenset(range(16, _LONGEST + 1)),
+        lambda sizes: set(sizes[:-1]) == {4} and sizes[-1] <= 4,  # 6222 0212 3456 7890 123
         _passes_luhn,
     ),
     PersonalKind(
@@ -139,8 +161,9 @@ KINDS: tuple[PersonalKind, ...] = (
         "手机号码",
         ("手机", "手机号"),
         "E-PRIVACY-MOBILE",
-        _bounded(r"(?:\+?86[ -]?)?1[3-9]\d(?P<sep>[ -]?)\d{4}(?P=sep)\d{4}"),
-        lambda digits: True,
+        frozenset({11}),
+        lambda sizes: sizes in _MOBILE_GROUPS,
+        lambda digits: bool(_MOBILE.fullmatch(digits)),
     ),
 )
 KIND_BY_NAME: dict[str, PersonalKind] = {name: kind for kind in KINDS for name in kind.names()}
@@ -162,48 +185,85 @@ class PersonalNumber:
 def find_personal_numbers(
     text: str, unit_codes: frozenset[str] = frozenset()
 ) -> list[PersonalNumber]:
-    """Every proved personal number in ``text``, in order; never raises."""
+    """Every proved personal number in ``text``, in order; never raises.
+
+    The text is read as the page shows it (:mod:`generator.content.digit_runs`). A number is
+    one group of digits, or several groups joined by one kind of joint and written as that kind
+    of number is written in groups; a grouped number that goes on with the same joint is part
+    of a longer number. ID numbers are tried first, as an 18-digit ID number may also pass the
+    Luhn check.
+    """
     found: list[PersonalNumber] = []
-    # Only runs of at least 11 digits, blanks and hyphens can hold one: finding those first is
-    # several times faster than trying every kind's pattern at every character of the text.
-    for candidate in _CANDIDATE.finditer(text):
-        start, end = candidate.span()
-        found += _numbers_in(text, start, min(len(text), end + 1), unit_codes)
+    for run in digit_runs(text, _SHORTEST):
+        taken: list[PersonalNumber] = []
+        for kind in KINDS:
+            for first, last, digits in _candidates(run, kind):
+                start, end = run.groups[first].start, run.groups[last].end
+                if any(start < t.end and t.start < end for t in taken):
+                    continue
+                if kind.key == "mobile" and len(digits) == 13:
+                    digits = digits[2:]
+                if kind.proves(digits) and not _is_no_personal_number(
+                    text, start, end, digits, unit_codes
+                ):
+                    taken.append(PersonalNumber(kind, start, end, digits))
+        found += sorted(taken, key=lambda number: number.start)
     return found
 
 
-def _numbers_in(
-    text: str, start: int, end: int, unit_codes: frozenset[str]
-) -> Iterator[PersonalNumber]:
-    taken: list[PersonalNumber] = []
-    for kind in KINDS:  # ID numbers first: an 18-digit ID number may also pass the Luhn check
-        for match in kind.pattern.finditer(text, start, end):
-            if any(match.start() < t.end and t.start < match.end() for t in taken):
-                continue
-            digits = re.sub(r"[^0-9Xx]", "", match.group())
-            if kind.key == "mobile":
-                digits = digits[-11:]
-            if kind.proves(digits) and not _is_no_personal_number(match, digits, unit_codes):
-                taken.append(PersonalNumber(kind, match.start(), match.end(), digits))
-    return iter(sorted(taken, key=lambda number: number.start))
+def _candidates(run: Run, kind: PersonalKind) -> Iterator[tuple[int, int, str]]:
+    """(first group, last group, digits) of every way ``run`` may hold a number of ``kind``."""
+    groups, joints = run.groups, run.joints
+    for first, group in enumerate(groups):
+        digits = group.digits
+        if len(digits) in kind.lengths:
+            yield first, first, digits
+        elif kind.key == "mobile" and len(digits) == 13 and digits.startswith(_COUNTRY_CODE):
+            yield first, first, digits  # +8613897012345
+        joint = joints[first] if first < len(joints) else None
+        if joint is None or len(group.digits) < _SHORTEST_GROUP or _goes_on(run, first - 1, joint):
+            continue  # a grouped number does not start inside a longer grouped number
+        for last in range(first + 1, len(groups)):
+            digits += groups[last].digits
+            if len(digits) > _LONGEST or "X" in digits[:-1] or joints[last - 1] != joint:
+                break
+            sizes = tuple(len(g.digits) for g in groups[first : last + 1])
+            if (
+                len(digits) in kind.lengths
+                and kind.grouped(sizes)
+                and not _goes_on(run, last, joint)
+            ):
+                yield first, last, digits
+            if sizes[-1] < _SHORTEST_GROUP:
+                break  # only the last group of a number may be shorter
 
 
-def _is_no_personal_number(match: re.Match[str], digits: str, unit_codes: frozenset[str]) -> bool:
-    """Part of a longer grouped number, a unit code, the code of an index number, an amount."""
-    text, (start, end) = match.string, match.span()
-    separator = match.groupdict().get("sep")
-    if separator and (
-        re.match(rf"{re.escape(separator)}\d", text[end : end + 2])
-        or re.match(rf"\d{re.escape(separator)}", text[max(0, start - 2) : start])
-    ):
-        return True
+def _goes_on(run: Run, group: int, joint: str) -> bool:
+    """Whether ``group`` and the group after it are groups of one longer number, joined by
+    ``joint``: not the country code of a mobile number (+86 138…), nor a whole number of its
+    own (138 9701 2345 13912345678)."""
+    if group < 0 or group + 1 >= len(run.groups) or run.joints[group] != joint:
+        return False
+    before, after = run.groups[group].digits, run.groups[group + 1].digits
+    if group == 0 and before == _COUNTRY_CODE:
+        return False
+    return len(before) < _SHORTEST and len(after) < _SHORTEST
+
+
+def _is_no_personal_number(
+    text: str, start: int, end: int, digits: str, unit_codes: frozenset[str]
+) -> bool:
+    """A unit code, the code of an index number, an amount, or a number labelled as a code."""
     if digits.upper() in unit_codes or _INDEX_NUMBER_AFTER.match(text, end):
         return True
     if _AMOUNT_AFTER.match(text, end) or _AMOUNT_BEFORE.search(text, max(0, start - 3), start):
         return True
     line_start = text.rfind("\n", 0, start) + 1
     before = text[max(line_start, start - _LABEL_REACH) : start]
-    return any(word in before for word in _CODE_LABELS)
+    labels = [
+        (before.rfind(word) + len(word), len(word), word) for word in _LABELS if word in before
+    ]
+    return bool(labels) and max(labels)[2] in _CODE_LABELS
 
 
 # The exemption ------------------------------------------------------------------------------
