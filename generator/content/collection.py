@@ -16,9 +16,10 @@ from generator.content.dates import AsOf
 from generator.content.fields import DISCLOSURE_VALUES, PUBLIC_DISCLOSURE
 from generator.content.item_cache import ItemCache, ItemResult, fingerprint
 from generator.content.link_rules import check_links
+from generator.content.links import extract_links, resolve
 from generator.content.load import SourceFile, read_source
 from generator.content.model import Collection, ColumnPage, Item
-from generator.content.privacy import check_privacy
+from generator.content.privacy import check_attachment, check_catalog_text, check_privacy
 from generator.content.raw_html import check_raw_html
 from generator.content.validate import (
     ItemValidator,
@@ -79,8 +80,7 @@ def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFile
         for name in sorted(filenames):
             src_uri = f"{rel_folder}/{name}" if rel_folder else name
             if name.startswith(".") or (
-                name in links
-                and _refused_link(Path(folder) / name, src_uri, content_root, report)
+                name in links and _refused_link(Path(folder) / name, src_uri, content_root, report)
             ):
                 continue
             if not name.endswith(".md"):
@@ -236,6 +236,36 @@ def check_publishable_text(source: SourceFile, catalog: Catalog, report: Report)
     check_raw_html(source, report)
 
 
+def check_published_files(
+    site_dir: Path,
+    collection: Collection,
+    report: Report,
+    focus: Callable[[str], bool] | None = None,
+) -> None:
+    """The privacy scan of what is published besides the Markdown: columns.yml, and every
+    attachment that a column page or an item that may be published links to (its name, and
+    the text of a text, CSV, Word or Excel file)."""
+    unit_codes = frozenset(unit.code.upper() for unit in collection.catalog.units)
+    if focus is None or focus("columns.yml"):
+        check_catalog_text(site_dir, unit_codes, report)
+    existing = set(collection.attachments)
+    linked: set[str] = set()
+    sources = [
+        (item.src_uri, item.body, item.body_line)
+        for item in collection.items
+        if item.disclosure not in WITHHELD_DISCLOSURES
+    ] + [(page.src_uri, page.body, page.body_line) for page in collection.pages]
+    for src_uri, body, body_line in sources:
+        for link in extract_links(body, body_line):
+            target = None if link.is_external else resolve(src_uri, link)
+            if target in existing:
+                linked.add(target)
+    for src_uri in sorted(linked):
+        rel = f"{CONTENT_DIR}/{src_uri}"
+        if focus is None or focus(rel):
+            check_attachment(site_dir / CONTENT_DIR / src_uri, rel, unit_codes, report)
+
+
 def check_site(
     site_dir: Path, as_of: AsOf, report: Report, focus: Callable[[str], bool] | None = None
 ) -> Collection | None:
@@ -245,6 +275,7 @@ def check_site(
         return None
     check_public_references(collection.items, as_of, report)
     check_links(collection, as_of, report)
+    check_published_files(site_dir, collection, report, focus)
     # 年报 statistical tables (<item>.tables.yml beside a report): read, attached, checked.
     from generator.site.annual_report import check_annual_reports
 

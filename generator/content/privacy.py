@@ -32,11 +32,15 @@ matter, and only those kinds are let through in that file::
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
+from generator.content.attachment_text import UnreadableAttachment, is_read, passages
+from generator.content.catalog import CATALOG_FILE
 from generator.content.digit_runs import Run, digit_runs
 from generator.content.fields import label
 from generator.content.load import SourceFile
@@ -51,6 +55,7 @@ from generator.diagnostics import Report
 
 EXEMPT_KEY = "privacy_exempt"
 EXEMPT_CODE = "E-PRIVACY-EXEMPT"
+UNREADABLE_CODE = "E-PRIVACY-UNREADABLE"
 
 # GB/T 2260: the first two digits of an administrative division code.
 PROVINCES = frozenset(
@@ -317,8 +322,19 @@ def read_exemption(source: SourceFile, report: Report) -> frozenset[str]:
 # The check ----------------------------------------------------------------------------------
 
 
+_DEIDENTIFY = "请删除，或去标识化（如只保留前 3 位和后 2 位，其余用 * 代替）"
+
+
+def _message(number: PersonalNumber, where: str, fix: str) -> str:
+    return (
+        f"{where}疑似{number.kind.name}“{number.masked}”（已隐去中间几位）：公民个人信息不得公开。"
+        f"{fix}"
+    )
+
+
 def check_privacy(source: SourceFile, unit_codes: frozenset[str], report: Report) -> None:
-    """Report every personal number in the front matter and body not covered by an exemption."""
+    """Report every personal number in the front matter, the body and the file's name (its
+    page's address) not covered by an exemption; an exemption never covers the name."""
     exempt = read_exemption(source, report)
     findings = FileFindings(report, source.rel)
     for text in _texts(source):
@@ -327,14 +343,59 @@ def check_privacy(source: SourceFile, unit_codes: frozenset[str], report: Report
                 continue
             line, column = text.position(number.start)
             where = f"元数据“{text.field}”中" if text.field else ""
-            findings.add(
-                number.kind.code,
-                line,
-                column,
-                f"{where}疑似{number.kind.name}“{number.masked}”（已隐去中间几位）：公民个人信息不得公开。"
-                f"请删除，或去标识化（如只保留前 3 位和后 2 位，其余用 * 代替）；"
-                f"确需公开的，在元数据中写“{label(EXEMPT_KEY)}”，注明类型“{number.kind.name}”和理由。",
+            fix = (
+                f"{_DEIDENTIFY}；确需公开的，在元数据中写“{label(EXEMPT_KEY)}”，"
+                f"注明类型“{number.kind.name}”和理由。"
             )
+            findings.add(number.kind.code, line, column, _message(number, where, fix))
+    check_file_name(source.rel, unit_codes, findings)
+    findings.close()
+
+
+def check_file_name(rel: str, unit_codes: frozenset[str], findings: FileFindings) -> None:
+    """A file's path under content/ is part of its address on the site and in the search index."""
+    name = rel.removeprefix("content/")
+    for number in find_personal_numbers(name, unit_codes):
+        where = f"文件名（网址）“{name[: number.start]}…”中"
+        fix = "请给文件改名（如用日期和事由），并改正链接到它的地方。"
+        findings.add(number.kind.code, 1, 1, _message(number, where, fix))
+
+
+def check_attachment(path: Path, rel: str, unit_codes: frozenset[str], report: Report) -> None:
+    """A published attachment: its name, and the text of the types that carry text."""
+    findings = FileFindings(report, rel)
+    check_file_name(rel, unit_codes, findings)
+    if is_read(rel):
+        try:
+            for passage in passages(path):
+                text = Text(passage.text, passage.line, 1)
+                for number in find_personal_numbers(passage.text, unit_codes):
+                    line, column = text.position(number.start)
+                    where = f"附件{passage.where}" if passage.where else "附件中"
+                    fix = f"{_DEIDENTIFY}后重新保存附件；原件不公开。"
+                    findings.add(number.kind.code, line, column, _message(number, where, fix))
+        except (OSError, UnreadableAttachment) as error:
+            report.add(
+                UNREADABLE_CODE,
+                rel,
+                1,
+                f"附件无法读取，不能确认其中没有个人信息：{error}。请用办公软件重新另存为"
+                f"{posixpath.splitext(rel)[1]} 文件，或换成 PDF。",
+            )
+    findings.close()
+
+
+def check_catalog_text(site_dir: Path, unit_codes: frozenset[str], report: Report) -> None:
+    """columns.yml: the names, descriptions and keywords of columns and units are published."""
+    path = site_dir / CATALOG_FILE
+    try:
+        text = Text(path.read_text(encoding="utf-8"), 1, 1)
+    except (OSError, UnicodeDecodeError):
+        return  # the catalog's loader reports it
+    findings = FileFindings(report, CATALOG_FILE)
+    for number in find_personal_numbers(text.text, unit_codes):
+        line, column = text.position(number.start)
+        findings.add(number.kind.code, line, column, _message(number, "", f"{_DEIDENTIFY}。"))
     findings.close()
 
 
