@@ -88,6 +88,11 @@ _ALL_CODES = [
     _code("E-REQUIRED", "缺少必填字段", "补上该字段"),
     _code("E-TITLE-MULTILINE", "标题不是一行", "把标题写在一行内"),
     _code(
+        "E-FM-CONTROL-CHAR",
+        "元数据的值含有控制字符（看不见，会使订阅源等 XML 文件无法解析）",
+        "删除该字符；多由复制粘贴或双引号中的转义写法（\\x01、\\u001b）带入",
+    ),
+    _code(
         "E-INDEX-FORMAT",
         "索引号格式不对",
         "按“机构代码/年份-五位流水号”填写，如 015180001/2024-00012；可用 disclosure new 自动生成",
@@ -349,6 +354,12 @@ _ALL_CODES = [
         "E-HTML-URL",
         "链接地址是 javascript:、vbscript: 或 data: 网页，点击会执行脚本",
         "改为 http(s) 网址或本站附件的相对路径",
+    ),
+    _code(
+        "E-PATH-ENCODING",
+        "content/ 中的文件名或文件夹名不是 UTF-8 编码（多见于旧版解压软件解开的 GBK 文件名）",
+        "在本机重新输入该文件名；解压时选择 UTF-8，或用新版解压软件",
+        config=True,
     ),
     _code(
         "E-PATH-SYMLINK",

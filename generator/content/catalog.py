@@ -70,6 +70,11 @@ class Duration:
     number: int
     unit: str  # d, w, mo, y
 
+    @property
+    def days(self) -> int:
+        """The span in days, at most (a month counted as 31 days, a year as 366)."""
+        return self.number * {"d": 1, "w": 7, "mo": 31, "y": 366}[self.unit]
+
     def before(self, day: date) -> date:
         """The date this span before ``day``."""
         if self.unit == "d":
@@ -83,6 +88,9 @@ class Duration:
 
     def __str__(self) -> str:
         return f"{self.number}{DURATION_UNITS[self.unit]}"
+
+
+MAX_UPDATE_WITHIN_DAYS = 10 * 366  # a longer update_within would reach back before any site
 
 
 @dataclass(frozen=True)
@@ -515,7 +523,15 @@ class _CatalogReader:
                 f"栏目“{column_id}”的 update_within“{raw}”不对：写成 15d、2w、6mo 或 1y。",
             )
             return None
-        return Duration(int(match["number"]), match["unit"])
+        duration = Duration(int(match["number"]), match["unit"])
+        if duration.days > MAX_UPDATE_WITHIN_DAYS:
+            self.problem(
+                "E-CATALOG-VALUE",
+                entry["__line__"],
+                f"栏目“{column_id}”的 update_within“{raw}”过长：最长 10 年（10y、120mo）。",
+            )
+            return None
+        return duration
 
     def check_column_ids(self, columns: list[Column]) -> None:
         seen: set[str] = set()

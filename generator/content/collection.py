@@ -57,6 +57,7 @@ def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFile
             d
             for d in dirnames
             if not d.startswith(".")
+            and _utf8_name(d, rel_folder, report)
             and not (
                 d in links
                 and _refused_link(
@@ -79,8 +80,13 @@ def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFile
             seen_columns.add(column.path)
         for name in sorted(filenames):
             src_uri = f"{rel_folder}/{name}" if rel_folder else name
-            if name.startswith(".") or (
-                name in links and _refused_link(Path(folder) / name, src_uri, content_root, report)
+            if (
+                name.startswith(".")
+                or not _utf8_name(name, rel_folder, report)
+                or (
+                    name in links
+                    and _refused_link(Path(folder) / name, src_uri, content_root, report)
+                )
             ):
                 continue
             if not name.endswith(".md"):
@@ -114,6 +120,25 @@ def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFile
                 f"单页栏目“{column.name}”缺少 {CONTENT_DIR}/{column.path}/{INTRO}。",
             )
     return found
+
+
+def _utf8_name(name: str, rel_folder: str, report: Report) -> bool:
+    """Whether a file or folder name is UTF-8, as every name on the site must be; a name in
+    another encoding (GBK, from an old Windows archive) is reported and the file left out."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = name.encode("utf-8", "surrogateescape").decode("gb18030", "replace")
+        where = f"{CONTENT_DIR}/{rel_folder}".rstrip("/")
+        report.add(
+            "E-PATH-ENCODING",
+            where,
+            1,
+            f"{where} 中有一个文件名不是 UTF-8 编码（按 GBK 读作“{shown}”），无法发布；"
+            "请在本机重新输入这个文件名（解压时选择 UTF-8 或用新版解压软件）。",
+        )
+        return False
+    return True
 
 
 def symlinks_in(folder: str) -> frozenset[str]:

@@ -30,7 +30,13 @@ from generator.content.fields import (
 )
 from generator.content.load import SourceFile
 from generator.content.model import ColumnPage, Item
+from generator.content.texts import front_matter_texts
 from generator.diagnostics import Report
+
+# What no metadata value may hold: control characters but tab and line breaks, lone surrogates
+# and U+FFFE/U+FFFF. They are invisible on a page and make the Atom feeds and the sitemap invalid
+# XML; YAML lets them in only as escapes ("\e", "\x01", "\u0085", "\ud800").
+_FORBIDDEN_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 KEYWORD_SEPARATORS = re.compile(r"[，,、;；\s]+")
 TRUE_WORDS = {"true": True, "yes": True, "是": True, "false": False, "no": False, "否": False}
@@ -75,6 +81,7 @@ class ItemValidator:
 
     def run(self, src_uri: str) -> Item:
         self.check_keys()
+        check_characters(self.source, self.report)
         self.check_required()
         item = Item(
             source=self.source.rel,
@@ -360,10 +367,28 @@ class ItemValidator:
         return entry.value
 
 
+def check_characters(source: SourceFile, report: Report) -> None:
+    """Every front matter value, ``extra:`` included: no control character (see above)."""
+    for text in front_matter_texts(
+        source, worth_reading=lambda v: bool(_FORBIDDEN_CHARACTER.search(v))
+    ):
+        found = _FORBIDDEN_CHARACTER.search(text.text)
+        assert found is not None
+        report.add(
+            "E-FM-CONTROL-CHAR",
+            source.rel,
+            text.line,
+            f"“{text.field}”的值含有控制字符 U+{ord(found.group()):04X}（第 {found.start() + 1} 个字符，"
+            "页面上看不见，会使订阅源等文件无法解析）；请删除它（多由复制粘贴或转义写法 \\x、\\u 带入）。",
+            column=text.column,
+        )
+
+
 def read_page(
     source: SourceFile, src_uri: str, column: Column | None, report: Report
 ) -> ColumnPage:
     """A column introduction or single-page column: only title/summary/keywords/extra allowed."""
+    check_characters(source, report)
     for entry in source.entries.values():
         if entry.key not in PAGE_KEYS:
             report.add(

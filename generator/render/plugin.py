@@ -15,6 +15,7 @@ import functools
 import gc
 import logging
 import os
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ from generator.render.incremental import (
     site_fingerprint,
     source_hashes,
 )
-from generator.render.mkdocs_build import AS_OF_VARIABLE
+from generator.render.mkdocs_build import AS_OF_VARIABLE, SetupError
 from generator.render.mkdocs_conversion import MarkdownConversion
 from generator.render.mkdocs_parallel import RenderShare, default_workers, fork_workers
 from generator.render.plain_text import PlainTextExtension
@@ -61,7 +62,7 @@ ANNUAL_TABLE_TEMPLATE = "partials/annual-report-table.html"
 
 
 class DisclosureConfig(Config):
-    as_of = option.Optional(option.Type(str))
+    as_of = option.Optional(option.Type((str, date, datetime)))  # YAML reads 2026-11-20 as a date
     site_domain = option.Type(str, default="")
     site_id_code = option.Type(str, default="")
     organizer = option.Type(str, default="")
@@ -92,6 +93,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self.conversion = MarkdownConversion()
         self.config_cache = RenderedFragments()  # see theme/main.html, block config
         self.failure = ""  # why the build failed, in Chinese where it is ours
+        self.failure_exit_code = 1  # 2 when it failed on its configuration (SetupError)
         self.timings = BuildTimings()  # seconds per stage (`disclosure build --timings`)
         # Incremental rebuilds (see generator/render/incremental.py); `--full` sets full_build.
         self.full_build = False
@@ -117,7 +119,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         site_dir = Path(config.config_file_path or ".").resolve().parent
         content_dir = Path(config.docs_dir)
         if content_dir.resolve() != (site_dir / CONTENT_DIR).resolve():
-            raise PluginError(
+            raise SetupError(
                 f"mkdocs.yml 中的 docs_dir 必须是 {CONTENT_DIR}（当前为 {config.docs_dir}）。"
             )
         as_of = self._as_of()
@@ -156,7 +158,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
             try:  # one build of a site at a time: the lock lasts until commit or abandon
                 self.output = AtomicOutput(Path(config.site_dir), BuildLock(site_dir))
             except LockBusy as busy:
-                raise PluginError(str(busy)) from None
+                raise SetupError(str(busy)) from None
             config.site_dir = str(self.output.staging)
             # The feeds, open data and lookup files are written beside everything that follows.
             scratch = self.output.scratch()  # MkDocs empties the staging folder after on_config
@@ -179,7 +181,9 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         assert self.model is not None and self.output is not None
         previous = self.output.target
         incremental = (
-            not self.full_build and BuildManifest.path(self.site_dir).is_file() and previous.is_dir()
+            not self.full_build
+            and BuildManifest.path(self.site_dir).is_file()
+            and previous.is_dir()
         )
         compute = functools.partial(
             page_states, self.views, self.model, sources, previous if incremental else None
@@ -192,9 +196,9 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         configured = self.config.as_of or os.environ.get(AS_OF_VARIABLE)
         if configured:
             try:
-                return AsOf.parse(configured)
+                return AsOf.parse(str(configured))
             except DateProblem as problem:
-                raise PluginError(
+                raise SetupError(
                     f"mkdocs.yml 中 disclosure 插件的 as_of 无效：{problem.reason}"
                 ) from None
         return AsOf.now()
@@ -425,6 +429,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.failure = str(error)
+        self.failure_exit_code = 2 if isinstance(error, SetupError) else 1
         if isinstance(self.page_states, ForkedValue):
             self.page_states.stop()
         if self.share.is_worker:
