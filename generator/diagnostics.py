@@ -88,6 +88,16 @@ _ALL_CODES = [
     _code("E-REQUIRED", "缺少必填字段", "补上该字段"),
     _code("E-TITLE-MULTILINE", "标题不是一行", "把标题写在一行内"),
     _code(
+        "E-MARKDOWN-NESTING",
+        "正文嵌套过深（列表、引用、强调、链接或 HTML 元素层层套叠），无法转换为网页",
+        "删去多余的符号，或把内容拆成几段、几个并列的列表",
+    ),
+    _code(
+        "E-MARKDOWN-SLOW",
+        "正文转换为网页超过时限仍未完成（多为大量未闭合的 HTML 标签，如成串的“<a ”）",
+        "删去未闭合的标签或异常长的行；确需很长的正文，可在 mkdocs.yml 的 disclosure 插件中调大 markdown_seconds",
+    ),
+    _code(
         "E-FM-CONTROL-CHAR",
         "元数据的值含有控制字符（看不见，会使订阅源等 XML 文件无法解析）",
         "删除该字符；多由复制粘贴或双引号中的转义写法（\\x01、\\u001b）带入",

@@ -19,6 +19,7 @@ from generator.content.link_rules import check_links
 from generator.content.links import extract_links, resolve
 from generator.content.load import SourceFile, read_source
 from generator.content.model import Collection, ColumnPage, Item
+from generator.content.nesting import check_nesting
 from generator.content.privacy import check_attachment, check_catalog_text, check_privacy
 from generator.content.raw_html import check_raw_html
 from generator.content.validate import (
@@ -252,13 +253,15 @@ def read_item(
 
 
 def check_publishable_text(source: SourceFile, catalog: Catalog, report: Report) -> None:
-    """What a public page must not carry: personal numbers, and HTML that runs or redirects.
+    """What a public page must not carry: personal numbers, HTML that runs or redirects, and
+    nesting deeper than the Markdown conversion can take.
 
     Run on column pages and on every item that may be published (主动公开, drafts and scheduled
     items included: they are published later); 依申请公开 and 不予公开 items never are.
     """
     check_privacy(source, frozenset(unit.code.upper() for unit in catalog.units), report)
     check_raw_html(source, report)
+    check_nesting(source, report)
 
 
 def check_published_files(

@@ -17,7 +17,7 @@ import logging
 import os
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import jinja2
 from mkdocs.config import config_options as option
@@ -51,6 +51,7 @@ from generator.render.mkdocs_build import AS_OF_VARIABLE, SetupError
 from generator.render.mkdocs_conversion import MarkdownConversion
 from generator.render.mkdocs_parallel import RenderShare, default_workers, fork_workers
 from generator.render.plain_text import PlainTextExtension
+from generator.render.time_bound import TooSlow, time_bound
 from generator.render.views import PageView, plan_pages, write_generated_files
 from generator.site.annual_report import with_tables
 from generator.site.model import SiteIdentity, SiteModel, build_site_model
@@ -73,6 +74,9 @@ class DisclosureConfig(Config):
     workers = option.Type(int, default=0)  # processes that render pages; 0 = one per core
     reuse_navigation = option.Type(bool, default=True)  # see theme/partials/nav.html
     reuse_markdown = option.Type(bool, default=True)  # see generator/render/mkdocs_conversion.py
+    # The bound on one page's Markdown conversion (generator/render/time_bound.py): the largest
+    # item allowed, 5 MB of ordinary text, converts in about 2 seconds.
+    markdown_seconds = option.Type((int, float), default=20)
 
 
 class DisclosurePlugin(BasePlugin[DisclosureConfig]):
@@ -300,11 +304,44 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         if not self._renders(page):
             self.share.skip(page)
-        elif self.config.reuse_markdown:
+            return page
+        if self.config.reuse_markdown:
             view = self.views.get(page.file.src_uri)
             item = view.item if view is not None and view.kind == "item" else None
             self.conversion.take_over(page, item.body_line if item is not None else None)
+        self._bound_conversion(page)
         return page
+
+    def _bound_conversion(self, page: Page) -> None:
+        """The page's conversion under the time bound: too slow, or nested too deep for the
+        recursion limit (what the check's bound missed), it is an error naming the file."""
+        render = page.render
+        seconds = self.config.markdown_seconds
+        source = f"{CONTENT_DIR}/{page.file.src_uri}"
+
+        def bounded(config: MkDocsConfig, files: Files) -> None:
+            try:
+                with time_bound(seconds):
+                    render(config, files)
+            except TooSlow:
+                self._page_failed(
+                    "E-MARKDOWN-SLOW",
+                    source,
+                    f"正文转换为网页超过 {seconds:g} 秒仍未完成，已停止生成。多为大量未闭合的 HTML 标签"
+                    "（如成串的“<a ”）或异常长的行，请删改后重新生成。",
+                )
+            except RecursionError:
+                self._page_failed(
+                    "E-MARKDOWN-NESTING",
+                    source,
+                    "正文嵌套过深，转换为网页时超出了递归深度；请删去多余的列表、引用或强调符号。",
+                )
+
+        page.render = bounded  # type: ignore[method-assign]
+
+    def _page_failed(self, code: str, source: str, message: str) -> NoReturn:
+        self.publish_report.add(code, source, 1, message)
+        raise PluginError(f"{source}：{message}")
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
