@@ -342,8 +342,8 @@ _ALL_CODES = [
     ),
     _code(
         "E-PRIVACY-UNREADABLE",
-        "公开页面链接的文本、CSV、Word 或 Excel 附件无法读取，不能确认其中没有个人信息",
-        "用办公软件重新另存为同类型文件（文本和 CSV 用 UTF-8 或 GB18030 编码），或换成 PDF",
+        "公开页面链接的文本、CSV、Word、Excel 或 PDF 附件无法读取，不能确认其中没有个人信息",
+        "用办公软件重新另存为同类型文件（文本和 CSV 用 UTF-8 或 GB18030 编码；PDF 不设打开密码）",
     ),
     _code(
         "E-PRIVACY-EXEMPT",

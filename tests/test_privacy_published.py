@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 from conftest import POLICY, front_matter
-from sites import build, copy_reference_site, run_cli
+from sites import REPO, build, copy_reference_site, run_cli
 from test_privacy import CARD, ID_NUMBER, MOBILE, card_number, id_number
 
 ITEM = "content/fdzdgknr/zcwj/20181220-tongzhi.md"
@@ -124,7 +124,7 @@ def test_an_id_number_in_a_file_name_is_an_error(site) -> None:
     name = f"content/fdzdgknr/zcwj/20181220-{ID_NUMBER}-buzhu.md"
     values = dict(POLICY, index_no="015180001/2018-00121")
     site.write(name, front_matter(values))
-    site.write(f"content/fdzdgknr/zcwj/shouju_{MOBILE}.pdf", b"%PDF-1.4\n")
+    site.write(f"content/fdzdgknr/zcwj/shouju_{MOBILE}.pdf", pdf("Shouju"))
     item_linking(site, f"shouju_{MOBILE}.pdf")
     result = site.cli("check", "--format", "json")
     assert problems(result) == [
@@ -202,3 +202,77 @@ def test_an_unreadable_attachment_code_is_registered() -> None:
         .read_text(encoding="utf-8")
         .count("E-PRIVACY-UNREADABLE")
     )
+
+
+def pdf(*pages: str) -> bytes:
+    """A PDF whose pages show ``pages`` (ASCII) in its text layer, as a word processor saves it."""
+    count = len(pages)
+    kids = " ".join(f"{3 + 2 * n} 0 R" for n in range(count))
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {count} >>",
+    ]
+    font = 3 + 2 * count
+    for n, text in enumerate(pages):
+        stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {4 + 2 * n} 0 R "
+            f"/Resources << /Font << /F1 {font} 0 R >> >> >>"
+        )
+        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream.decode()}\nendstream")
+    objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    data, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(data))
+        data += f"{number} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(data)
+    data += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    data += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
+    data += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return data
+
+
+def test_the_text_layer_of_a_pdf_is_scanned_page_by_page(site) -> None:
+    site.write(
+        "content/fdzdgknr/zcwj/gongshi.pdf",
+        pdf("Gongshi mingdan", f"Wang, ID {ID_NUMBER[:6]} {ID_NUMBER[6:14]} {ID_NUMBER[14:]}"),
+    )
+    site.write("content/fdzdgknr/zcwj/sunhuai.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog")
+    item_linking(site, "gongshi.pdf", "sunhuai.pdf")
+    result = site.cli("check", "--format", "json")
+    assert problems(result) == [
+        ("content/fdzdgknr/zcwj/gongshi.pdf", 2, "E-PRIVACY-ID-CARD"),
+        ("content/fdzdgknr/zcwj/sunhuai.pdf", 1, "E-PRIVACY-UNREADABLE"),
+    ]
+    assert any("附件第 2 页" in d["message"] for d in json.loads(result.stdout))
+    assert "Traceback" not in result.stderr
+
+
+def test_the_reference_sites_pdfs_are_read_and_pass() -> None:
+    from generator.content.attachment_text import passages
+
+    for path in sorted(REPO.joinpath("content").rglob("*.pdf")):
+        text = "".join(passage.text for passage in passages(path))
+        assert "湟源县" in text, path  # Chinese text read from the text layer
+
+
+def test_findings_of_an_unchanged_attachment_come_from_the_cache(site) -> None:
+    import os
+    import time
+
+    path = site.write("content/fdzdgknr/zcwj/mingdan.csv", f"张某,{MOBILE}\n")
+    old = time.time_ns() - 10_000_000_000  # not changed within the clock tick
+    os.utime(path, ns=(old, old))
+    item_linking(site, "mingdan.csv")
+    first = site.cli("check", "--format", "json")
+    assert (site.root / ".disclosure-cache" / "attachments.json").is_file()
+    second = site.cli("check", "--format", "json")
+    assert (
+        problems(first)
+        == problems(second)
+        == [("content/fdzdgknr/zcwj/mingdan.csv", 1, "E-PRIVACY-MOBILE")]
+    )
+    path.write_text("张某,已隐去\n", encoding="utf-8")  # changed: read again
+    assert problems(site.cli("check", "--format", "json")) == []

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.content.attachment_cache import AttachmentCache
 from generator.content.catalog import Catalog, Column, load_catalog
 from generator.content.dates import AsOf
 from generator.content.fields import DISCLOSURE_VALUES, PUBLIC_DISCLOSURE
@@ -272,7 +273,7 @@ def check_published_files(
 ) -> None:
     """The privacy scan of what is published besides the Markdown: columns.yml, and every
     attachment that a column page or an item that may be published links to (its name, and
-    the text of a text, CSV, Word or Excel file)."""
+    the text of a text, CSV, Word, Excel or PDF file; kept in the attachment cache)."""
     unit_codes = frozenset(unit.code.upper() for unit in collection.catalog.units)
     if focus is None or focus("columns.yml"):
         check_catalog_text(site_dir, unit_codes, report)
@@ -288,10 +289,21 @@ def check_published_files(
             target = None if link.is_external else resolve(src_uri, link)
             if target in existing:
                 linked.add(target)
+    cache = AttachmentCache(site_dir)
     for src_uri in sorted(linked):
         rel = f"{CONTENT_DIR}/{src_uri}"
-        if focus is None or focus(rel):
-            check_attachment(site_dir / CONTENT_DIR / src_uri, rel, unit_codes, report)
+        if focus is not None and not focus(rel):
+            continue
+        path = site_dir / CONTENT_DIR / src_uri
+        stamp = cache.stamp(path)
+        found = cache.lookup(rel, stamp)
+        if found is None:
+            own = Report()
+            check_attachment(path, rel, unit_codes, own)
+            found = list(own)
+            cache.remember(rel, stamp, found)
+        report.extend(found)
+    cache.save({f"{CONTENT_DIR}/{src_uri}" for src_uri in linked})
 
 
 def check_site(

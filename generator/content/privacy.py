@@ -362,7 +362,8 @@ def check_file_name(rel: str, unit_codes: frozenset[str], findings: FileFindings
 
 
 def check_attachment(path: Path, rel: str, unit_codes: frozenset[str], report: Report) -> None:
-    """A published attachment: its name, and the text of the types that carry text."""
+    """A published attachment: its name, and the text of the types that carry text; a finding
+    in a paragraph, cell or page is at that paragraph's, row's or page's number."""
     findings = FileFindings(report, rel)
     check_file_name(rel, unit_codes, findings)
     if is_read(rel):
@@ -370,7 +371,8 @@ def check_attachment(path: Path, rel: str, unit_codes: frozenset[str], report: R
             for passage in passages(path):
                 text = Text(passage.text, passage.line, 1)
                 for number in find_personal_numbers(passage.text, unit_codes):
-                    line, column = text.position(number.start)
+                    exact = passage.lines_are_file_lines
+                    line, column = text.position(number.start) if exact else (passage.line, 1)
                     where = f"附件{passage.where}" if passage.where else "附件中"
                     fix = f"{_DEIDENTIFY}后重新保存附件；原件不公开。"
                     findings.add(number.kind.code, line, column, _message(number, where, fix))
@@ -380,7 +382,7 @@ def check_attachment(path: Path, rel: str, unit_codes: frozenset[str], report: R
                 rel,
                 1,
                 f"附件无法读取，不能确认其中没有个人信息：{error}。请用办公软件重新另存为"
-                f"{posixpath.splitext(rel)[1]} 文件，或换成 PDF。",
+                f"{posixpath.splitext(rel)[1]} 文件（PDF 不设打开密码）后再发布。",
             )
     findings.close()
 
