@@ -217,6 +217,7 @@ WRITTEN_NUMBERS = [
     (f"张三{MOBILE}李四", "mobile", MOBILE),
     (f"联系电话 0971-2432774 {MOBILE}", "mobile", MOBILE),
     (f"手机：{MOBILE}（办）", "mobile", MOBILE),
+    (f"| 采购项目编号 | 联系人手机 |\n|---|---|\n| 湟采 2019-12 | {MOBILE} |", "mobile", MOBILE),
     # 银行卡号
     (f"银行卡号{CARD}", "bank_card", CARD),
     (grouped(CARD, (4, 4, 4, 4, 3), " "), "bank_card", CARD),
@@ -255,6 +256,8 @@ PUBLIC_NUMBERS = [
     "邮政编码 810000",
     "4111 1111 1111 1111 2222",  # longer than a card: part of a longer grouped number
     "1 3 8 9 7 0 1 2 3 4 5",  # single digits are no groups of a number
+    # a Markdown table: the column's header names the number
+    f"| 序号 | 采购项目编号 | 预算金额 |\n|---|:---:|---|\n| 1 | {PROCUREMENT_NO} | 120 万元 |",
     "12 345 678 901",
     full_width("12345678901"),
 ]

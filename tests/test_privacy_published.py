@@ -150,6 +150,20 @@ def test_columns_yml_texts_are_scanned_and_unit_codes_pass(site) -> None:
     assert problems(result) == [("columns.yml", row, "E-PRIVACY-MOBILE")]
 
 
+def test_table_headers_name_the_numbers_of_their_column(site) -> None:
+    csv = f"序号,采购项目编号,联系人身份证号\n1,{PROCUREMENT_NO},{ID_NUMBER}\n"
+    site.write("content/fdzdgknr/zcwj/caigou.csv", csv)
+    site.write(
+        "content/fdzdgknr/zcwj/caigou.xlsx",
+        xlsx([["采购项目编号", "身份证号"], [PROCUREMENT_NO, ID_NUMBER]]),
+    )
+    item_linking(site, "caigou.csv", "caigou.xlsx")
+    assert problems(site.cli("check", "--format", "json")) == [
+        ("content/fdzdgknr/zcwj/caigou.csv", 2, "E-PRIVACY-ID-CARD"),
+        ("content/fdzdgknr/zcwj/caigou.xlsx", 2, "E-PRIVACY-ID-CARD"),
+    ]
+
+
 def test_a_procurement_number_in_the_form_of_an_id_number_passes(site) -> None:
     site.write(
         ITEM,

@@ -17,10 +17,11 @@ read (no OCR), so a scan is as safe as the clerk who checked it. At most
 
 from __future__ import annotations
 
+import csv
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,8 @@ class Passage:
     line: int  # the line (text), the paragraph (Word), the row (Excel) or the page (PDF), from 1
     where: str  # how a clerk finds it, in Chinese: "第 3 段", "工作表 2 的 B7 单元格", "第 2 页"
     lines_are_file_lines: bool = False  # the text's own lines are the file's (text and CSV)
+    # The header of the table column a number is in, (text, line start, offset) → header.
+    heading: Callable[[str, int, int], str] | None = None
 
 
 class UnreadableAttachment(Exception):
@@ -62,7 +65,9 @@ def passages(path: Path) -> Iterator[Passage]:
     """The text of the attachment at ``path``; raises UnreadableAttachment or OSError."""
     suffix = path.suffix.lower()
     if suffix in TEXT_TYPES:
-        yield Passage(_decoded(path.read_bytes()), 1, "", lines_are_file_lines=True)
+        text = _decoded(path.read_bytes())
+        heading = _csv_heading(text) if suffix == ".csv" else None
+        yield Passage(text, 1, "", lines_are_file_lines=True, heading=heading)
     elif suffix == ".docx":
         yield from _word(path)
     elif suffix == ".xlsx":
@@ -90,6 +95,21 @@ def _pdf(path: Path) -> Iterator[Passage]:
         raise
     except Exception as error:  # any error of pypdf's: see above
         raise UnreadableAttachment(f"不是完好的 PDF 文件（{type(error).__name__}）") from error
+
+
+def _csv_heading(text: str) -> Callable[[str, int, int], str]:
+    """The header of a CSV column: the cell of the first row above the number."""
+    first = text.split("\n", 1)[0]
+    try:
+        header = next(csv.reader([first]), [])
+    except csv.Error:
+        header = first.split(",")
+
+    def heading(text: str, line_start: int, start: int) -> str:
+        column = text.count(",", line_start, start)  # quoted commas aside, as tables are written
+        return header[column] if line_start and column < len(header) else ""
+
+    return heading
 
 
 def _decoded(data: bytes) -> str:
@@ -138,6 +158,7 @@ def _workbook(path: Path) -> Iterator[Passage]:
         shared = ["".join(t.text or "" for t in si.iter(f"{_SHEET}t")) for si in root]
     for name, root in _package_parts(path, _SHEET_PART):
         sheet = _SHEET_PART.fullmatch(name)[1]  # type: ignore[index]
+        headers: dict[str, str] = {}  # column letters → the text of its cell in row 1
         for cell in root.iter(f"{_SHEET}c"):
             reference = cell.get("r", "")
             value = cell.find(f"{_SHEET}v")
@@ -151,4 +172,13 @@ def _workbook(path: Path) -> Iterator[Passage]:
             if text:
                 row = re.sub(r"\D", "", reference)
                 line = int(row) if row else 1
-                yield Passage(text, line, f"工作表 {sheet} 的 {reference} 单元格")
+                letters = reference.rstrip("0123456789")
+                if line == 1:
+                    headers[letters] = text
+                header = headers.get(letters, "") if line > 1 else ""
+                yield Passage(
+                    text,
+                    line,
+                    f"工作表 {sheet} 的 {reference} 单元格",
+                    heading=lambda *_, header=header: header,
+                )

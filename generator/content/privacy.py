@@ -172,6 +172,9 @@ KINDS: tuple[PersonalKind, ...] = (
     ),
 )
 KIND_BY_NAME: dict[str, PersonalKind] = {name: kind for kind in KINDS for name in kind.names()}
+# What names the number at ``start`` (its line starting at ``line_start``) in ``text``, when
+# nothing before it on its line does: the header of its table column.
+Heading = Callable[[str, int, int], str]
 
 
 @dataclass(frozen=True)
@@ -188,9 +191,11 @@ class PersonalNumber:
 
 
 def find_personal_numbers(
-    text: str, unit_codes: frozenset[str] = frozenset()
+    text: str, unit_codes: frozenset[str] = frozenset(), heading: Heading | None = None
 ) -> list[PersonalNumber]:
-    """Every proved personal number in ``text``, in order; never raises.
+    """Every proved personal number in ``text``, in order; never raises. ``heading`` gives
+    what names a number when nothing before it on its line does: the header of its table
+    column (by default, of a Markdown table).
 
     The text is read as the page shows it (:mod:`generator.content.digit_runs`). A number is
     one group of digits, or several groups joined by one kind of joint and written as that kind
@@ -209,7 +214,7 @@ def find_personal_numbers(
                 if kind.key == "mobile" and len(digits) == 13:
                     digits = digits[2:]
                 if kind.proves(digits) and not _is_no_personal_number(
-                    text, start, end, digits, unit_codes
+                    text, start, end, digits, unit_codes, heading or markdown_table_heading
                 ):
                     taken.append(PersonalNumber(kind, start, end, digits))
         found += sorted(taken, key=lambda number: number.start)
@@ -256,19 +261,55 @@ def _goes_on(run: Run, group: int, joint: str) -> bool:
 
 
 def _is_no_personal_number(
-    text: str, start: int, end: int, digits: str, unit_codes: frozenset[str]
+    text: str,
+    start: int,
+    end: int,
+    digits: str,
+    unit_codes: frozenset[str],
+    heading: Heading,
 ) -> bool:
-    """A unit code, the code of an index number, an amount, or a number labelled as a code."""
+    """A unit code, the code of an index number, an amount, or a number labelled as a code:
+    by the nearest label before it on its line, else by its ``heading``."""
     if digits.upper() in unit_codes or _INDEX_NUMBER_AFTER.match(text, end):
         return True
     if _AMOUNT_AFTER.match(text, end) or _AMOUNT_BEFORE.search(text, max(0, start - 3), start):
         return True
     line_start = text.rfind("\n", 0, start) + 1
-    before = text[max(line_start, start - _LABEL_REACH) : start]
-    labels = [
-        (before.rfind(word) + len(word), len(word), word) for word in _LABELS if word in before
-    ]
-    return bool(labels) and max(labels)[2] in _CODE_LABELS
+    label = _nearest_label(text[max(line_start, start - _LABEL_REACH) : start])
+    if label is None:
+        label = _nearest_label(heading(text, line_start, start))
+    return label in _CODE_LABELS
+
+
+def _nearest_label(before: str) -> str | None:
+    """The label that ends last in ``before`` (of two ending together, the longer)."""
+    labels = [(before.rfind(w) + len(w), len(w), w) for w in _LABELS if w in before]
+    return max(labels)[2] if labels else None
+
+
+_TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_TABLE_REACH = 2000  # rows above a number in which its table's header is looked for
+
+
+def markdown_table_heading(text: str, line_start: int, start: int) -> str:
+    """The header of the Markdown table column that ``start`` is in, or "" if it is in none."""
+    if text.find("|", line_start, start) < 0:
+        return ""
+    column = text.count("|", line_start, start) - text.startswith("|", line_start)
+    end = line_start - 1  # the end of the line above
+    for _ in range(_TABLE_REACH):
+        if end <= 0:
+            return ""
+        above = text.rfind("\n", 0, end) + 1
+        line = text[above:end]
+        if "|" not in line:
+            return ""
+        if _TABLE_DELIMITER.match(line):
+            header_start = text.rfind("\n", 0, max(0, above - 1)) + 1
+            cells = text[header_start : max(header_start, above - 1)].strip().strip("|").split("|")
+            return cells[column] if 0 <= column < len(cells) else ""
+        end = above - 1
+    return ""
 
 
 # The exemption ------------------------------------------------------------------------------
@@ -370,7 +411,7 @@ def check_attachment(path: Path, rel: str, unit_codes: frozenset[str], report: R
         try:
             for passage in passages(path):
                 text = Text(passage.text, passage.line, 1)
-                for number in find_personal_numbers(passage.text, unit_codes):
+                for number in find_personal_numbers(passage.text, unit_codes, passage.heading):
                     exact = passage.lines_are_file_lines
                     line, column = text.position(number.start) if exact else (passage.line, 1)
                     where = f"附件{passage.where}" if passage.where else "附件中"
