@@ -117,10 +117,13 @@ def check_nesting(source: SourceFile, report: Report) -> None:
 def _at_most(body: str) -> int:
     """An upper bound of the depth: the longest run of container characters starting a line,
     plus the most emphasis marks and brackets in a paragraph, plus every ``<`` of the body."""
-    prefix = max((len(p) for p in _PREFIX.findall(body)), default=0)
-    marks = max(
-        (sum(map(paragraph.count, "*_~[")) for paragraph in _BLANK_LINE.split(body)), default=0
-    )
+    prefix = max(map(len, _PREFIX.findall(body)), default=0)
+    marks = sum(map(body.count, "*_~["))
+    if prefix + marks + body.count("<") > MAX_NESTING:  # then by paragraph, closer
+        marks = max(
+            (sum(map(paragraph.count, "*_~[")) for paragraph in _BLANK_LINE.split(body)),
+            default=0,
+        )
     return prefix + marks + body.count("<")
 
 

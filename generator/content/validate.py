@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -369,6 +370,8 @@ class ItemValidator:
 
 def check_characters(source: SourceFile, report: Report) -> None:
     """Every front matter value, ``extra:`` included: no control character (see above)."""
+    if not any(_FORBIDDEN_CHARACTER.search(value) for value in _values(source)):
+        return
     for text in front_matter_texts(
         source, worth_reading=lambda v: bool(_FORBIDDEN_CHARACTER.search(v))
     ):
@@ -382,6 +385,18 @@ def check_characters(source: SourceFile, report: Report) -> None:
             "页面上看不见，会使订阅源等文件无法解析）；请删除它（多由复制粘贴或转义写法 \\x、\\u 带入）。",
             column=text.column,
         )
+
+
+def _values(source: SourceFile) -> Iterator[str]:
+    pending: list[Any] = [entry.value for entry in source.entries.values()]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, list):
+            pending += value
+        elif isinstance(value, dict):
+            pending += value.values()
 
 
 def read_page(
