@@ -281,7 +281,14 @@ def test_the_table_is_large_enough() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from("0123456789 -+Xx/.元：\n号a身"), max_size=120) | st.text())
+@given(
+    st.text(alphabet=st.sampled_from("0123456789 -+Xx/.元：\n号a身"), max_size=120)
+    | st.text(
+        alphabet=st.sampled_from("０１２３４５６７８９１3８6 \u00a0\u200b*_<b>&#;|-Ｘ"),
+        max_size=120,
+    )
+    | st.text()
+)
 def test_the_scan_never_fails_and_never_overlaps(text: str) -> None:
     found = find_personal_numbers(text, frozenset({"015180001"}))
     for number in found:
