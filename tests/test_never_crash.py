@@ -214,6 +214,18 @@ def test_update_within_beyond_any_date_is_a_catalog_error(site) -> None:
     assert [c for c, *_ in codes(result)] == ["E-CATALOG-VALUE"]
 
 
+@pytest.mark.parametrize(
+    "pattern",
+    ["{unit_code}/{year}-{serial:0999999999d}", "{unit_code}/{year:>999999999}-{serial:05d}"],
+)
+def test_an_index_pattern_that_would_format_a_gigabyte_is_refused(site, pattern: str) -> None:
+    catalog = site.root / "columns.yml"
+    catalog.write_text(f'index_no: "{pattern}"\n' + catalog.read_text("utf-8"), encoding="utf-8")
+    result = timed(site, "check", "--format", "json")
+    assert result.returncode == 2
+    assert [c for c, *_ in codes(result)] == ["E-CATALOG-VALUE"]
+
+
 def test_a_self_referencing_alias_in_columns_yml_is_exit_2(site) -> None:
     catalog = site.root / "columns.yml"
     catalog.write_text(catalog.read_text(encoding="utf-8") + "loop: &a [*a]\n", encoding="utf-8")
