@@ -155,6 +155,17 @@ def test_a_control_character_in_metadata_is_an_error(site, field: str, value: st
     assert result.returncode == 1
 
 
+def test_a_control_character_in_columns_yml_is_a_catalog_error(site) -> None:
+    catalog = site.root / "columns.yml"
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(text.replace("name: 政策文件", 'name: "政策\\x01文件"'), encoding="utf-8")
+    row = next(n for n, line in enumerate(text.split("\n"), 1) if "id: zcwj" in line)
+    result = timed(site, "check", "--format", "json")
+    assert result.returncode == 2
+    assert codes(result) == [("E-CATALOG-VALUE", "columns.yml", row)]
+    assert "U+0001" in result.stdout
+
+
 # --- command line and configuration: exit 2, a Chinese message -------------------------------
 
 
@@ -238,6 +249,7 @@ def test_a_self_referencing_alias_in_columns_yml_is_exit_2(site) -> None:
 def test_new_file_is_a_name_in_its_column_only(site, tmp_path: Path, name: str) -> None:
     outside = tmp_path / "outside.md"
     name = str(outside) if name == "ABSOLUTE" else name
+
     def files() -> list[Path]:
         return sorted(p for p in tmp_path.rglob("*.md") if ".disclosure-cache" not in p.parts)
 

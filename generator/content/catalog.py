@@ -18,6 +18,7 @@ import yaml
 
 from generator.content.fields import FIELDS_BY_KEY, GENRES, KEY_BY_NAME
 from generator.content.index_number import IndexPattern, PatternError
+from generator.content.texts import FORBIDDEN_CHARACTER
 from generator.content.topics import NATIONAL_TOPICS, TopicVocabulary
 from generator.diagnostics import Report, Severity
 
@@ -241,7 +242,35 @@ def load_catalog(site_dir: Path, report: Report) -> Catalog | None:
     if not isinstance(data, dict):
         report.add("E-CATALOG-YAML", rel, 1, f"{CATALOG_FILE} 的顶层必须是“键: 值”的映射。")
         return None
+    _check_characters(data, rel, report)
     return _CatalogReader(rel, report).read(data)
+
+
+def _check_characters(data: dict[str, Any], rel: str, report: Report) -> None:
+    """No control character in any text of columns.yml (names, descriptions are published);
+    each mapping and list is read once, however often YAML aliases repeat it."""
+    seen: set[int] = set()
+    pending: list[tuple[Any, int]] = [(data, 1)]
+    while pending:
+        value, line = pending.pop()
+        if isinstance(value, str):
+            found = FORBIDDEN_CHARACTER.search(value)
+            if found:
+                report.add(
+                    "E-CATALOG-VALUE",
+                    rel,
+                    line,
+                    f"“{value[:20]}”含有控制字符 U+{ord(found.group()):04X}（页面上看不见，会使订阅源等"
+                    "文件无法解析）；请删除它（多由复制粘贴或转义写法 \\x、\\u 带入）。",
+                )
+        elif isinstance(value, dict | list) and id(value) not in seen:
+            seen.add(id(value))
+            if isinstance(value, dict):
+                at = value.get("__line__", line)
+                pending += [(v, at) for k, v in value.items() if k != "__line__"]
+                pending += [(k, at) for k in value if isinstance(k, str)]
+            else:
+                pending += [(v, line) for v in value]
 
 
 class _CatalogReader:

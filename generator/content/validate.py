@@ -31,13 +31,8 @@ from generator.content.fields import (
 )
 from generator.content.load import SourceFile
 from generator.content.model import ColumnPage, Item
-from generator.content.texts import front_matter_texts
+from generator.content.texts import FORBIDDEN_CHARACTER, front_matter_texts
 from generator.diagnostics import Report
-
-# What no metadata value may hold: control characters but tab and line breaks, lone surrogates
-# and U+FFFE/U+FFFF. They are invisible on a page and make the Atom feeds and the sitemap invalid
-# XML; YAML lets them in only as escapes ("\e", "\x01", "\u0085", "\ud800").
-_FORBIDDEN_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 KEYWORD_SEPARATORS = re.compile(r"[，,、;；\s]+")
 TRUE_WORDS = {"true": True, "yes": True, "是": True, "false": False, "no": False, "否": False}
@@ -370,12 +365,12 @@ class ItemValidator:
 
 def check_characters(source: SourceFile, report: Report) -> None:
     """Every front matter value, ``extra:`` included: no control character (see above)."""
-    if not any(_FORBIDDEN_CHARACTER.search(value) for value in _values(source)):
+    if not any(FORBIDDEN_CHARACTER.search(value) for value in _values(source)):
         return
     for text in front_matter_texts(
-        source, worth_reading=lambda v: bool(_FORBIDDEN_CHARACTER.search(v))
+        source, worth_reading=lambda v: bool(FORBIDDEN_CHARACTER.search(v))
     ):
-        found = _FORBIDDEN_CHARACTER.search(text.text)
+        found = FORBIDDEN_CHARACTER.search(text.text)
         assert found is not None
         report.add(
             "E-FM-CONTROL-CHAR",
