@@ -175,6 +175,7 @@ def test_a_procurement_number_in_the_form_of_an_id_number_passes(site) -> None:
 
 
 def test_the_build_of_the_reference_site_refuses_personal_numbers_everywhere(tmp_path) -> None:
+    """An attachment CSV, an item's file name and columns.yml: check and build report each."""
     site = copy_reference_site(tmp_path / "site")
     column = site / "content" / "fdzdgknr" / "zcwj"
     card = card_number("622848001234567")
@@ -183,7 +184,7 @@ def test_the_build_of_the_reference_site_refuses_personal_numbers_everywhere(tmp
         f"１３８９７０１２３４５\n2,李某,卡号{card},无\n",
         encoding="utf-8",
     )
-    item = column / "20260301-buzhu-gongshi.md"
+    item = column / f"20260301-{ID_NUMBER}-buzhu.md"  # an ID number in its address
     source = next(column.glob("2*.md")).read_text(encoding="utf-8")
     front = source.split("\n---\n", 1)[0].replace("---\n", "", 1)
     fields = dict(line.split(": ", 1) for line in front.splitlines() if ": " in line)
@@ -194,11 +195,18 @@ def test_the_build_of_the_reference_site_refuses_personal_numbers_everywhere(tmp
         + "\n---\n\n名单见[附件](buzhu-mingdan.csv)。\n",
         encoding="utf-8",
     )
+    catalog = (site / "columns.yml").read_text(encoding="utf-8")
+    guide = "    description: 公民、法人和其他组织获取本级政府信息的方式、途径和程序"
+    catalog = catalog.replace(guide, f"{guide}；咨询：王老师 138-9701-2345", 1)
+    (site / "columns.yml").write_text(catalog, encoding="utf-8")
+    row = next(n for n, line in enumerate(catalog.split("\n"), 1) if "王老师" in line)
     before = run_cli("check", "--site", str(site), "--as-of", "2026-11-20", "--format", "json")
     result = build(site, "--format", "json")
     assert result.returncode == 1 and not (site / "site").exists()
     where = "content/fdzdgknr/zcwj/buzhu-mingdan.csv"
     expected = [
+        ("columns.yml", row, "E-PRIVACY-MOBILE"),
+        (f"content/fdzdgknr/zcwj/20260301-{ID_NUMBER}-buzhu.md", 1, "E-PRIVACY-ID-CARD"),
         (where, 2, "E-PRIVACY-ID-CARD"),
         (where, 2, "E-PRIVACY-MOBILE"),
         (where, 3, "E-PRIVACY-BANK-CARD"),
