@@ -15,6 +15,7 @@ import functools
 import gc
 import logging
 import os
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -470,6 +471,10 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         if isinstance(self.page_states, ForkedValue):
             self.page_states.stop()
         if self.share.is_worker:
+            # The parent does not see a worker's report: a page's own error (too slow, nested
+            # too deep) is printed here, naming the item, before the worker leaves.
+            for diagnostic in self.publish_report:
+                print(diagnostic.as_text(), file=sys.stderr)
             self.share.finish_worker(succeeded=False)
         self.share.stop_workers()
         if self.generating is not None:
