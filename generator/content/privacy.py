@@ -20,6 +20,12 @@ e-mail addresses, 索引号 (a code followed by ``/2018-``), and unit codes — 
 registry, and any number labelled 统一社会信用代码, 组织机构代码, 注册号, 项目编号 and the like
 (the label nearest before the number decides: 身份证编号 is an ID number's label).
 
+Scanned is everything published: an item's front matter, body and file name (its page's
+address), :func:`check_privacy`; each attachment a public page links to, its name and the text
+of txt, csv, docx, xlsx and pdf files (:mod:`generator.content.attachment_text`),
+:func:`check_attachment`; and columns.yml, :func:`check_catalog_text`. In a table, a number
+that nothing before it on its line names takes its column's header as its label.
+
 Findings are errors at the number's line and column, and the message shows the number masked:
 a diagnostic must not leak what it protects. An item may lawfully publish such a number (a
 village service point's only phone, say); it then names the kinds and the reason in its front
