@@ -342,8 +342,14 @@ _ALL_CODES = [
     ),
     _code(
         "E-PRIVACY-UNREADABLE",
-        "公开页面链接的文本、CSV、Word、Excel 或 PDF 附件无法读取，不能确认其中没有个人信息",
-        "用办公软件重新另存为同类型文件（文本和 CSV 用 UTF-8 或 GB18030 编码；PDF 不设打开密码）",
+        "公开页面链接的文本、CSV、Word 或 Excel 附件无法读取，不能确认其中没有个人信息",
+        "用办公软件重新另存为同类型文件（文本和 CSV 用 UTF-8 或 GB18030 编码）",
+    ),
+    _code(
+        "W-PRIVACY-PDF-UNREADABLE",
+        "公开页面链接的 PDF 附件无法读取文字（损坏、设有打开密码或格式特殊），未能检查其中的个人信息",
+        "打开 PDF 人工确认没有个人信息；或重新导出为不设打开密码的 PDF",
+        warning=True,
     ),
     _code(
         "E-PRIVACY-EXEMPT",

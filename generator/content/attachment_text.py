@@ -18,6 +18,7 @@ read (no OCR), so a scan is as safe as the clerk who checked it. At most
 from __future__ import annotations
 
 import csv
+import logging
 import posixpath
 import re
 import zipfile
@@ -27,6 +28,10 @@ from pathlib import Path
 
 import pypdf
 from lxml import etree
+
+# pypdf logs what it repairs in a damaged file ("EOF marker not found"); the scan reports what
+# matters itself.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 TEXT_TYPES = frozenset({".txt", ".csv"})
 PACKAGE_TYPES = frozenset({".docx", ".xlsx"})

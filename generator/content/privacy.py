@@ -62,6 +62,7 @@ from generator.diagnostics import Report
 EXEMPT_KEY = "privacy_exempt"
 EXEMPT_CODE = "E-PRIVACY-EXEMPT"
 UNREADABLE_CODE = "E-PRIVACY-UNREADABLE"
+UNREADABLE_PDF_CODE = "W-PRIVACY-PDF-UNREADABLE"
 
 # GB/T 2260: the first two digits of an administrative division code.
 PROVINCES = frozenset(
@@ -427,12 +428,19 @@ def check_attachment(path: Path, rel: str, unit_codes: frozenset[str], report: R
                     fix = f"{_DEIDENTIFY}后重新保存附件；原件不公开。"
                     findings.add(number.kind.code, line, column, _message(number, where, fix))
         except (OSError, UnreadableAttachment) as error:
+            # Browsers show many PDFs that pypdf cannot parse: such a PDF is a warning, to be
+            # checked by eye; a text, CSV or Office file that cannot be read is an error.
+            pdf = rel.lower().endswith(".pdf")
             report.add(
-                UNREADABLE_CODE,
+                UNREADABLE_PDF_CODE if pdf else UNREADABLE_CODE,
                 rel,
                 1,
-                f"附件无法读取，不能确认其中没有个人信息：{error}。请用办公软件重新另存为"
-                f"{posixpath.splitext(rel)[1]} 文件（PDF 不设打开密码）后再发布。",
+                f"附件无法读取，不能确认其中没有个人信息：{error}。"
+                + (
+                    "请打开 PDF 人工确认，或重新导出为不设打开密码的 PDF。"
+                    if pdf
+                    else f"请用办公软件重新另存为 {posixpath.splitext(rel)[1]} 文件后再发布。"
+                ),
             )
     findings.close()
 
