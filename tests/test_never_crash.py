@@ -324,3 +324,10 @@ def test_the_conversion_of_an_item_that_passes_the_bounds_takes_any_text(body: s
     with time_bound(10):
         CONVERTER.convert(body)
     assert time.perf_counter() - start < 10
+
+
+def test_a_file_name_that_is_not_utf8_in_theme_does_not_break_the_build(site) -> None:
+    buildable(site)
+    (site.root / "theme" / os.fsdecode("说明.html".encode("gbk"))).write_text("x", "utf-8")
+    result = timed(site, "build")
+    assert result.returncode == 0, result.stderr
