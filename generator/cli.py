@@ -242,6 +242,8 @@ def build(
 
     再次生成时只重新生成内容有变化的页面，其余页面沿用上次的结果（与全部重新生成的结果逐字节相同）。
     """
+    if timings_file is not None:
+        _check_writable(timings_file, "--timings")  # before site/ is replaced, not after
     timings = BuildTimings()
     timings.start("total")
     from generator.render.mkdocs_build import BuildFailed, build_site, prepare_output
@@ -277,6 +279,16 @@ def build(
         document = json.dumps(timings.as_dict(), ensure_ascii=False, indent=2)
         timings_file.write_text(document + "\n", encoding="utf-8")
     _exit_at_once()
+
+
+def _check_writable(path: Path, option: str) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise click.BadParameter(
+            f"文件夹 {folder} 不存在，请先创建它或换一个位置。", param_hint=option
+        )
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise click.BadParameter(f"没有权限写入 {path}，请换一个位置。", param_hint=option)
 
 
 def _exit_at_once() -> NoReturn:

@@ -88,6 +88,21 @@ _ALL_CODES = [
     _code("E-REQUIRED", "缺少必填字段", "补上该字段"),
     _code("E-TITLE-MULTILINE", "标题不是一行", "把标题写在一行内"),
     _code(
+        "E-MARKDOWN-NESTING",
+        "正文嵌套过深（列表、引用、强调、链接或 HTML 元素层层套叠），无法转换为网页",
+        "删去多余的符号，或把内容拆成几段、几个并列的列表",
+    ),
+    _code(
+        "E-MARKDOWN-SLOW",
+        "正文转换为网页超过时限仍未完成（多为大量未闭合的 HTML 标签，如成串的“<a ”）",
+        "删去未闭合的标签或异常长的行；确需很长的正文，可在 mkdocs.yml 的 disclosure 插件中调大 markdown_seconds",
+    ),
+    _code(
+        "E-FM-CONTROL-CHAR",
+        "元数据的值含有控制字符（看不见，会使订阅源等 XML 文件无法解析）",
+        "删除该字符；多由复制粘贴或双引号中的转义写法（\\x01、\\u001b）带入",
+    ),
+    _code(
         "E-INDEX-FORMAT",
         "索引号格式不对",
         "按“机构代码/年份-五位流水号”填写，如 015180001/2024-00012；可用 disclosure new 自动生成",
@@ -350,6 +365,17 @@ _ALL_CODES = [
         "删除或去标识化（只保留前 3 位和后 2 位）；依法确需公开的，在元数据中写 隐私豁免（类型和理由）",
     ),
     _code(
+        "E-PRIVACY-UNREADABLE",
+        "公开页面链接的文本、CSV、Word 或 Excel 附件无法读取，不能确认其中没有个人信息",
+        "用办公软件重新另存为同类型文件（文本和 CSV 用 UTF-8 或 GB18030 编码）",
+    ),
+    _code(
+        "W-PRIVACY-PDF-UNREADABLE",
+        "公开页面链接的 PDF 附件无法读取文字（损坏、设有打开密码或格式特殊），未能检查其中的个人信息",
+        "打开 PDF 人工确认没有个人信息；或重新导出为不设打开密码的 PDF",
+        warning=True,
+    ),
+    _code(
         "E-PRIVACY-EXEMPT",
         "隐私豁免写得不完整：缺少类型或理由，或类型不认识",
         "在 隐私豁免 下分行写“类型: 手机号码”（身份证号码、手机号码、银行卡号）和“理由: 公开的依据”",
@@ -372,6 +398,12 @@ _ALL_CODES = [
         "链接或图片地址不是 http、https、mailto、tel 或相对路径（如 javascript:、data:）；"
         "净化时会被删除",
         "改为 http(s) 网址或本站附件的相对路径",
+    ),
+    _code(
+        "E-PATH-ENCODING",
+        "content/ 中的文件名或文件夹名不是 UTF-8 编码（多见于旧版解压软件解开的 GBK 文件名）",
+        "在本机重新输入该文件名；解压时选择 UTF-8，或用新版解压软件",
+        config=True,
     ),
     _code(
         "E-PATH-SYMLINK",

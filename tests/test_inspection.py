@@ -191,12 +191,16 @@ def test_the_built_site_has_the_report_page(site):
     for words in (
         "截至 2019-03-01 23:59",
         "解读比例 50%（1/2），要求不低于 80%（警告）",
-        "定时发布（发布日期晚于截至时间，届时自动发布）：1 条",
+        "二、政策解读",
         "关于开展政务公开专项检查的通知",
     ):
         assert words in text, words
-    # a scheduled item is not published: the public page counts it, never names it (SPEC §6)
+    # a scheduled item is not published: the public page neither names nor counts it (SPEC §6,
+    # issue #23); `disclosure check --report` does
+    assert "定时发布" not in text and "缺少发布日期" not in text
     assert not any("定时发布的秘密标题" in p.read_text("utf-8") for p in output.rglob("*.html"))
+    staff = run(site, "check", "--report")
+    assert "定时发布（发布日期晚于截至时间）的条目 1 条" in staff.stdout
     links = {a["href"] for a in page.select("table a")}
     assert "../fdzdgknr/zcwj/20181220-tongzhi/" in links
     # present, but not in the public navigation

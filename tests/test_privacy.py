@@ -152,8 +152,143 @@ def test_what_is_a_personal_number(text: str, kind: str) -> None:
     assert kind in {found for found, _ in kinds(text)}
 
 
+# --- numbers as the page shows them (issue #23): any writing of the digits, a table of cases -----
+
+PROCUREMENT_NO = id_number("63012320190312001")  # 630123201903120010: an ID number's form
+CARD16 = card_number("622848001234567")  # 6228480012345671
+ZW, NBSP, SHY = "\u200b", "\u00a0", "\u00ad"
+
+
+def full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in text)
+
+
+def grouped(number: str, sizes: tuple[int, ...], joint: str) -> str:
+    groups, at = [], 0
+    for size in sizes:
+        groups.append(number[at : at + size])
+        at += size
+    return joint.join(groups)
+
+
+WRITTEN_NUMBERS = [
+    # 身份证号码: plain, grouped, full-width, pasted from Word, in markup, glued to letters
+    (f"身份证号：{ID_NUMBER}", "id_card", ID_NUMBER),
+    (grouped(ID_NUMBER, (6, 8, 4), " "), "id_card", ID_NUMBER),
+    (grouped(ID_NUMBER, (6, 8, 4), "-"), "id_card", ID_NUMBER),
+    (grouped(ID_NUMBER, (4, 4, 4, 4, 2), " "), "id_card", ID_NUMBER),
+    (grouped(ID_NUMBER, (6, 8, 4), "　"), "id_card", ID_NUMBER),  # ideographic space
+    (grouped(ID_NUMBER, (6, 8, 4), "．"), "id_card", ID_NUMBER),
+    (full_width(ID_NUMBER), "id_card", ID_NUMBER),
+    (full_width(ID_NUMBER_X), "id_card", ID_NUMBER_X),
+    (f"身份证号 {ID_NUMBER_X.lower()}", "id_card", ID_NUMBER_X),
+    (grouped(ID_NUMBER, (6, 12), NBSP), "id_card", ID_NUMBER),
+    (ZW.join(ID_NUMBER), "id_card", ID_NUMBER),
+    (grouped(ID_NUMBER, (9, 9), SHY), "id_card", ID_NUMBER),
+    (f"**{ID_NUMBER[:6]}**{ID_NUMBER[6:]}", "id_card", ID_NUMBER),
+    (f"<b>{ID_NUMBER[:6]}</b>{ID_NUMBER[6:]}", "id_card", ID_NUMBER),
+    (f"`{ID_NUMBER}`", "id_card", ID_NUMBER),
+    (f"{ID_NUMBER[:5]}&#51;{ID_NUMBER[6:]}", "id_card", ID_NUMBER),  # &#51; is the digit 3
+    (grouped(ID_NUMBER, (6, 8, 4), "&nbsp;"), "id_card", ID_NUMBER),
+    (f"ID{ID_NUMBER}abc", "id_card", ID_NUMBER),
+    (f"身份证编号：{ID_NUMBER}", "id_card", ID_NUMBER),  # 编号, but of an ID card
+    ("旧身份证 632123 850612 003", "id_card", "632123850612003"),
+    (f"申请人张某（{full_width(grouped(ID_NUMBER, (6, 8, 4), ' '))}）", "id_card", ID_NUMBER),
+    # 手机号码
+    (f"手机{MOBILE}", "mobile", MOBILE),
+    ("138 9701 2345", "mobile", MOBILE),
+    ("138-9701-2345", "mobile", MOBILE),
+    ("138.9701.2345", "mobile", MOBILE),
+    ("138－9701－2345", "mobile", MOBILE),
+    ("1389701-2345", "mobile", MOBILE),
+    ("138_9701_2345", "mobile", MOBILE),  # as in a file name
+    (full_width(MOBILE), "mobile", MOBILE),
+    ("+86 138 9701 2345", "mobile", MOBILE),
+    ("+86-13897012345", "mobile", MOBILE),
+    ("+8613897012345", "mobile", MOBILE),
+    (grouped(MOBILE, (3, 4, 4), NBSP), "mobile", MOBILE),
+    (grouped(MOBILE, (3, 4, 4), ZW), "mobile", MOBILE),
+    ("138**9701**2345", "mobile", MOBILE),
+    ("138<span>9701</span>2345", "mobile", MOBILE),
+    ("13&#56;97012345", "mobile", MOBILE),  # &#56; is the digit 8
+    ("13&#x38;97012345", "mobile", MOBILE),
+    ("138&nbsp;9701&nbsp;2345", "mobile", MOBILE),
+    (f"tel{MOBILE}", "mobile", MOBILE),
+    (f"张三{MOBILE}李四", "mobile", MOBILE),
+    (f"联系电话 0971-2432774 {MOBILE}", "mobile", MOBILE),
+    (f"手机：{MOBILE}（办）", "mobile", MOBILE),
+    (f"| 采购项目编号 | 联系人手机 |\n|---|---|\n| 湟采 2019-12 | {MOBILE} |", "mobile", MOBILE),
+    # 银行卡号
+    (f"银行卡号{CARD}", "bank_card", CARD),
+    (grouped(CARD, (4, 4, 4, 4, 3), " "), "bank_card", CARD),
+    (grouped(CARD16, (4, 4, 4, 4), "-"), "bank_card", CARD16),
+    (full_width(CARD), "bank_card", CARD),  # crashed the scan with IndexError before
+    (f"银行卡 {full_width(grouped(CARD16, (4, 4, 4, 4), ' '))}", "bank_card", CARD16),
+    (grouped(CARD16, (4, 4, 4, 4), ZW), "bank_card", CARD16),
+    (f"卡号**{CARD16[:8]}**{CARD16[8:]}", "bank_card", CARD16),
+]
+
+PUBLIC_NUMBERS = [
+    "源政办〔2018〕51号",
+    "青政办〔2019〕123号",
+    "索引号：008290030/2018-02662",
+    "11640323010620018X/2021-00050",
+    f"{PROCUREMENT_NO}/2019-00012",  # a code in an index number
+    "联系电话：0971-2432774",
+    "0935 752 2894",
+    "（0971）2432774、2432775",
+    "服务热线 400-810-8888，12345",
+    "统一社会信用代码：91630123MA752JX01F",
+    "统一社会信用代码 12630123015180025X",
+    f"采购项目编号：{PROCUREMENT_NO}",  # an ID number's form, but labelled as a code
+    f"项目编号 {PROCUREMENT_NO}",
+    f"采购编号：{grouped(PROCUREMENT_NO, (6, 8, 4), '-')}",
+    "合同金额 13897012345.00 元",
+    "合计 138,970,123.45元",
+    "资金 ¥13897012345",
+    "增长 15.6%，总额 6228480012345671 元",
+    "2018-12-14 09:30:00",
+    "2018.12.14—2019.01.31",
+    "2018年12月14日，20181214103000",
+    "订单号 20181214103000123456",
+    "ISBN 978-7-111-54742-6",
+    "192.168.100.200",
+    "邮政编码 810000",
+    "4111 1111 1111 1111 2222",  # longer than a card: part of a longer grouped number
+    "1 3 8 9 7 0 1 2 3 4 5",  # single digits are no groups of a number
+    # a Markdown table: the column's header names the number
+    f"| 序号 | 采购项目编号 | 预算金额 |\n|---|:---:|---|\n| 1 | {PROCUREMENT_NO} | 120 万元 |",
+    "12 345 678 901",
+    full_width("12345678901"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "digits"), WRITTEN_NUMBERS)
+def test_a_number_is_found_however_it_is_written(text: str, kind: str, digits: str) -> None:
+    (found,) = find_personal_numbers(text, frozenset({"015180001"}))
+    assert (found.kind.key, found.digits) == (kind, digits)
+    shown = text[found.start : found.end]  # where the clerk wrote it, from first to last digit
+    assert shown[0] not in " -*<" and shown[-1] not in " -*>"
+
+
+@pytest.mark.parametrize("text", PUBLIC_NUMBERS)
+def test_public_numbers_pass_however_they_are_written(text: str) -> None:
+    assert kinds(text, frozenset({"015180001"})) == []
+
+
+def test_the_table_is_large_enough() -> None:
+    assert len(WRITTEN_NUMBERS) >= 40 and len(PUBLIC_NUMBERS) >= 20
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from("0123456789 -+Xx/.元：\n号a身"), max_size=120) | st.text())
+@given(
+    st.text(alphabet=st.sampled_from("0123456789 -+Xx/.元：\n号a身"), max_size=120)
+    | st.text(
+        alphabet=st.sampled_from("０１２３４５６７８９１3８6 \u00a0\u200b*_<b>&#;|-Ｘ"),
+        max_size=120,
+    )
+    | st.text()
+)
 def test_the_scan_never_fails_and_never_overlaps(text: str) -> None:
     found = find_personal_numbers(text, frozenset({"015180001"}))
     for number in found:

@@ -18,6 +18,7 @@ import yaml
 
 from generator.content.fields import FIELDS_BY_KEY, GENRES, KEY_BY_NAME
 from generator.content.index_number import IndexPattern, PatternError
+from generator.content.texts import FORBIDDEN_CHARACTER
 from generator.content.topics import NATIONAL_TOPICS, TopicVocabulary
 from generator.content.yaml_nesting import too_deep
 from generator.diagnostics import Report, Severity
@@ -73,6 +74,11 @@ class Duration:
     number: int
     unit: str  # d, w, mo, y
 
+    @property
+    def days(self) -> int:
+        """The span in days, at most (a month counted as 31 days, a year as 366)."""
+        return self.number * {"d": 1, "w": 7, "mo": 31, "y": 366}[self.unit]
+
     def before(self, day: date) -> date:
         """The date this span before ``day``."""
         if self.unit == "d":
@@ -86,6 +92,9 @@ class Duration:
 
     def __str__(self) -> str:
         return f"{self.number}{DURATION_UNITS[self.unit]}"
+
+
+MAX_UPDATE_WITHIN_DAYS = 10 * 366  # a longer update_within would reach back before any site
 
 
 @dataclass(frozen=True)
@@ -244,7 +253,35 @@ def load_catalog(site_dir: Path, report: Report) -> Catalog | None:
     if not isinstance(data, dict):
         report.add("E-CATALOG-YAML", rel, 1, f"{CATALOG_FILE} 的顶层必须是“键: 值”的映射。")
         return None
+    _check_characters(data, rel, report)
     return _CatalogReader(rel, report).read(data)
+
+
+def _check_characters(data: dict[str, Any], rel: str, report: Report) -> None:
+    """No control character in any text of columns.yml (names, descriptions are published);
+    each mapping and list is read once, however often YAML aliases repeat it."""
+    seen: set[int] = set()
+    pending: list[tuple[Any, int]] = [(data, 1)]
+    while pending:
+        value, line = pending.pop()
+        if isinstance(value, str):
+            found = FORBIDDEN_CHARACTER.search(value)
+            if found:
+                report.add(
+                    "E-CATALOG-VALUE",
+                    rel,
+                    line,
+                    f"“{value[:20]}”含有控制字符 U+{ord(found.group()):04X}（页面上看不见，会使订阅源等"
+                    "文件无法解析）；请删除它（多由复制粘贴或转义写法 \\x、\\u 带入）。",
+                )
+        elif isinstance(value, dict | list) and id(value) not in seen:
+            seen.add(id(value))
+            if isinstance(value, dict):
+                at = value.get("__line__", line)
+                pending += [(v, at) for k, v in value.items() if k != "__line__"]
+                pending += [(k, at) for k in value if isinstance(k, str)]
+            else:
+                pending += [(v, line) for v in value]
 
 
 class _CatalogReader:
@@ -526,7 +563,15 @@ class _CatalogReader:
                 f"栏目“{column_id}”的 update_within“{raw}”不对：写成 15d、2w、6mo 或 1y。",
             )
             return None
-        return Duration(int(match["number"]), match["unit"])
+        duration = Duration(int(match["number"]), match["unit"])
+        if duration.days > MAX_UPDATE_WITHIN_DAYS:
+            self.problem(
+                "E-CATALOG-VALUE",
+                entry["__line__"],
+                f"栏目“{column_id}”的 update_within“{raw}”过长：最长 10 年（10y、120mo）。",
+            )
+            return None
+        return duration
 
     def check_column_ids(self, columns: list[Column]) -> None:
         seen: set[str] = set()

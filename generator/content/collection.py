@@ -12,15 +12,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.content.attachment_cache import AttachmentCache
 from generator.content.attachments import check_attachments
 from generator.content.catalog import CATALOG_FILE, Catalog, Column, load_catalog
 from generator.content.dates import AsOf
 from generator.content.fields import DISCLOSURE_VALUES, PUBLIC_DISCLOSURE
 from generator.content.item_cache import ItemCache, ItemResult, fingerprint
 from generator.content.link_rules import check_links
+from generator.content.links import extract_links, resolve
 from generator.content.load import SourceFile, read_source
 from generator.content.model import Collection, ColumnPage, Item
-from generator.content.privacy import check_privacy
+from generator.content.nesting import check_nesting
+from generator.content.privacy import check_attachment, check_catalog_text, check_privacy
 from generator.content.raw_html import check_catalog_texts, check_raw_html
 from generator.content.validate import (
     ItemValidator,
@@ -58,6 +61,7 @@ def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFile
             d
             for d in dirnames
             if not d.startswith(".")
+            and _utf8_name(d, rel_folder, report)
             and not (
                 d in links
                 and _refused_link(
@@ -80,8 +84,13 @@ def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFile
             seen_columns.add(column.path)
         for name in sorted(filenames):
             src_uri = f"{rel_folder}/{name}" if rel_folder else name
-            if name.startswith(".") or (
-                name in links and _refused_link(Path(folder) / name, src_uri, content_root, report)
+            if (
+                name.startswith(".")
+                or not _utf8_name(name, rel_folder, report)
+                or (
+                    name in links
+                    and _refused_link(Path(folder) / name, src_uri, content_root, report)
+                )
             ):
                 continue
             _check_name(src_uri, report)
@@ -116,6 +125,25 @@ def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFile
                 f"单页栏目“{column.name}”缺少 {CONTENT_DIR}/{column.path}/{INTRO}。",
             )
     return found
+
+
+def _utf8_name(name: str, rel_folder: str, report: Report) -> bool:
+    """Whether a file or folder name is UTF-8, as every name on the site must be; a name in
+    another encoding (GBK, from an old Windows archive) is reported and the file left out."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = name.encode("utf-8", "surrogateescape").decode("gb18030", "replace")
+        where = f"{CONTENT_DIR}/{rel_folder}".rstrip("/")
+        report.add(
+            "E-PATH-ENCODING",
+            where,
+            1,
+            f"{where} 中有一个文件名不是 UTF-8 编码（按 GBK 读作“{shown}”），无法发布；"
+            "请在本机重新输入这个文件名（解压时选择 UTF-8 或用新版解压软件）。",
+        )
+        return False
+    return True
 
 
 def symlinks_in(folder: str) -> frozenset[str]:
@@ -258,13 +286,56 @@ def read_item(
 
 
 def check_publishable_text(source: SourceFile, catalog: Catalog, report: Report) -> None:
-    """What a public page must not carry: personal numbers, and HTML that runs or redirects.
+    """What a public page must not carry: personal numbers, HTML that runs or redirects, and
+    nesting deeper than the Markdown conversion can take.
 
     Run on column pages and on every item that may be published (主动公开, drafts and scheduled
     items included: they are published later); 依申请公开 and 不予公开 items never are.
     """
     check_privacy(source, frozenset(unit.code.upper() for unit in catalog.units), report)
     check_raw_html(source, report)
+    check_nesting(source, report)
+
+
+def check_published_files(
+    site_dir: Path,
+    collection: Collection,
+    report: Report,
+    focus: Callable[[str], bool] | None = None,
+) -> None:
+    """The privacy scan of what is published besides the Markdown: columns.yml, and every
+    attachment that a column page or an item that may be published links to (its name, and
+    the text of a text, CSV, Word, Excel or PDF file; kept in the attachment cache)."""
+    unit_codes = frozenset(unit.code.upper() for unit in collection.catalog.units)
+    if focus is None or focus("columns.yml"):
+        check_catalog_text(site_dir, unit_codes, report)
+    existing = set(collection.attachments)
+    linked: set[str] = set()
+    sources = [
+        (item.src_uri, item.body, item.body_line)
+        for item in collection.items
+        if item.disclosure not in WITHHELD_DISCLOSURES
+    ] + [(page.src_uri, page.body, page.body_line) for page in collection.pages]
+    for src_uri, body, body_line in sources:
+        for link in extract_links(body, body_line):
+            target = None if link.is_external else resolve(src_uri, link)
+            if target in existing:
+                linked.add(target)
+    cache = AttachmentCache(site_dir)
+    for src_uri in sorted(linked):
+        rel = f"{CONTENT_DIR}/{src_uri}"
+        if focus is not None and not focus(rel):
+            continue
+        path = site_dir / CONTENT_DIR / src_uri
+        stamp = cache.stamp(path)
+        found = cache.lookup(rel, stamp)
+        if found is None:
+            own = Report()
+            check_attachment(path, rel, unit_codes, own)
+            found = list(own)
+            cache.remember(rel, stamp, found)
+        report.extend(found)
+    cache.save({f"{CONTENT_DIR}/{src_uri}" for src_uri in linked})
 
 
 def check_site(
@@ -276,6 +347,7 @@ def check_site(
         return None
     check_public_references(collection.items, as_of, report)
     check_links(collection, as_of, report)
+    check_published_files(site_dir, collection, report, focus)
     # 年报 statistical tables (<item>.tables.yml beside a report): read, attached, checked.
     from generator.site.annual_report import check_annual_reports
 

@@ -65,6 +65,13 @@ def months_up_to(day: date, count: int) -> tuple[str, ...]:
     return tuple(f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(index - count + 1, index + 1))
 
 
+# The as-of moments a build can stand for. The site's files carry time stamps in formats of
+# their own: ZIP entries hold no year before 1980, gzip headers and SOURCE_DATE_EPOCH no second
+# after 2106-02-07 (32 bits); a disclosure site has no use for either end.
+EARLIEST_AS_OF = date(2000, 1, 1)
+LATEST_AS_OF = date(2099, 12, 31)
+
+
 @dataclass(frozen=True)
 class AsOf:
     """The moment a build publishes for: items published after it wait (定时发布)."""
@@ -75,6 +82,11 @@ class AsOf:
     def parse(cls, text: str) -> AsOf:
         """A date means the end of that day; a date and time means that minute."""
         moment, has_time = parse_datetime(text)
+        if not EARLIEST_AS_OF <= moment.date() <= LATEST_AS_OF:
+            raise DateProblem(
+                "E-DATE-INVALID",
+                f"“{text.strip()}”超出支持的范围（{EARLIEST_AS_OF} 至 {LATEST_AS_OF}）",
+            )
         if not has_time:
             moment = datetime.combine(moment.date(), time(23, 59, 59))
         return cls(moment)

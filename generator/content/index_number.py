@@ -18,6 +18,10 @@ _PLACEHOLDERS = {
 }
 
 
+_SPECS = {"month": "02d"}  # the only format a placeholder other than serial may carry
+MAX_SERIAL_WIDTH = 10
+
+
 class PatternError(ValueError):
     pass
 
@@ -59,8 +63,17 @@ class IndexPattern:
                 if not width:
                     raise PatternError("流水号应写成 {serial:05d} 这样的定宽形式")
                 self.serial_width = int(width.group(1))
+                if not 1 <= self.serial_width <= MAX_SERIAL_WIDTH:
+                    raise PatternError(
+                        f"流水号宽度应在 1 到 {MAX_SERIAL_WIDTH} 位之间，如 {{serial:05d}}"
+                    )
                 regex.append(rf"(?P<serial>\d{{{self.serial_width}}})")
             elif name in _PLACEHOLDERS:
+                if spec not in ("", _SPECS.get(name)):
+                    allowed = f"{{{name}}}" + (
+                        f" 或 {{{name}:{_SPECS[name]}}}" if name in _SPECS else ""
+                    )
+                    raise PatternError(f"{{{name}:{spec}}} 不能用，应写 {allowed}")
                 regex.append(_PLACEHOLDERS[name])
             else:
                 raise PatternError(f"未知的占位符 {{{name}}}；可用 unit_code、year、month、serial")

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import subprocess
 import sys
 import time
@@ -54,6 +53,7 @@ import orjson
 import yaml
 
 from generator.content.catalog import CATALOG_FILE, Catalog, Column, Unit
+from generator.content.digit_runs import digit_runs
 from generator.content.doc_number import DocNumber, parse_doc_number
 from generator.content.load import MAX_FILE_BYTES, SourceFile
 from generator.content.model import Item
@@ -71,8 +71,7 @@ SAVE_SHARE = 100
 RACY_NS = 2_000_000_000  # a file changed this recently may change again with the same stat
 MAX_EXTRA_DEPTH = 64  # deeper than the loader ever builds: a crafted entry
 
-# Fifteen digits in a row: in every 身份证号码 the privacy scan may find (and quick to look for).
-_ID_SHAPED = re.compile(r"\d{15}")
+_ID_LENGTH = 15  # digits in every 身份证号码 the privacy scan may find
 
 # Item fields stored as they are, by type.
 TEXT_FIELDS = ("source", "src_uri", "title")
@@ -338,19 +337,24 @@ def _sha256(path: Path) -> str:
 def _holds_id_shaped_number(source: SourceFile) -> bool:
     """Whether the privacy scan's verdict on this file may change with the date (see above).
 
-    Every text it scans, and more: the body and every string of the front matter."""
-    if _ID_SHAPED.search(source.body):
+    Every text it scans, and more: the file's path, the body and every string of the front
+    matter; a number as the scan reads it, through separators and markup (digit_runs)."""
+    if _id_shaped(source.rel) or _id_shaped(source.body):
         return True
     pending: list[Any] = [entry.value for entry in source.entries.values()]
     while pending:
         value = pending.pop()
-        if isinstance(value, str) and _ID_SHAPED.search(value):
+        if isinstance(value, str) and _id_shaped(value):
             return True
         if isinstance(value, list):
             pending += value
         elif isinstance(value, dict):
             pending += value.values()
     return False
+
+
+def _id_shaped(text: str) -> bool:
+    return len(text) >= _ID_LENGTH and any(digit_runs(text, _ID_LENGTH))
 
 
 # Writing an entry ---------------------------------------------------------------------------

@@ -25,6 +25,10 @@ from generator.diagnostics import Report
 IDENTIFIER_KEYS = frozenset({"index_no", "superseded_by", "interprets"})
 _NEWLINE = re.compile("\n")
 MAX_PER_CODE = 20  # diagnostics of one code listed for one file; the rest are counted
+# What no metadata value may hold: control characters but tab and line breaks, lone surrogates
+# and U+FFFE/U+FFFF. They are invisible on a page and make the Atom feeds and the sitemap invalid
+# XML; YAML lets them in only as escapes ("\e", "\x01", "\u0085", "\ud800").
+FORBIDDEN_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from generator.content.fields import (
 )
 from generator.content.load import SourceFile
 from generator.content.model import ColumnPage, Item
+from generator.content.texts import FORBIDDEN_CHARACTER, front_matter_texts
 from generator.diagnostics import Report
 
 KEYWORD_SEPARATORS = re.compile(r"[，,、;；\s]+")
@@ -98,6 +100,7 @@ class ItemValidator:
 
     def run(self, src_uri: str) -> Item:
         self.check_keys()
+        check_characters(self.source, self.report)
         self.check_required()
         item = Item(
             source=self.source.rel,
@@ -392,6 +395,37 @@ class ItemValidator:
         return entry.value
 
 
+def check_characters(source: SourceFile, report: Report) -> None:
+    """Every front matter value, ``extra:`` included: no control character (see above)."""
+    if not any(FORBIDDEN_CHARACTER.search(value) for value in _values(source)):
+        return
+    for text in front_matter_texts(
+        source, worth_reading=lambda v: bool(FORBIDDEN_CHARACTER.search(v))
+    ):
+        found = FORBIDDEN_CHARACTER.search(text.text)
+        assert found is not None
+        report.add(
+            "E-FM-CONTROL-CHAR",
+            source.rel,
+            text.line,
+            f"“{text.field}”的值含有控制字符 U+{ord(found.group()):04X}（第 {found.start() + 1} 个字符，"
+            "页面上看不见，会使订阅源等文件无法解析）；请删除它（多由复制粘贴或转义写法 \\x、\\u 带入）。",
+            column=text.column,
+        )
+
+
+def _values(source: SourceFile) -> Iterator[str]:
+    pending: list[Any] = [entry.value for entry in source.entries.values()]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, list):
+            pending += value
+        elif isinstance(value, dict):
+            pending += value.values()
+
+
 def read_page(
     source: SourceFile, src_uri: str, column: Column | None, catalog: Catalog, report: Report
 ) -> ColumnPage:
@@ -399,6 +433,7 @@ def read_page(
     政府信息公开指南) may also be written as the document it is, with the item keys of
     :data:`PAGE_DOCUMENT_KEYS`, validated as an item's."""
     document_keys = PAGE_DOCUMENT_KEYS if column is not None and column.kind == "page" else set()
+    check_characters(source, report)
     for entry in source.entries.values():
         if entry.key not in PAGE_KEYS and entry.key not in document_keys:
             allowed = "标题、内容概述和关键词" + (

@@ -15,6 +15,7 @@ unchanged site produces byte-identical feeds.
 
 from __future__ import annotations
 
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from datetime import datetime
@@ -30,6 +31,14 @@ FEED_SIZE = 50
 ATOM = "http://www.w3.org/2005/Atom"
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://disclosure-generator/index-no")
 GENERATOR = "政府信息公开专栏生成器"
+# Characters XML 1.0 does not allow (§2.2). Validation refuses them in an item's metadata; a
+# value from elsewhere (mkdocs.yml, columns.yml) that holds one shows U+FFFD in its place, so
+# that a feed is well-formed XML for any value.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    return _NOT_XML.sub("\ufffd", value)
 
 
 def feed_path(column: Column | None = None) -> str:
@@ -64,9 +73,9 @@ class _Links:
 def _element(
     parent: ET.Element, tag: str, text: str | None = None, **attributes: str
 ) -> ET.Element:
-    element = ET.SubElement(parent, tag, attributes)
+    element = ET.SubElement(parent, tag, {k: xml_text(v) for k, v in attributes.items()})
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 

@@ -161,6 +161,17 @@ def items_json(model: SiteModel, identity: SiteIdentity) -> bytes:
     return f'{head},\n "items": {items}\n}}\n'.encode()
 
 
+# A cell that starts with one of these is read as a formula by Excel, WPS and LibreOffice
+# (CSV injection: a title such as =HYPERLINK(…) would run on the reader's computer).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """OWASP's advice for CSV injection: such a cell gets a leading single quote, which the
+    spreadsheet shows as text and does not evaluate; every other cell is as it is."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
 def items_csv(model: SiteModel, identity: SiteIdentity) -> bytes:
     """One row per item, Chinese column labels; UTF-8 with BOM and CRLF so that Excel opens it."""
     buffer = io.StringIO()
@@ -170,7 +181,8 @@ def items_csv(model: SiteModel, identity: SiteIdentity) -> bytes:
         row = []
         for field in EXPORT_FIELDS:
             value = field.value(item, identity)
-            row.append(LIST_SEPARATOR.join(value) if isinstance(value, list) else value or "")
+            text = LIST_SEPARATOR.join(value) if isinstance(value, list) else value or ""
+            row.append(spreadsheet_safe(str(text)))
         writer.writerow(row)
     return buffer.getvalue().encode("utf-8-sig")
 

@@ -165,7 +165,10 @@ def _hash_tree(digest: Any, root: Path) -> None:
             if name.endswith(_NOT_OUTPUT_SUFFIXES):
                 continue
             path = Path(folder) / name
-            digest.update(f"|{path.relative_to(root).as_posix()}|".encode())
+            # a name in another encoding than UTF-8 is hashed as the bytes it is on disk
+            digest.update(
+                f"|{path.relative_to(root).as_posix()}|".encode("utf-8", "surrogateescape")
+            )
             digest.update(path.read_bytes())
 
 

@@ -14,9 +14,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+import yaml
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
-from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException, PluginError
 
 from generator.content.dates import AsOf
 from generator.content.model import Collection
@@ -34,6 +36,64 @@ class BuildFailed(Exception):
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+class SetupError(PluginError):
+    """A problem of the configuration or of how the build was started, not of the content: the
+    plugin raises it, and the build exits with 2."""
+
+
+# MkDocs' own words about mkdocs.yml, in the clerk's language; its message follows them.
+_CONFIG_PROBLEMS = (
+    ("Required configuration not provided", "缺少必填项"),
+    ("plugin is not installed", "插件未安装，请检查名称或删除这一项"),
+    ("isn't an existing directory", "文件夹不存在"),
+    ("Unrecognised theme name", "主题名称不认识"),
+    ("Expected type", "类型不对"),
+)
+
+
+class _ConfigProblems(logging.Handler):
+    """Collects MkDocs' complaints about mkdocs.yml while it is loaded, instead of printing
+    them in English: the build prints them once, in Chinese, with exit code 2."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.found: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        for words, meaning in _CONFIG_PROBLEMS:
+            if words in text:
+                text = f"{meaning}（{text}）"
+                break
+        self.found.append(text)
+
+
+def load_site_config(config_file: Path) -> MkDocsConfig:
+    """mkdocs.yml, read and validated by MkDocs; any problem is a BuildFailed with exit 2."""
+    problems = _ConfigProblems()
+    logger = logging.getLogger("mkdocs.config")
+    propagates = logger.propagate
+    logger.addHandler(problems)
+    logger.propagate = False
+    try:
+        return load_config(str(config_file))
+    except (Abort, ConfigurationError) as error:
+        found = "；".join(problems.found) or str(error)
+        raise BuildFailed(f"{config_file.name} 配置错误：{found}", 2) from None
+    except yaml.YAMLError as error:
+        raise BuildFailed(f"{config_file.name} 不是有效的 YAML：{error}", 2) from None
+    except (ValueError, OverflowError, RecursionError) as error:
+        # PyYAML builds a date of every unquoted YYYY-MM-DD: 2026-13-45 fails there.
+        raise BuildFailed(
+            f"{config_file.name} 中有无法读取的值（{error}）：日期写成 YYYY-MM-DD 且须是存在的日期，"
+            "不确定时给值加上引号。",
+            2,
+        ) from None
+    finally:
+        logger.removeHandler(problems)
+        logger.propagate = propagates
 
 
 def _quiet_logging() -> None:
@@ -63,8 +123,8 @@ def build_site(
     if not config_file.is_file():
         raise BuildFailed(f"找不到 {config_file}：站点目录中需要 mkdocs.yml。", 2)
     plugin = None
+    config = load_site_config(config_file)
     try:
-        config = load_config(str(config_file))
         plugin = config.plugins.get("disclosure")
         if plugin is None:
             raise BuildFailed("mkdocs.yml 的 plugins 中缺少 disclosure，请加上“- disclosure”。", 2)
@@ -83,7 +143,8 @@ def build_site(
         raise BuildFailed(f"mkdocs.yml 配置错误：{error}", 2) from None
     except (Abort, MkDocsException) as error:
         reason = plugin.failure if plugin is not None and plugin.failure else str(error)
-        raise BuildFailed(f"生成失败：{reason}", 1) from None
+        setup = plugin is not None and plugin.failure_exit_code == 2
+        raise BuildFailed(f"生成失败：{reason}", 2 if setup else 1) from None
     except jinja2.TemplateSyntaxError as error:
         raise BuildFailed(
             f"模板语法错误：{error.filename}:{error.lineno}: {error.message}", 1

@@ -16,8 +16,10 @@ import gc
 import html
 import logging
 import os
+import sys
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import jinja2
@@ -50,10 +52,11 @@ from generator.render.incremental import (
     site_fingerprint,
     source_hashes,
 )
-from generator.render.mkdocs_build import AS_OF_VARIABLE
+from generator.render.mkdocs_build import AS_OF_VARIABLE, SetupError
 from generator.render.mkdocs_conversion import MarkdownConversion
 from generator.render.mkdocs_parallel import RenderShare, default_workers, fork_workers
 from generator.render.plain_text import PlainTextExtension
+from generator.render.time_bound import TooSlow, time_bound
 from generator.render.views import PageView, plan_pages, write_generated_files
 from generator.site.annual_report import with_tables
 from generator.site.model import SiteIdentity, SiteModel, build_site_model
@@ -81,7 +84,7 @@ class WebAddress(option.Type):
 
 
 class DisclosureConfig(Config):
-    as_of = option.Optional(option.Type(str))
+    as_of = option.Optional(option.Type((str, date, datetime)))  # YAML reads 2026-11-20 as a date
     site_domain = option.Type(str, default="")
     site_id_code = option.Type(str, default="")
     organizer = option.Type(str, default="")
@@ -93,6 +96,9 @@ class DisclosureConfig(Config):
     reuse_navigation = option.Type(bool, default=True)  # see theme/partials/nav.html
     reuse_markdown = option.Type(bool, default=True)  # see generator/render/mkdocs_conversion.py
     deploy_keep = option.Type(int, default=5)  # releases `disclosure deploy` keeps on the server
+    # The bound on one page's Markdown conversion (generator/render/time_bound.py): the largest
+    # item allowed, 5 MB of ordinary text, converts in about 2 seconds.
+    markdown_seconds = option.Type((int, float), default=20)
 
 
 class DisclosurePlugin(BasePlugin[DisclosureConfig]):
@@ -113,6 +119,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self.conversion = MarkdownConversion()
         self.config_cache = RenderedFragments()  # see theme/main.html, block config
         self.failure = ""  # why the build failed, in Chinese where it is ours
+        self.failure_exit_code = 1  # 2 when it failed on its configuration (SetupError)
         self.timings = BuildTimings()  # seconds per stage (`disclosure build --timings`)
         # Incremental rebuilds (see generator/render/incremental.py); `--full` sets full_build.
         self.full_build = False
@@ -139,7 +146,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         site_dir = Path(config.config_file_path or ".").resolve().parent
         content_dir = Path(config.docs_dir)
         if content_dir.resolve() != (site_dir / CONTENT_DIR).resolve():
-            raise PluginError(
+            raise SetupError(
                 f"mkdocs.yml 中的 docs_dir 必须是 {CONTENT_DIR}（当前为 {config.docs_dir}）。"
             )
         unsafe = unsafe_output(site_dir, Path(config.site_dir))
@@ -182,7 +189,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
             try:  # one build of a site at a time: the lock lasts until commit or abandon
                 self.output = AtomicOutput(Path(config.site_dir), BuildLock(site_dir))
             except LockBusy as busy:
-                raise PluginError(str(busy)) from None
+                raise SetupError(str(busy)) from None
             config.site_dir = str(self.output.staging)
             # The feeds, open data and lookup files are written beside everything that follows.
             scratch = self.output.scratch()  # MkDocs empties the staging folder after on_config
@@ -205,7 +212,9 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         assert self.model is not None and self.output is not None
         previous = self.output.target
         incremental = (
-            not self.full_build and BuildManifest.path(self.site_dir).is_file() and previous.is_dir()
+            not self.full_build
+            and BuildManifest.path(self.site_dir).is_file()
+            and previous.is_dir()
         )
         compute = functools.partial(
             page_states, self.views, self.model, sources, previous if incremental else None
@@ -218,9 +227,9 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         configured = self.config.as_of or os.environ.get(AS_OF_VARIABLE)
         if configured:
             try:
-                return AsOf.parse(configured)
+                return AsOf.parse(str(configured))
             except DateProblem as problem:
-                raise PluginError(
+                raise SetupError(
                     f"mkdocs.yml 中 disclosure 插件的 as_of 无效：{problem.reason}"
                 ) from None
         return AsOf.now()
@@ -328,11 +337,44 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         if not self._renders(page):
             self.share.skip(page)
-        elif self.config.reuse_markdown:
+            return page
+        if self.config.reuse_markdown:
             view = self.views.get(page.file.src_uri)
             item = view.item if view is not None and view.kind == "item" else None
             self.conversion.take_over(page, item.body_line if item is not None else None)
+        self._bound_conversion(page)
         return page
+
+    def _bound_conversion(self, page: Page) -> None:
+        """The page's conversion under the time bound: too slow, or nested too deep for the
+        recursion limit (what the check's bound missed), it is an error naming the file."""
+        render = page.render
+        seconds = self.config.markdown_seconds
+        source = f"{CONTENT_DIR}/{page.file.src_uri}"
+
+        def bounded(config: MkDocsConfig, files: Files) -> None:
+            try:
+                with time_bound(seconds):
+                    render(config, files)
+            except TooSlow:
+                self._page_failed(
+                    "E-MARKDOWN-SLOW",
+                    source,
+                    f"正文转换为网页超过 {seconds:g} 秒仍未完成，已停止生成。多为大量未闭合的 HTML 标签"
+                    "（如成串的“<a ”）或异常长的行，请删改后重新生成。",
+                )
+            except RecursionError:
+                self._page_failed(
+                    "E-MARKDOWN-NESTING",
+                    source,
+                    "正文嵌套过深，转换为网页时超出了递归深度；请删去多余的列表、引用或强调符号。",
+                )
+
+        page.render = bounded  # type: ignore[method-assign]
+
+    def _page_failed(self, code: str, source: str, message: str) -> NoReturn:
+        self.publish_report.add(code, source, 1, message)
+        raise PluginError(f"{source}：{message}")
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -487,9 +529,14 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.failure = str(error)
+        self.failure_exit_code = 2 if isinstance(error, SetupError) else 1
         if isinstance(self.page_states, ForkedValue):
             self.page_states.stop()
         if self.share.is_worker:
+            # The parent does not see a worker's report: a page's own error (too slow, nested
+            # too deep) is printed here, naming the item, before the worker leaves.
+            for diagnostic in self.publish_report:
+                print(diagnostic.as_text(), file=sys.stderr)
             self.share.finish_worker(succeeded=False)
         self.share.stop_workers()
         if self.generating is not None:

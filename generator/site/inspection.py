@@ -92,10 +92,14 @@ class Inspection:
     monthly: dict[str, Counter[str]] = field(default_factory=dict)  # unit → "YYYY-MM" → count
     undated_count: int = 0
     scheduled_count: int = 0
+    published_only: bool = False  # the public report: nothing about items not published
 
     def redacted(self) -> Inspection:
-        """For the public site: items that are not published are counted, never named (SPEC §6)."""
-        return replace(self, undated=[], scheduled=[])
+        """For the public site: nothing about items that are not published, neither their names
+        nor their number (SPEC §6): a count of scheduled items tells what is coming."""
+        return replace(
+            self, undated=[], scheduled=[], undated_count=0, scheduled_count=0, published_only=True
+        )
 
     @property
     def empty_columns(self) -> list[ColumnStatus]:

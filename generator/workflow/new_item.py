@@ -97,6 +97,11 @@ def create_item(site: Path, request: NewItem, as_of: AsOf) -> Path:
     day = as_of.day.isoformat()
     serial = index_no.rsplit("-", 1)[-1]
     name = request.file_name or f"{as_of.day.strftime('%Y%m%d')}-{serial}.md"
+    if any(mark in name for mark in "/\\:") or name.startswith(".") or not name.isprintable():
+        raise NewItemError(
+            f"--file“{name}”只能是文件名，不能含路径或以“.”开头：条目总是写在所选栏目的文件夹"
+            f" {CONTENT_DIR}/{column.path}/ 中，如 --file 20260301-tongzhi.md。"
+        )
     if not name.endswith(".md"):
         name += ".md"
     path = site / CONTENT_DIR / column.path / name
@@ -135,6 +140,8 @@ def create_item(site: Path, request: NewItem, as_of: AsOf) -> Path:
         raise NewItemError(
             f"{path.relative_to(site)} 已存在，不会覆盖；请换一个文件名（--file）。"
         ) from None
+    except (OSError, UnicodeError) as error:
+        raise NewItemError(f"无法写入 {path.relative_to(site)}：{error}") from None
     return path
 
 
