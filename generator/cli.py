@@ -339,7 +339,9 @@ def _exit_for(diagnostics: list[Diagnostic]) -> int:
 @click.option("--editor", default=None, help="信息员")
 @click.option("--reviewer", default=None, help="审核人")
 @click.option("--approver", default=None, help="签发人")
-@click.option("--file", "file_name", default=None, help="文件名，默认“日期-流水号.md”")
+@click.option(
+    "--file", "file_name", default=None, help="条目文件夹的名称，默认“日期-流水号”（内有 index.md）"
+)
 def new(site: Path, as_of: AsOf, **answers: str | None) -> None:
     """新建条目：写好完整的元数据和下一个可用的索引号，绝不覆盖已有文件。"""
     from generator.workflow.new_item import DEFAULT_TOPIC, NewItem, NewItemError, create_item
@@ -357,7 +359,8 @@ def new(site: Path, as_of: AsOf, **answers: str | None) -> None:
         click.echo(f"无法新建条目：{error}", err=True)
         sys.exit(2)
     click.echo(
-        f"已新建 {path.relative_to(site)}；请补写正文和关键词、内容概述，然后运行 disclosure check。"
+        f"已新建 {path.relative_to(site)}；请补写正文和关键词、内容概述，附件放在同一文件夹中，"
+        "然后运行 disclosure check。"
     )
 
 

@@ -27,7 +27,7 @@ def test_new_writes_a_complete_item_with_the_next_free_index_number(site: Path) 
         "--title", "湟源县人民政府办公室关于做好2027年元旦春节期间有关工作的通知", "--doc-no", "源政办〔2026〕70号",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    created = site / "content" / "fdzdgknr" / "zcwj" / "20261122-00067.md"
+    created = site / "content" / "fdzdgknr" / "zcwj" / "20261122-00067" / "index.md"  # a folder
     text = created.read_text(encoding="utf-8")
     # The office's highest serial in 2026 in the reference site is 00066.
     assert "索引号: 015180001/2026-00067" in text
@@ -91,7 +91,7 @@ def test_new_continues_the_serials_of_a_unit_in_a_new_year(site: Path) -> None:
         "--title", "湟源县财政局2027年政府采购意向公开",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    text = (site / "content" / "fdzdgknr" / "zfcg" / "20270105-00002.md").read_text(
+    text = (site / "content" / "fdzdgknr" / "zfcg" / "20270105-00002" / "index.md").read_text(
         encoding="utf-8"
     )
     # The reference site already holds a scheduled item 015180012/2027-00001.
@@ -286,7 +286,7 @@ def test_new_writes_the_doc_number_with_the_right_brackets(site: Path) -> None:
         "--title", "关于做好冬季供暖工作的通知", "--doc-no", "源政办[2026]9号", "--file", "gongnuan.md",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    text = (site / "content" / "fdzdgknr" / "zcwj" / "gongnuan.md").read_text(encoding="utf-8")
+    text = (site / "content/fdzdgknr/zcwj/gongnuan/index.md").read_text(encoding="utf-8")
     assert "文号: 源政办〔2026〕9号" in text
     assert "E-DOCNO" not in check(site).stdout
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,53 @@ class ContentFiles:
     attachments: list[str] = field(default_factory=list)
 
 
+def _bundle_column(catalog: Catalog, rel_folder: str, filenames: list[str]) -> Column | None:
+    """The list column whose item ``rel_folder`` is, when it is an item folder (a page bundle:
+    ``content/<column>/<slug>/index.md``, as Hugo's leaf bundles), else None."""
+    parent = posixpath.dirname(rel_folder)
+    column = catalog.column(parent) if parent else None
+    if column is None or not column.is_list or INTRO not in filenames:
+        return None
+    return column
+
+
+def _discover_bundle(
+    rel_folder: str,
+    column: Column,
+    filenames: list[str],
+    dirnames: list[str],
+    found: ContentFiles,
+    report: Report,
+) -> None:
+    """An item folder: its index.md is the item, its other files the item's attachments, which
+    keep their names (附件1.pdf) without meeting another item's."""
+    for name in sorted(filenames):
+        src_uri = f"{rel_folder}/{name}"
+        if name.startswith(".") or not _utf8_name(name, rel_folder, report):
+            continue
+        _check_name(src_uri, report)
+        if name == INTRO:
+            found.items.append((src_uri, column))
+        elif name.endswith(".md"):
+            report.add(
+                "E-ITEM-PLACE",
+                f"{CONTENT_DIR}/{src_uri}",
+                1,
+                f"条目文件夹 {CONTENT_DIR}/{rel_folder} 中只能有 index.md（条目本身）和它的附件；"
+                f"另一个条目请放在栏目文件夹 {CONTENT_DIR}/{column.path} 中。",
+            )
+        else:
+            found.attachments.append(src_uri)
+    for name in sorted(dirnames):
+        if not name.startswith("."):
+            report.add(
+                "E-ITEM-PLACE",
+                f"{CONTENT_DIR}/{rel_folder}/{name}",
+                1,
+                f"条目文件夹 {CONTENT_DIR}/{rel_folder} 中不能再有文件夹；附件直接放在 index.md 旁边。",
+            )
+
+
 def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFiles:
     """Walk content/ and give every file its role; folders that are no column are errors."""
     found = ContentFiles()
@@ -70,6 +118,11 @@ def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFile
             )
         )
         column = catalog.column(rel_folder) if rel_folder else None
+        bundle_of = _bundle_column(catalog, rel_folder, filenames) if column is None else None
+        if bundle_of is not None:  # an item folder: index.md and its attachments
+            _discover_bundle(rel_folder, bundle_of, filenames, dirnames, found, report)
+            dirnames[:] = []
+            continue
         if rel_folder and column is None:
             report.add(
                 "E-CATALOG-FOLDER-UNKNOWN",
@@ -123,6 +176,18 @@ def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFile
                 f"{CONTENT_DIR}/{column.path}",
                 1,
                 f"单页栏目“{column.name}”缺少 {CONTENT_DIR}/{column.path}/{INTRO}。",
+            )
+    by_address: dict[str, list[str]] = defaultdict(list)
+    for src_uri, _ in found.items:  # x.md and x/index.md both become the page x/
+        by_address[src_uri.removesuffix(".md").removesuffix("/index")].append(src_uri)
+    for holders in by_address.values():
+        if len(holders) > 1:
+            report.add(
+                "E-ITEM-PLACE",
+                f"{CONTENT_DIR}/{holders[0]}",
+                1,
+                f"{CONTENT_DIR}/{holders[0]} 和 {CONTENT_DIR}/{holders[1]} 是同一个网址的页面；"
+                "请删除其中一个，或给其中一个改名。",
             )
     return found
 

@@ -246,6 +246,9 @@ class LinkRules:
                 f"路径分隔符应为“/”，应写为 {_relative(resolved, folder)}"
                 "（disclosure fix 可自动改正）。"
             )
+        for moved in (resolved.removesuffix(".md") + "/index.md", resolved.removesuffix("/index.md") + ".md"):
+            if moved != resolved and moved in self.files:  # an item moved into or out of a folder
+                return f"该条目的文件在 content/{moved}，应写为 {_relative(moved, folder)}。"
         same_but_case = self.by_lower.get(resolved.lower())
         if same_but_case:
             return f"文件名大小写不一致（网站服务器区分大小写），应写为 {_relative(same_but_case, folder)}。"

@@ -83,6 +83,8 @@ class Item:
     @property
     def url(self) -> str:
         """Site-relative URL of the item page: the file's path without .md, as a folder."""
+        if self.src_uri.endswith("/index.md"):  # an item folder (page bundle)
+            return self.src_uri.removesuffix("index.md")
         return self.src_uri.removesuffix(".md") + "/"
 
     @property

@@ -102,9 +102,12 @@ def create_item(site: Path, request: NewItem, as_of: AsOf) -> Path:
             f"--file“{name}”只能是文件名，不能含路径或以“.”开头：条目总是写在所选栏目的文件夹"
             f" {CONTENT_DIR}/{column.path}/ 中，如 --file 20260301-tongzhi.md。"
         )
-    if not name.endswith(".md"):
-        name += ".md"
-    path = site / CONTENT_DIR / column.path / name
+    # An item folder (page bundle): index.md, and its attachments beside it under their own names.
+    folder = site / CONTENT_DIR / column.path / name.removesuffix(".md")
+    path = folder / "index.md"
+    flat = folder.with_name(folder.name + ".md")
+    if flat.exists():
+        raise NewItemError(f"{flat.relative_to(site)} 已存在，不会覆盖；请换一个名称（--file）。")
     values: list[tuple[str, str | None]] = [
         ("title", _quoted(request.title)),
         ("index_no", index_no),
@@ -131,14 +134,15 @@ def create_item(site: Path, request: NewItem, as_of: AsOf) -> Path:
             lines.append(f"{label(key)}:")
     # No placeholder text in the body: it would be published. An empty body is what the first
     # `disclosure check` names (E-ITEM-EMPTY), with what to write.
-    lines += ["# 正文写在下一行 --- 之后；附件放在本文件旁边，用 [附件名称](附件文件名.pdf) 链接。"]
+    lines += ["# 正文写在下一行 --- 之后；附件放在本文件所在的文件夹中，用 [附件名称](附件1.pdf) 链接。"]
     lines += ["---", ""]
     try:
+        folder.mkdir()
         with path.open("x", encoding="utf-8", newline="\n") as stream:
             stream.write("\n".join(lines))
     except FileExistsError:
         raise NewItemError(
-            f"{path.relative_to(site)} 已存在，不会覆盖；请换一个文件名（--file）。"
+            f"{folder.relative_to(site)} 已存在，不会覆盖；请换一个名称（--file）。"
         ) from None
     except (OSError, UnicodeError) as error:
         raise NewItemError(f"无法写入 {path.relative_to(site)}：{error}") from None
