@@ -274,6 +274,8 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
                 files.remove(file)
             elif uri in public_items:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
+            elif uri.startswith(MATERIAL_SEARCH_FILES) or uri.endswith(".map"):
+                files.remove(file)  # Material's own search and source maps: not used here
         for src_uri, view in self.views.items():
             if view.generated and files.get_file_from_path(src_uri) is None:
                 content = view.markdown if view.markdown is not None else f"# {view.title}\n"
@@ -562,6 +564,10 @@ class RenderedFragments:
         return fragment
 
 
+# Material's search (lunr and its web worker): this site has its own (generator/publish/search.py).
+MATERIAL_SEARCH_FILES = ("assets/javascripts/lunr/", "assets/javascripts/workers/")
+
+
 class MaterialTranslations:
     """Material's interface texts in the theme's language, each looked up once (see
     theme/partials/language.html): the text of ``key`` in the language's file, else in the
@@ -578,6 +584,8 @@ class MaterialTranslations:
             own = self.env.get_template(f"partials/languages/{self.language}.html").module
             english = self.env.get_template("partials/languages/en.html").module
             known = self._known[key] = own.t(key) or english.t(key) or key  # type: ignore[attr-defined]
+            if key == "language" and known == "zh":
+                known = self._known[key] = "zh-CN"  # <html lang>: Simplified Chinese as written in China
         return known
 
 
