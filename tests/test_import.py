@@ -1,0 +1,402 @@
+"""`disclosure import` (issue 25): a Word 红头文件 → an item ready to check, on real .docx files
+written with python-docx from the seeds' documents (and once more by LibreOffice)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import struct
+import subprocess
+import zipfile
+import zlib
+from datetime import date
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt, RGBColor
+from sites import build, copy_reference_site, html, run_cli
+
+from generator.workflow.import_docx import chinese_date, normalized_doc_number
+
+AS_OF = "2026-11-22"
+SEED = Path("/work/shared/seeds/000_c0b461a58af90d1d.txt")
+ZCWJ = Path("content/fdzdgknr/zcwj")
+TITLE = "湟源县人民政府办公室关于进一步加强政务公开工作的通知"
+
+
+def seed_body() -> list[str]:
+    """The 通知's paragraphs, from its 主送 to its last section, as the seed has them."""
+    if SEED.exists():
+        lines = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines()]
+        start = next(i for i, line in enumerate(lines) if line.startswith("各乡镇人民政府"))
+        end = next(i for i, line in enumerate(lines) if line.startswith("附件"))
+        return [line for line in lines[start:end] if line]
+    return [  # the same document's opening, for a checkout without the seeds
+        "各乡镇人民政府,县政府各部门、垂管有关单位:",
+        "按照近期市政府政务公开工作安排部署要求,现将有关事项通知如下:",
+        "一、进一步认识政务公开工作的重要性",
+        "政务公开是打造法治政府、阳光政府、效能政府、廉洁政府的重要内容。",
+        "二、进一步明确政务公开工作任务",
+        "(一)推进政府门户网站信息公开。政府信息公开工作是打造服务型政府的有效途径。",
+        "1.公开要求。坚持保质保量完成每月30条的政府信息公开目标任务。",
+    ]
+
+
+def png() -> bytes:
+    """A 2×2 red PNG, for a picture in the document."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    pixels = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(pixels))
+        + chunk(b"IEND", b"")
+    )
+
+
+def centred(document, text: str, size: int, red: bool = False) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(text)
+    run.font.size = Pt(size)
+    if red:
+        run.font.color.rgb = RGBColor(0xFF, 0x00, 0x00)
+
+
+def red_header_notice(path: Path, tmp: Path) -> Path:
+    """A 红头文件 as GB/T 9704 lays it out: 发文机关标志 in red, 文号 (typed with [] as clerks
+    do), a two-line title, 主送, numbered paragraphs, a table, bold, a list, a picture, the
+    附件 list and the 落款 with its date in Chinese numerals."""
+    document = Document()
+    centred(document, "湟源县人民政府办公室文件", 40, red=True)
+    document.add_paragraph()
+    centred(document, "源政办[2018]51号", 16)
+    document.add_paragraph()
+    centred(document, "湟源县人民政府办公室", 22)
+    centred(document, "关于进一步加强政务公开工作的通知", 22)
+    document.add_paragraph()
+    body = seed_body()
+    for text in body[:8]:
+        document.add_paragraph(text)
+    emphasised = document.add_paragraph("各乡镇、各部门单位要")
+    emphasised.add_run("明确分管领导和具体负责人员").bold = True
+    emphasised.add_run("，及时组织收集、整理、公布公开内容。")
+    table = document.add_table(rows=3, cols=3)
+    for row, cells in zip(
+        table.rows,
+        [
+            ("单位", "分管领导", "信息员"),
+            ("县政府办", "孟宗勇", "马静"),
+            ("县财政局", "李明", "王芳"),
+        ],
+        strict=True,
+    ):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    document.add_paragraph("公开渠道包括：")
+    document.add_paragraph("县政府门户网站", style="List Bullet")
+    document.add_paragraph("政务公开专区", style="List Bullet")
+    picture = tmp / "picture.png"
+    picture.write_bytes(png())
+    document.add_picture(str(picture))
+    picture.unlink()
+    for text in body[8:]:
+        document.add_paragraph(text)
+    document.add_paragraph("附件：1．政务公开工作分管领导及工作人员名单")
+    document.add_paragraph("　　　2．政务公开工作任务分解表")
+    document.add_paragraph()
+    signer = document.add_paragraph("湟源县人民政府办公室")
+    signer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    dated = document.add_paragraph("二〇一八年五月十日")
+    dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    document.add_paragraph("（此件公开发布）")
+    document.save(str(path))
+    return path
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return copy_reference_site(tmp_path / "site")
+
+
+@pytest.fixture
+def notice(tmp_path: Path) -> Path:
+    folder = tmp_path / "received"
+    folder.mkdir()
+    return red_header_notice(folder / "源政办〔2018〕51号.docx", tmp_path)
+
+
+@pytest.fixture
+def attachments(tmp_path: Path) -> list[Path]:
+    folder = tmp_path / "received"
+    folder.mkdir(exist_ok=True)
+    names = {"附件2 政务公开工作任务分解表.xlsx": b"PK-xlsx", "附件1.pdf": b"%PDF-1.4 list"}
+    for name, data in names.items():
+        (folder / name).write_bytes(data)
+    return [folder / name for name in names]
+
+
+def import_file(site: Path, source: Path, *args: str):
+    result = run_cli(
+        "import", "--site", str(site), "--as-of", AS_OF, "--column", "zcwj", *args, str(source)
+    )
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    return result
+
+
+def check(site: Path, *paths: str):
+    return run_cli("check", "--site", str(site), "--as-of", AS_OF, *paths)
+
+
+def content_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "content").rglob("*")
+            if p.is_file()}  # fmt: skip
+
+
+def imported_path(result) -> str:
+    return re.search(r"已导入 (\S+)", result.stdout)[1]
+
+
+def test_a_red_header_notice_becomes_an_item_that_passes_check_and_builds(
+    site: Path, notice: Path, attachments: list[Path]
+) -> None:
+    attach = [arg for source in attachments for arg in ("--attach", str(source))]
+    result = import_file(site, notice, *attach)
+    assert result.returncode == 0, result.stderr
+    item = site / imported_path(result)
+    text = item.read_text(encoding="utf-8")
+    front, body = text.split("\n---\n", 1)
+
+    # Metadata from the document: the title block, not the 发文机关标志.
+    assert f"标题: {TITLE}\n" in front
+    assert "湟源县人民政府办公室文件" not in text
+    assert "文号: 源政办〔2018〕51号\n" in front
+    assert "成文日期: 2018-05-10\n" in front
+    assert "发布机构: 湟源县人民政府办公室\n" in front
+    assert "发布日期: 2026-11-22\n" in front
+    assert "体裁: 通知\n" in front
+    assert re.search(r"^主题分类:\s+# 请填写主题分类", front, re.M)
+
+    # The index number is the one `disclosure new` gives: the office's next serial in 2026.
+    other = copy_reference_site(site.parent / "other")
+    made = run_cli("new", "--site", str(other), "--as-of", AS_OF, "--column", "zcwj",
+                   "--publisher", "县政府办", "--title", "x", "--doc-no", "源政办〔2026〕1号")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    expected = re.search(r"索引号: (\S+)", next((other / ZCWJ).glob("20261122-*.md")).read_text())[
+        1
+    ]
+    assert f"索引号: {expected}\n" in front
+    assert item.name == f"20261122-{expected.rsplit('-', 1)[1]}.md"
+
+    # The body: 主送 first, numbered paragraphs as headings and text, the table, bold, the list.
+    assert body.lstrip().startswith("各乡镇人民政府")
+    assert "\n## 一、进一步认识政务公开工作的重要性\n" in body
+    assert "\n(一)推进政府门户网站信息公开。" in body
+    assert "\n1.公开要求。" in body
+    assert "**明确分管领导和具体负责人员**" in body
+    assert "| 单位 | 分管领导 | 信息员 |\n| --- | --- | --- |\n| 县政府办 | 孟宗勇 | 马静 |" in body
+    assert "\n- 县政府门户网站\n- 政务公开专区\n" in body
+    assert body.rstrip().endswith("（此件公开发布）")
+    assert "\n湟源县人民政府办公室\n\n二〇一八年五月十日\n" in body
+
+    # The picture and the given attachments beside the item, linked; the 附件 list links them.
+    stem = item.stem
+    picture = item.parent / f"{stem}-图1.png"
+    assert picture.read_bytes() == png()
+    assert f"![图1]({picture.name})" in body
+    first, second = f"{stem}-附件1.pdf", f"{stem}-附件2-政务公开工作任务分解表.xlsx"
+    assert (item.parent / first).read_bytes() == b"%PDF-1.4 list"
+    assert (item.parent / second).read_bytes() == b"PK-xlsx"
+    assert f"附件：1．[政务公开工作分管领导及工作人员名单]({first})" in body
+    assert f"2．[政务公开工作任务分解表]({second})" in body
+    assert "请填写：主题分类" in result.stdout
+
+    # The first check names what is left to fill in: 主题分类, at its line.
+    rel = item.relative_to(site).as_posix()
+    checked = check(site, rel)
+    assert checked.returncode == 1
+    assert re.search(rf"{re.escape(rel)}:\d+:1: error E-REQUIRED 缺少“主题分类”", checked.stdout)
+    assert len(checked.stdout.strip().splitlines()) == 1, checked.stdout
+
+    # The clerk fills 主题分类: the whole site checks and builds.
+    item.write_text(re.sub(r"^主题分类:.*$", "主题分类: 综合政务/政务公开", text, flags=re.M),
+                    encoding="utf-8")  # fmt: skip
+    checked = check(site)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    built = build(site, as_of=AS_OF)
+    assert built.returncode == 0, built.stdout + built.stderr
+    page = html(site / "site" / "fdzdgknr" / "zcwj" / stem / "index.html")
+    cells = [cell.get_text(strip=True) for cell in page.find_all("td")]
+    assert "孟宗勇" in cells
+    assert page.find("h2", string="一、进一步认识政务公开工作的重要性") is not None
+    assert page.find("strong", string="明确分管领导和具体负责人员") is not None
+    hrefs = [unquote(a.get("href", "")) for a in page.find_all("a")]
+    assert any(h.endswith(first) for h in hrefs), hrefs
+    sources = [unquote(img.get("src", "")) for img in page.find_all("img")]
+    assert any(s.endswith(picture.name) for s in sources), sources
+
+
+def test_a_document_saved_by_libreoffice_imports_the_same(
+    site: Path, notice: Path, tmp_path: Path
+) -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (Debian libreoffice-writer) is not installed here")
+    converted = tmp_path / "converted"
+    profile = tmp_path / "profile"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
+         "docx:MS Word 2007 XML", "--outdir", str(converted), str(notice)],
+        check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": str(tmp_path)},
+    )  # fmt: skip
+    source = converted / notice.name
+    assert source.read_bytes() != notice.read_bytes()
+    result = import_file(site, source)
+    assert result.returncode == 0, result.stderr
+    text = (site / imported_path(result)).read_text(encoding="utf-8")
+    assert f"标题: {TITLE}\n" in text
+    assert "文号: 源政办〔2018〕51号\n" in text
+    assert "成文日期: 2018-05-10\n" in text
+    assert "发布机构: 湟源县人民政府办公室\n" in text
+    assert "\n## 一、进一步认识政务公开工作的重要性\n" in text
+    assert "| 县政府办 | 孟宗勇 | 马静 |" in text
+    assert "**明确分管领导和具体负责人员**" in text
+
+
+def test_what_the_document_does_not_tell_is_left_empty_with_a_note(
+    site: Path, tmp_path: Path
+) -> None:
+    document = Document()
+    document.add_paragraph("关于做好冬季供暖保障工作的通知")
+    document.add_paragraph("各有关单位：")
+    document.add_paragraph("一、保障供暖")
+    document.add_paragraph("请各单位做好供暖保障工作。")
+    source = tmp_path / "通知.docx"
+    document.save(str(source))
+    result = import_file(site, source, "--file", "gongnuan.md")
+    assert result.returncode == 0, result.stderr
+    item = site / ZCWJ / "gongnuan.md"
+    text = item.read_text(encoding="utf-8")
+    assert "标题: 关于做好冬季供暖保障工作的通知\n" in text
+    assert re.search(r"^文号:\s+# 未在文件中找到文号", text, re.M)
+    assert re.search(r"^发布机构:\s+# 未能识别发布机构", text, re.M)
+    assert re.search(r"^索引号:\s+# 发布机构确定后填写", text, re.M)
+    assert re.search(r"^成文日期:\s+# 未找到落款日期", text, re.M)
+    checked = check(site, item.relative_to(site).as_posix())
+    assert checked.returncode == 1
+    named = set(re.findall(r"E-REQUIRED 缺少“(\S+?)”", checked.stdout))
+    assert {"文号", "发布机构", "索引号", "主题分类"} <= named, checked.stdout
+
+
+def test_the_publisher_option_and_an_alias(site: Path, notice: Path) -> None:
+    result = import_file(site, notice, "--publisher", "县财政局")
+    assert result.returncode == 0, result.stderr
+    text = (site / imported_path(result)).read_text(encoding="utf-8")
+    assert "发布机构: 湟源县财政局\n" in text
+    assert "索引号: 015180012/2026-" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "said"),
+    [
+        ("通知.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "Word 97-2003 文档"),
+        ("通知.wps", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "WPS 文字文档"),
+        ("通知.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF 文件"),
+        (
+            "改了扩展名.docx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512,
+            "旧版 Word 或 WPS 文档",
+        ),
+    ],
+)
+def test_doc_wps_and_pdf_are_refused_with_the_way_to_a_docx(
+    site: Path, tmp_path: Path, name: str, data: bytes, said: str
+) -> None:
+    source = tmp_path / name
+    source.write_bytes(data)
+    before = content_files(site)
+    result = import_file(site, source)
+    assert result.returncode == 2
+    assert said in result.stderr
+    assert "另存为”Word 文档（*.docx）" in result.stderr
+    assert content_files(site) == before
+
+
+def test_a_corrupt_docx_writes_nothing(site: Path, notice: Path, tmp_path: Path) -> None:
+    truncated = tmp_path / "截断.docx"
+    truncated.write_bytes(notice.read_bytes()[:3000])
+    without_body = tmp_path / "缺正文.docx"
+    with zipfile.ZipFile(notice) as whole, zipfile.ZipFile(without_body, "w") as partial:
+        for entry in whole.infolist():
+            if entry.filename != "word/document.xml":
+                partial.writestr(entry, whole.read(entry))
+    broken_xml = tmp_path / "坏的XML.docx"
+    with zipfile.ZipFile(notice) as whole, zipfile.ZipFile(broken_xml, "w") as partial:
+        for entry in whole.infolist():
+            data = whole.read(entry)
+            partial.writestr(entry, data[:-40] if entry.filename == "word/document.xml" else data)
+    before = content_files(site)
+    for source in (truncated, without_body, broken_xml):
+        result = import_file(site, source)
+        assert result.returncode == 2, source.name
+        assert f"{source.name} 已损坏或不是完整的 Word 文档" in result.stderr
+        assert "未写入任何文件" in result.stderr
+    assert content_files(site) == before
+
+
+def test_an_existing_file_is_never_overwritten(
+    site: Path, notice: Path, attachments: list[Path]
+) -> None:
+    first = import_file(site, notice, "--file", "tongzhi.md", "--attach", str(attachments[1]))
+    assert first.returncode == 0, first.stderr
+    before = content_files(site)
+    again = import_file(site, notice, "--file", "tongzhi.md", "--attach", str(attachments[1]))
+    assert again.returncode == 2
+    assert "已存在，不会覆盖" in again.stderr
+    assert content_files(site) == before
+    # An attachment's name taken by another file: nothing is written either.
+    (site / ZCWJ / "other-附件1.pdf").write_bytes(b"someone else's")
+    before = content_files(site)
+    taken = import_file(site, notice, "--file", "other.md", "--attach", str(attachments[1]))
+    assert taken.returncode == 2
+    assert "other-附件1.pdf 已存在" in taken.stderr
+    assert content_files(site) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("二〇一八年五月十日", date(2018, 5, 10)),
+        ("二○二○年十二月三十一日", date(2020, 12, 31)),
+        ("二〇一九年十月二十日", date(2019, 10, 20)),
+        ("2018年5月10日", date(2018, 5, 10)),
+        ("２０１８年１１月１日", date(2018, 11, 1)),
+        ("2018 年 5 月 10 日", date(2018, 5, 10)),
+        ("二〇一八年二月三十日", None),
+        ("2018年5月10日印发", None),
+    ],
+)
+def test_the_date_of_the_signature(text: str, day: date | None) -> None:
+    assert chinese_date(text) == day
+
+
+@pytest.mark.parametrize(
+    ("found", "canonical"),
+    [
+        ("源政办[2018]51号", "源政办〔2018〕51号"),
+        ("自府办发【2018】44号", "自府办发〔2018〕44号"),
+        ("源政办〔2018〕51号", "源政办〔2018〕51号"),
+        ("源政办（2018）第051号", "源政办〔2018〕51号"),
+    ],
+)
+def test_the_doc_number_is_normalized_as_fix_does(found: str, canonical: str) -> None:
+    assert normalized_doc_number(found)[0] == canonical
