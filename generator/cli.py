@@ -363,7 +363,7 @@ def import_(
     for name, value in found:
         click.echo(f"  {name}：{value or '（未找到，请填写）'}")
     for path in imported.files:
-        click.echo(f"  附件：{path.relative_to(site).as_posix()}")
+        click.echo(f"  已保存：{path.relative_to(site).as_posix()}")
     for name in imported.unmatched:
         click.echo(f"  附件“{name}”没有对应的文件：请用 --attach 给出，或在正文中链接。")
     click.echo(f"请填写：{'、'.join(imported.to_fill)}；核对正文后运行 disclosure check。")

@@ -72,17 +72,23 @@ def centred(document, text: str, size: int, red: bool = False) -> None:
         run.font.color.rgb = RGBColor(0xFF, 0x00, 0x00)
 
 
-def red_header_notice(path: Path, tmp: Path) -> Path:
+def red_header_notice(
+    path: Path,
+    tmp: Path,
+    doc_no: str = "源政办[2018]51号",
+    subject: str = "关于进一步加强政务公开工作的通知",
+    dated: str = "二〇一八年五月十日",
+) -> Path:
     """A 红头文件 as GB/T 9704 lays it out: 发文机关标志 in red, 文号 (typed with [] as clerks
     do), a two-line title, 主送, numbered paragraphs, a table, bold, a list, a picture, the
     附件 list and the 落款 with its date in Chinese numerals."""
     document = Document()
     centred(document, "湟源县人民政府办公室文件", 40, red=True)
     document.add_paragraph()
-    centred(document, "源政办[2018]51号", 16)
+    centred(document, doc_no, 16)
     document.add_paragraph()
     centred(document, "湟源县人民政府办公室", 22)
-    centred(document, "关于进一步加强政务公开工作的通知", 22)
+    centred(document, subject, 22)
     document.add_paragraph()
     body = seed_body()
     for text in body[:8]:
@@ -116,8 +122,8 @@ def red_header_notice(path: Path, tmp: Path) -> Path:
     document.add_paragraph()
     signer = document.add_paragraph("湟源县人民政府办公室")
     signer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    dated = document.add_paragraph("二〇一八年五月十日")
-    dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    dated_line = document.add_paragraph(dated)
+    dated_line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     document.add_paragraph("（此件公开发布）")
     document.save(str(path))
     return path
@@ -308,8 +314,8 @@ def test_the_publisher_option_and_an_alias(site: Path, notice: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "data", "said"),
     [
-        ("通知.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "Word 97-2003 文档"),
-        ("通知.wps", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "WPS 文字文档"),
+        ("通知.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "旧版 Word 文档（Word 97-2003 格式）"),
+        ("通知.wps", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "WPS 文字文档（.wps 格式）"),
         ("通知.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF 文件"),
         (
             "改了扩展名.docx",

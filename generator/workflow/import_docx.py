@@ -45,9 +45,9 @@ from generator.workflow.new_item import (
 SAVE_AS_DOCX = "请在 Word 或 WPS 中打开它，“另存为”Word 文档（*.docx）后再导入。"
 # Formats a clerk receives that are not .docx, told by their first bytes as well as their name.
 OLD_FORMATS = {
-    ".doc": "Word 97-2003 文档",
-    ".wps": "WPS 文字文档",
-    ".dot": "Word 模板",
+    ".doc": "旧版 Word 文档（Word 97-2003 格式）",
+    ".wps": "WPS 文字文档（.wps 格式）",
+    ".dot": "旧版 Word 模板",
     ".wpt": "WPS 模板",
 }
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .doc and .wps are OLE compound files
