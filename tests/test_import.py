@@ -17,6 +17,10 @@ from urllib.parse import unquote
 import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import parse_xml
 from docx.shared import Pt, RGBColor
 from sites import build, copy_reference_site, html, run_cli
 
@@ -314,8 +318,16 @@ def test_the_publisher_option_and_an_alias(site: Path, notice: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "data", "said"),
     [
-        ("通知.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "旧版 Word 文档（Word 97-2003 格式）"),
-        ("通知.wps", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "WPS 文字文档（.wps 格式）"),
+        (
+            "通知.doc",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512,
+            "旧版 Word 文档（Word 97-2003 格式）",
+        ),
+        (
+            "通知.wps",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512,
+            "WPS 文字文档（.wps 格式）",
+        ),
         ("通知.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF 文件"),
         (
             "改了扩展名.docx",
@@ -406,3 +418,71 @@ def test_the_date_of_the_signature(text: str, day: date | None) -> None:
 )
 def test_the_doc_number_is_normalized_as_fix_does(found: str, canonical: str) -> None:
     assert normalized_doc_number(found)[0] == canonical
+
+
+def embed(document, partname: str, content_type: str, data: bytes, relationship: str) -> None:
+    """An object embedded in a paragraph, as Word writes one (w:object/o:OLEObject)."""
+    part = Part(PackURI(partname), content_type, data, document.part.package)
+    rid = document.part.relate_to(part, relationship)
+    run = document.add_paragraph().add_run()
+    run._r.append(
+        parse_xml(
+            '<w:object xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+            ' xmlns:o="urn:schemas-microsoft-com:office:office"'
+            ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f'<o:OLEObject Type="Embed" ProgID="Excel.Sheet.12" r:id="{rid}"/></w:object>'
+        )
+    )
+
+
+def test_word_headings_and_embedded_files(site: Path, tmp_path: Path) -> None:
+    document = Document()
+    document.add_paragraph("湟源县财政局关于2027年专项资金的通知", style="Title")
+    document.add_paragraph("源财〔2026〕30号").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph("各乡镇：")
+    document.add_heading("资金安排", level=1)
+    document.add_paragraph("资金安排见下表。")
+    spreadsheet = b"PK\x03\x04 an embedded workbook"
+    embed(document, "/word/embeddings/Microsoft_Excel_Worksheet.xlsx",
+          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", spreadsheet,
+          RELATIONSHIP_TYPE.PACKAGE)  # fmt: skip
+    embed(document, "/word/embeddings/oleObject1.bin",
+          "application/vnd.openxmlformats-officedocument.oleObject", b"\xd0\xcf\x11\xe0",
+          RELATIONSHIP_TYPE.OLE_OBJECT)  # fmt: skip
+    document.add_paragraph("湟源县财政局")
+    document.add_paragraph("2026年11月20日")
+    source = tmp_path / "源财〔2026〕30号.docx"
+    document.save(str(source))
+    result = import_file(site, source)
+    assert result.returncode == 0, result.stderr
+    item = site / imported_path(result)
+    text = item.read_text(encoding="utf-8")
+    assert "标题: 湟源县财政局关于2027年专项资金的通知\n" in text
+    assert "发布机构: 湟源县财政局\n" in text
+    assert "成文日期: 2026-11-20\n" in text
+    assert "\n## 资金安排\n" in text
+    saved = item.parent / f"{item.stem}-嵌入文件1.xlsx"
+    assert saved.read_bytes() == spreadsheet
+    assert f"[嵌入文件1]({saved.name})" in text
+    # A bare OLE object keeps its file in a stream of its own: the clerk is told to save it.
+    assert "# 注意：原文件中有 1 个嵌入对象无法导出" in text
+    item.write_text(
+        re.sub(r"^主题分类:.*$", "主题分类: 财政、金融、审计/财政", text, flags=re.M),
+        encoding="utf-8",
+    )
+    checked = check(site, item.relative_to(site).as_posix())
+    assert checked.returncode == 0, checked.stdout
+
+
+def test_two_attachments_of_the_same_name_are_refused(
+    site: Path, notice: Path, tmp_path: Path
+) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "附件1.pdf").write_bytes(b"%PDF-1.4")
+    before = content_files(site)
+    result = import_file(site, notice, "--attach", str(tmp_path / "a" / "附件1.pdf"),
+                         "--attach", str(tmp_path / "b" / "附件1.pdf"))  # fmt: skip
+    assert result.returncode == 2
+    assert "同名文件" in result.stderr
+    assert content_files(site) == before

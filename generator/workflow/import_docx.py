@@ -159,6 +159,8 @@ def import_docx(site: Path, request: ImportRequest, as_of: AsOf) -> Imported:
     for embedded in reader.embedded:
         embedded.name = safe_name(f"{path.stem}-{embedded.label}{embedded.extension}")
     given = {source: safe_name(f"{path.stem}-{source.name}") for source in request.attachments}
+    if len(set(given.values())) < len(given):
+        raise ImportRefused("--attach 给出的附件中有同名文件，请先改名，使每个附件的文件名不同。")
     body, unmatched = render_body(blocks, header, tail, reader, given)
 
     doc_no, doc_no_written = normalized_doc_number(header.doc_no)
@@ -189,7 +191,11 @@ def import_docx(site: Path, request: ImportRequest, as_of: AsOf) -> Imported:
         lines.insert(1, f"# 注意：原文件中有 {reader.skipped_objects} 个嵌入对象无法导出，"
                         "请从 Word 中另存为文件，放在本文件旁边并链接。")  # fmt: skip
     files = {path.parent / e.name: e.data for e in reader.embedded}
-    files |= {path.parent / name: source.read_bytes() for source, name in given.items()}
+    for source, name in given.items():
+        try:
+            files[path.parent / name] = source.read_bytes()
+        except OSError as error:
+            raise ImportRefused(f"无法读取附件 {source}：{error.strerror}。") from None
     write_all(site, files, path, "\n".join([*lines, "", body]))
     return Imported(
         path=path,
