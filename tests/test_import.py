@@ -442,6 +442,15 @@ def test_word_headings_and_embedded_files(site: Path, tmp_path: Path) -> None:
     document.add_paragraph("各乡镇：")
     document.add_heading("资金安排", level=1)
     document.add_paragraph("资金安排见下表。")
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "2027年专项资金（万元）"
+    for row, (name, amount) in zip(
+        table.rows[1:], [("城关镇", "120"), ("大华镇", "80")], strict=True
+    ):
+        row.cells[0].text, row.cells[1].text = name, amount
+    picture = tmp_path / "stamp.png"
+    picture.write_bytes(png())
+    table.cell(2, 1).paragraphs[0].add_run().add_picture(str(picture))
     spreadsheet = b"PK\x03\x04 an embedded workbook"
     embed(document, "/word/embeddings/Microsoft_Excel_Worksheet.xlsx",
           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", spreadsheet,
@@ -461,6 +470,12 @@ def test_word_headings_and_embedded_files(site: Path, tmp_path: Path) -> None:
     assert "发布机构: 湟源县财政局\n" in text
     assert "成文日期: 2026-11-20\n" in text
     assert "\n## 资金安排\n" in text
+    assert (
+        "| 2027年专项资金（万元） | 2027年专项资金（万元） |\n| --- | --- |\n| 城关镇 | 120 |"
+        in text
+    )
+    assert f"| 大华镇 | 80![图1]({item.stem}-图1.png) |" in text
+    assert len(list(item.parent.glob(f"{item.stem}-图*"))) == 1
     saved = item.parent / f"{item.stem}-嵌入文件1.xlsx"
     assert saved.read_bytes() == spreadsheet
     assert f"[嵌入文件1]({saved.name})" in text

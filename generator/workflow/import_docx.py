@@ -106,7 +106,9 @@ class Embedded:
     label: str  # 图1, 嵌入文件1
     extension: str
     data: bytes
-    name: str = ""  # the file name beside the item, once the item's name is known
+    # Written in the Markdown until the item's name, and so the file's, is known.
+    placeholder: str
+    name: str = ""  # the file name beside the item
 
 
 @dataclass
@@ -319,16 +321,16 @@ class DocumentReader:
         for blip in run.element.iter(qn("a:blip")):
             image = self.save(blip.get(qn("r:embed")), "图")
             if image is not None:
-                pieces.append((f"![{image.label}]({image.name_placeholder})", False, True))
+                pieces.append((f"![{image.label}]({image.placeholder})", False, True))
         for ole in run.element.iter("{urn:schemas-microsoft-com:office:office}OLEObject"):
             saved = self.save(ole.get(qn("r:id")), "嵌入文件")
             if saved is not None:
-                pieces.append((f"[{saved.label}]({saved.name_placeholder})", False, True))
+                pieces.append((f"[{saved.label}]({saved.placeholder})", False, True))
         if run.text:
             pieces.append((run.text, run.bold is True, False))
         return pieces
 
-    def save(self, relationship: str | None, kind: str) -> _Saved | None:
+    def save(self, relationship: str | None, kind: str) -> Embedded | None:
         part = self.document.part.related_parts.get(relationship) if relationship else None
         if part is None:
             return None
@@ -343,9 +345,10 @@ class DocumentReader:
         else:
             self._files += 1
             number = self._files
-        embedded = Embedded(f"{kind}{number}", extension, part.blob)
+        placeholder = f"\0{len(self.embedded)}\0"
+        embedded = Embedded(f"{kind}{number}", extension, part.blob, placeholder)
         self.embedded.append(embedded)
-        return _Saved(embedded.label, f"\0{len(self.embedded) - 1}\0")
+        return embedded
 
     def list_marker(self, paragraph: Paragraph, style_name: str) -> str | None:
         """``- `` or ``1. `` for a paragraph Word numbers itself (its number is not in its text)."""
@@ -380,13 +383,16 @@ class DocumentReader:
 
     def table(self, table: Table) -> str:
         rows = []
+        # A merged cell is given once per row or column it spans; read it once (the element as
+        # key keeps its proxy alive, so the same cell is the same key).
+        merged: dict[object, str] = {}
         for row in table.rows:
             cells = []
             for cell in row.cells:
-                text = " ".join(
-                    inline_of(self.paragraph(p).markdown) for p in cell.paragraphs if p.text.strip()
-                )
-                cells.append(text.replace("|", "\\|") or " ")
+                if cell._tc not in merged:
+                    lines = [inline_of(self.paragraph(p).markdown) for p in cell.paragraphs]
+                    merged[cell._tc] = " ".join(line for line in lines if line)
+                cells.append(merged[cell._tc].replace("|", "\\|") or " ")
             rows.append(cells)
         if not rows:
             return ""
@@ -395,12 +401,6 @@ class DocumentReader:
         lines = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * width]
         lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
         return "\n".join(lines)
-
-
-@dataclass
-class _Saved:
-    label: str
-    name_placeholder: str  # replaced by the file's name once the item's name is known
 
 
 def inline_of(markdown: str) -> str:
@@ -596,7 +596,7 @@ def render_body(
     given: dict[Path, str],
 ) -> tuple[str, list[str]]:
     """The body's Markdown, and the listed attachments no given file was found for."""
-    links = {f"\0{n}\0": e.name for n, e in enumerate(reader.embedded)}
+    links = {e.placeholder: e.name for e in reader.embedded}
     listed = listed_attachments(blocks, tail)
     matched = match_attachments([name for _, _, name in listed], list(given))
     unmatched = [name for (_, _, name), source in zip(listed, matched, strict=True) if not source]
