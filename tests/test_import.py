@@ -501,3 +501,31 @@ def test_two_attachments_of_the_same_name_are_refused(
     assert result.returncode == 2
     assert "同名文件" in result.stderr
     assert content_files(site) == before
+
+
+@pytest.mark.parametrize("layout", ["black letterhead", "number under the title"])
+def test_the_title_is_found_in_other_layouts(site: Path, tmp_path: Path, layout: str) -> None:
+    document = Document()
+    if layout == "black letterhead":
+        centred(document, "湟源县人民政府办公室", 30)
+        centred(document, "源政办〔2026〕5号", 16)
+        document.add_paragraph()
+        centred(document, "关于做好冬季供暖保障工作的通知", 22)
+    else:
+        centred(document, "关于做好冬季供暖保障工作的通知", 22)
+        centred(document, "（源政办〔2026〕5号）", 16)
+    document.add_paragraph("各乡镇人民政府：")
+    document.add_paragraph("请做好冬季供暖保障工作。")
+    source = tmp_path / "供暖.docx"
+    document.save(str(source))
+    result = import_file(site, source)
+    assert result.returncode == 0, result.stderr
+    text = (site / imported_path(result)).read_text(encoding="utf-8")
+    assert "标题: 关于做好冬季供暖保障工作的通知\n" in text
+    assert "文号: 源政办〔2026〕5号\n" in text
+    if layout == "black letterhead":  # the letterhead names the unit
+        assert "发布机构: 湟源县人民政府办公室\n" in text
+    else:  # nothing does: left to the clerk, with its note
+        assert re.search(r"^发布机构:\s+# 未能识别发布机构", text, re.M)
+    body = text.split("\n---\n", 1)[1]
+    assert body.strip().startswith("各乡镇人民政府：")

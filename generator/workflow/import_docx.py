@@ -28,7 +28,7 @@ from lxml import etree
 
 from generator.content.catalog import Catalog, Column, Unit
 from generator.content.dates import AsOf
-from generator.content.doc_number import LENIENT, DocNumber, parse_doc_number
+from generator.content.doc_number import DocNumber, parse_doc_number
 from generator.content.fields import GENRES, label
 from generator.workflow.new_item import (
     NewItemError,
@@ -454,31 +454,38 @@ class Header:
 
 
 def find_header(blocks: list[Block]) -> Header:
-    """The 发文机关标志, the 文号 and the title block at the top of the document."""
+    """The 发文机关标志, the 文号 and the title block at the top of the document.
+
+    GB/T 9704 puts the 标志 (red), then the 文号, then the title; a document without a red
+    header may have its title first and the 文号 under it. Title-like lines above a 文号 are
+    therefore the title only when none follow it; otherwise they are a letterhead in black.
+    """
     header = Header()
-    title_lines: list[str] = []
-    title_ended = False
+    above: list[str] = []  # title-like lines above the 文号, and then below it
+    below: list[str] = []
     for index, block in enumerate(blocks):
         header.end = index
         if block.is_table:
             break
         text = block.text
-        if not text:
-            title_ended = title_ended or bool(title_lines)
-            continue
+        lines = below if header.doc_no else above
         found = DOC_NUMBER_IN_LINE.search(text)
-        if not title_lines and is_flag(block, header):
+        if not text:
+            pass
+        elif not (above or below) and is_flag(block, header):
             header.flag.append(text)
         elif header.doc_no is None and found and len(text) <= 60:
             header.doc_no = found.group(0)
-        elif not title_ended and is_title_line(block, bool(title_lines)):
-            title_lines.append(text)
+        elif is_title_line(block, continuing=bool(lines)):
+            lines.append(text.replace("\n", ""))
         else:
             break
         header.dropped.add(index)
     else:
         header.end = len(blocks)
-    header.title = "".join(title_lines) or None
+    if above and below:
+        header.flag.extend(above)
+    header.title = "".join(below or above) or None
     return header
 
 
@@ -578,7 +585,7 @@ def normalized_doc_number(found: str | None) -> tuple[str | None, str | None]:
     parsed = parse_doc_number(found)
     if isinstance(parsed, DocNumber):
         return parsed.text, None
-    if parsed.corrected and LENIENT.match(found.translate(_FULL_WIDTH_DIGITS)):
+    if parsed.corrected:
         return parsed.corrected, found
     return None, found
 
