@@ -6,10 +6,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import struct
 import subprocess
 import zipfile
-import zlib
 from datetime import date
 from pathlib import Path
 from urllib.parse import unquote
@@ -21,116 +19,14 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
-from docx.shared import Pt, RGBColor
 from sites import build, copy_reference_site, html, run_cli
+from word_files import centred, png, red_header_notice
 
 from generator.workflow.import_docx import chinese_date, normalized_doc_number
 
 AS_OF = "2026-11-22"
-SEED = Path("/work/shared/seeds/000_c0b461a58af90d1d.txt")
 ZCWJ = Path("content/fdzdgknr/zcwj")
 TITLE = "湟源县人民政府办公室关于进一步加强政务公开工作的通知"
-
-
-def seed_body() -> list[str]:
-    """The 通知's paragraphs, from its 主送 to its last section, as the seed has them."""
-    if SEED.exists():
-        lines = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines()]
-        start = next(i for i, line in enumerate(lines) if line.startswith("各乡镇人民政府"))
-        end = next(i for i, line in enumerate(lines) if line.startswith("附件"))
-        return [line for line in lines[start:end] if line]
-    return [  # the same document's opening, for a checkout without the seeds
-        "各乡镇人民政府,县政府各部门、垂管有关单位:",
-        "按照近期市政府政务公开工作安排部署要求,现将有关事项通知如下:",
-        "一、进一步认识政务公开工作的重要性",
-        "政务公开是打造法治政府、阳光政府、效能政府、廉洁政府的重要内容。",
-        "二、进一步明确政务公开工作任务",
-        "(一)推进政府门户网站信息公开。政府信息公开工作是打造服务型政府的有效途径。",
-        "1.公开要求。坚持保质保量完成每月30条的政府信息公开目标任务。",
-    ]
-
-
-def png() -> bytes:
-    """A 2×2 red PNG, for a picture in the document."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    pixels = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
-    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(pixels))
-        + chunk(b"IEND", b"")
-    )
-
-
-def centred(document, text: str, size: int, red: bool = False) -> None:
-    paragraph = document.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(text)
-    run.font.size = Pt(size)
-    if red:
-        run.font.color.rgb = RGBColor(0xFF, 0x00, 0x00)
-
-
-def red_header_notice(
-    path: Path,
-    tmp: Path,
-    doc_no: str = "源政办[2018]51号",
-    subject: str = "关于进一步加强政务公开工作的通知",
-    dated: str = "二〇一八年五月十日",
-) -> Path:
-    """A 红头文件 as GB/T 9704 lays it out: 发文机关标志 in red, 文号 (typed with [] as clerks
-    do), a two-line title, 主送, numbered paragraphs, a table, bold, a list, a picture, the
-    附件 list and the 落款 with its date in Chinese numerals."""
-    document = Document()
-    centred(document, "湟源县人民政府办公室文件", 40, red=True)
-    document.add_paragraph()
-    centred(document, doc_no, 16)
-    document.add_paragraph()
-    centred(document, "湟源县人民政府办公室", 22)
-    centred(document, subject, 22)
-    document.add_paragraph()
-    body = seed_body()
-    for text in body[:8]:
-        document.add_paragraph(text)
-    emphasised = document.add_paragraph("各乡镇、各部门单位要")
-    emphasised.add_run("明确分管领导和具体负责人员").bold = True
-    emphasised.add_run("，及时组织收集、整理、公布公开内容。")
-    table = document.add_table(rows=3, cols=3)
-    for row, cells in zip(
-        table.rows,
-        [
-            ("单位", "分管领导", "信息员"),
-            ("县政府办", "孟宗勇", "马静"),
-            ("县财政局", "李明", "王芳"),
-        ],
-        strict=True,
-    ):
-        for cell, text in zip(row.cells, cells, strict=True):
-            cell.text = text
-    document.add_paragraph("公开渠道包括：")
-    document.add_paragraph("县政府门户网站", style="List Bullet")
-    document.add_paragraph("政务公开专区", style="List Bullet")
-    picture = tmp / "picture.png"
-    picture.write_bytes(png())
-    document.add_picture(str(picture))
-    picture.unlink()
-    for text in body[8:]:
-        document.add_paragraph(text)
-    document.add_paragraph("附件：1．政务公开工作分管领导及工作人员名单")
-    document.add_paragraph("　　　2．政务公开工作任务分解表")
-    document.add_paragraph()
-    signer = document.add_paragraph("湟源县人民政府办公室")
-    signer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    dated_line = document.add_paragraph(dated)
-    dated_line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    document.add_paragraph("（此件公开发布）")
-    document.save(str(path))
-    return path
 
 
 @pytest.fixture
