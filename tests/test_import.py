@@ -425,3 +425,46 @@ def test_the_title_is_found_in_other_layouts(site: Path, tmp_path: Path, layout:
         assert re.search(r"^发布机构:\s+# 未能识别发布机构", text, re.M)
     body = text.split("\n---\n", 1)[1]
     assert body.strip().startswith("各乡镇人民政府：")
+
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def test_content_controls_and_tracked_changes(site: Path, tmp_path: Path) -> None:
+    """Word's 公文 templates keep the 文号 in a content control; a draft keeps its tracked
+    changes: the inserted text is the document's, the deleted text is not."""
+    document = Document()
+    centred(document, "湟源县人民政府办公室文件", 40, red=True)
+    body = document.element.body
+    body.insert(
+        len(body) - 1,  # before the section properties
+        parse_xml(
+            f'<w:sdt {W_NS}><w:sdtPr><w:alias w:val="文号"/></w:sdtPr><w:sdtContent>'
+            '<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:t>源政办〔2026〕9号</w:t></w:r></w:p>'
+            "</w:sdtContent></w:sdt>"
+        ),
+    )
+    centred(document, "关于做好冬季供暖保障工作的通知", 22)
+    document.add_paragraph("各乡镇人民政府：")
+    changed = document.add_paragraph("请")
+    changed._p.append(
+        parse_xml(
+            f'<w:ins {W_NS} w:id="1" w:author="马静" w:date="2026-11-20T09:00:00Z">'
+            "<w:r><w:t>于12月1日前</w:t></w:r></w:ins>"
+        )
+    )
+    changed._p.append(
+        parse_xml(
+            f'<w:del {W_NS} w:id="2" w:author="马静" w:date="2026-11-20T09:00:00Z">'
+            "<w:r><w:delText>尽快</w:delText></w:r></w:del>"
+        )
+    )
+    changed.add_run("做好供暖保障工作。")
+    source = tmp_path / "供暖.docx"
+    document.save(str(source))
+    result = import_file(site, source)
+    assert result.returncode == 0, result.stderr
+    text = (site / imported_path(result)).read_text(encoding="utf-8")
+    assert "文号: 源政办〔2026〕9号\n" in text
+    assert "标题: 关于做好冬季供暖保障工作的通知\n" in text
+    assert "\n请于12月1日前做好供暖保障工作。\n" in text

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,10 +21,12 @@ from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.table import Table
 from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from docx.types import ProvidesStoryPart
 from lxml import etree
 
 from generator.content.catalog import Catalog, Column, Unit
@@ -258,6 +261,37 @@ def read_document(source: Path) -> Document:
         ) from None
 
 
+# Elements that wrap a document's paragraphs or a paragraph's runs without being text themselves:
+# tracked insertions, content controls (Word's 公文 templates put the 文号 in one), smart tags,
+# simple fields. python-docx's iterators skip what they hold; a tracked deletion stays out.
+WRAPPERS = frozenset(
+    qn(tag)
+    for tag in ("w:ins", "w:sdt", "w:sdtContent", "w:smartTag", "w:fldSimple", "w:customXml")
+)
+
+
+def blocks_of(element: BaseOxmlElement, parent: ProvidesStoryPart) -> Iterator[Paragraph | Table]:
+    """The paragraphs and tables of a body or a table cell, in order, wrappers opened."""
+    for child in element:
+        if child.tag == qn("w:p"):
+            yield Paragraph(child, parent)
+        elif child.tag == qn("w:tbl"):
+            yield Table(child, parent)
+        elif child.tag in WRAPPERS:
+            yield from blocks_of(child, parent)
+
+
+def runs_of(element: BaseOxmlElement, paragraph: Paragraph) -> Iterator[Run | Hyperlink]:
+    """The runs and hyperlinks of a paragraph, in order, wrappers opened."""
+    for child in element:
+        if child.tag == qn("w:r"):
+            yield Run(child, paragraph)
+        elif child.tag == qn("w:hyperlink"):
+            yield Hyperlink(child, paragraph)
+        elif child.tag in WRAPPERS:
+            yield from runs_of(child, paragraph)
+
+
 class DocumentReader:
     """The document's paragraphs and tables in order, as Markdown; its pictures and embedded
     files collected as it goes."""
@@ -271,7 +305,7 @@ class DocumentReader:
 
     def blocks(self) -> list[Block]:
         blocks = []
-        for content in self.document.iter_inner_content():
+        for content in blocks_of(self.document.element.body, self.document):
             if isinstance(content, Table):
                 blocks.append(Block(self.table(content), is_table=True))
             else:
@@ -280,9 +314,11 @@ class DocumentReader:
 
     def paragraph(self, paragraph: Paragraph) -> Block:
         pieces: list[tuple[str, bool, bool]] = []  # (text, bold, is Markdown already)
+        plain: list[str] = []
         sizes: list[float] = []
         red = False
-        for content in paragraph.iter_inner_content():
+        for content in runs_of(paragraph._p, paragraph):
+            plain.append(content.text)
             if isinstance(content, Hyperlink):
                 text = escape(content.text)
                 address = content.url
@@ -300,7 +336,7 @@ class DocumentReader:
             alignment = style.paragraph_format.alignment
         if not sizes and style is not None and style.font.size is not None:
             sizes.append(style.font.size.pt)
-        text = paragraph.text.strip(" \t\u3000\n")
+        text = "".join(plain).strip(" \t\u3000\n")
         block = Block(
             inline(pieces),
             text=text,
@@ -390,7 +426,11 @@ class DocumentReader:
             cells = []
             for cell in row.cells:
                 if cell._tc not in merged:
-                    lines = [inline_of(self.paragraph(p).markdown) for p in cell.paragraphs]
+                    lines = [
+                        inline_of(self.paragraph(p).markdown)
+                        for p in blocks_of(cell._tc, cell)
+                        if isinstance(p, Paragraph)  # a table in a cell is not kept
+                    ]
                     merged[cell._tc] = " ".join(line for line in lines if line)
                 cells.append(merged[cell._tc].replace("|", "\\|") or " ")
             rows.append(cells)
