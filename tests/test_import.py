@@ -176,6 +176,8 @@ def test_a_document_saved_by_libreoffice_imports_the_same(
     assert "\n## 一、进一步认识政务公开工作的重要性\n" in text
     assert "| 县政府办 | 孟宗勇 | 马静 |" in text
     assert "**明确分管领导和具体负责人员**" in text
+    assert "\n- 县政府门户网站\n- 政务公开专区\n" in text  # LibreOffice numbers them itself
+    assert re.search(r"!\[图1\]\(\S+-图1\.png\)", text)
 
 
 def test_what_the_document_does_not_tell_is_left_empty_with_a_note(
@@ -468,3 +470,44 @@ def test_content_controls_and_tracked_changes(site: Path, tmp_path: Path) -> Non
     assert "文号: 源政办〔2026〕9号\n" in text
     assert "标题: 关于做好冬季供暖保障工作的通知\n" in text
     assert "\n请于12月1日前做好供暖保障工作。\n" in text
+
+
+def test_word_numbering_in_the_gongwen_levels(site: Path, tmp_path: Path) -> None:
+    """一、 and （一） numbered by Word itself (the number is not in the text): kept as the
+    reader sees them, so the levels become headings as typed ones do."""
+    document = Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {W_NS} w:abstractNumId="90">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+            '<w:lvlText w:val="%1、"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+            '<w:lvlText w:val="（%2）"/></w:lvl></w:abstractNum>'
+        ),
+    )
+    numbering.append(parse_xml(f'<w:num {W_NS} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+    def numbered(text: str, level: int) -> None:
+        paragraph = document.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {W_NS}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>')
+        )
+
+    centred(document, "关于做好冬季供暖保障工作的通知", 22)
+    document.add_paragraph("各乡镇人民政府：")
+    numbered("总体要求", 0)
+    numbered("保障范围", 1)
+    numbered("保障时间", 1)
+    numbered("工作措施", 0)
+    numbered("加强巡查。各乡镇要组织人员对供暖设施逐户巡查，发现问题及时报告处理。", 1)
+    source = tmp_path / "供暖.docx"
+    document.save(str(source))
+    result = import_file(site, source)
+    assert result.returncode == 0, result.stderr
+    text = (site / imported_path(result)).read_text(encoding="utf-8")
+    assert (
+        "\n## 一、总体要求\n\n### （一）保障范围\n\n### （二）保障时间\n\n## 二、工作措施\n" in text
+    )
+    assert "\n（一）加强巡查。各乡镇要组织人员" in text

@@ -302,6 +302,7 @@ class DocumentReader:
         self.skipped_objects = 0
         self._images = 0
         self._files = 0
+        self._counts: dict[int, dict[int, int]] = {}  # numbered paragraphs so far, by list
 
     def blocks(self) -> list[Block]:
         blocks = []
@@ -346,10 +347,15 @@ class DocumentReader:
             heading=int(heading["level"]) if heading else 0,
             title_style=style_name == "Title",
         )
-        marker = self.list_marker(paragraph, style_name)
-        if marker is not None and block.markdown:
-            block.markdown = marker + block.markdown
-            block.listed = True
+        numbered = self.number_of(paragraph, style_name)
+        if numbered is not None and block.markdown:
+            number, is_list = numbered
+            if is_list:
+                block.markdown = number + block.markdown
+                block.listed = True
+            else:  # 一、 （一） ①: kept as text, as if typed, so the 公文 levels apply
+                block.text = number + block.text
+                block.markdown = escape(number) + block.markdown
         return block
 
     def run(self, run: Run) -> list[tuple[str, bool, bool]]:
@@ -386,24 +392,38 @@ class DocumentReader:
         self.embedded.append(embedded)
         return embedded
 
-    def list_marker(self, paragraph: Paragraph, style_name: str) -> str | None:
-        """``- `` or ``1. `` for a paragraph Word numbers itself (its number is not in its text)."""
+    def number_of(self, paragraph: Paragraph, style_name: str) -> tuple[str, bool] | None:
+        """The number Word gives a paragraph (not in its text), and whether it is a list
+        marker: ``- `` or ``1. `` for a list Markdown can number, else the number as Word
+        shows it (``一、``, ``（1）``)."""
         properties = paragraph._p.pPr
         numbering = properties.numPr if properties is not None else None
-        if numbering is not None and numbering.numId is not None:
-            level = numbering.ilvl.val if numbering.ilvl is not None else 0
-            indent = "    " * level
-            kind = self.number_format(numbering.numId.val, level)
-            if kind is None:
-                return None
-            return indent + ("- " if kind == "bullet" else "1. ")
-        if style_name.startswith("List Bullet"):
-            return "- "
-        if style_name.startswith("List Number"):
-            return "1. "
-        return None
+        if numbering is None or numbering.numId is None:
+            if style_name.startswith("List Bullet"):
+                return "- ", True
+            return ("1. ", True) if style_name.startswith("List Number") else None
+        level = numbering.ilvl.val if numbering.ilvl is not None else 0
+        found = self.level_format(numbering.numId.val, level)
+        if found is None:
+            return None
+        kind, pattern = found
+        counts = self._counts.setdefault(numbering.numId.val, {})
+        counts[level] = counts.get(level, 0) + 1
+        for deeper in [key for key in counts if key > level]:
+            del counts[deeper]  # a new 一、 starts its （一） again
+        indent = "    " * level
+        if kind == "bullet":
+            return indent + "- ", True
+        if kind == "decimal" and pattern == f"%{level + 1}.":
+            return indent + "1. ", True
+        text = pattern
+        for upper, count in counts.items():
+            shown = chinese_number(count) if kind in CHINESE_FORMATS else str(count)
+            text = text.replace(f"%{upper + 1}", shown)
+        return text, False
 
-    def number_format(self, number_id: int, level: int) -> str | None:
+    def level_format(self, number_id: int, level: int) -> tuple[str, str] | None:
+        """(numFmt, lvlText) of a numbering level, from numbering.xml."""
         try:
             numbering = self.document.part.numbering_part.element
         except NotImplementedError:  # python-docx: a document without numbering.xml
@@ -411,11 +431,17 @@ class DocumentReader:
         abstract = numbering.xpath(f'./w:num[@w:numId="{number_id}"]/w:abstractNumId/@w:val')
         if not abstract:
             return None
-        formats = numbering.xpath(
+        found = numbering.xpath(
             f'./w:abstractNum[@w:abstractNumId="{abstract[0]}"]/w:lvl[@w:ilvl="{level}"]'
-            "/w:numFmt/@w:val"
         )
-        return formats[0] if formats else "decimal"
+        if not found:
+            return None
+        kind = found[0].find(qn("w:numFmt"))
+        pattern = found[0].find(qn("w:lvlText"))
+        return (
+            kind.get(qn("w:val"), "decimal") if kind is not None else "decimal",
+            pattern.get(qn("w:val"), "") if pattern is not None else f"%{level + 1}.",
+        )
 
     def table(self, table: Table) -> str:
         rows = []
@@ -441,6 +467,19 @@ class DocumentReader:
         lines = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * width]
         lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
         return "\n".join(lines)
+
+
+CHINESE_FORMATS = {"chineseCounting", "chineseCountingThousand", "chineseLegalSimplified",
+                   "ideographDigital", "taiwaneseCounting", "japaneseCounting"}  # fmt: skip
+
+
+def chinese_number(number: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (the 公文's 一、 and （一）)."""
+    digits = "〇一二三四五六七八九"
+    if number <= 10:
+        return "十" if number == 10 else digits[number]
+    tens, ones = divmod(number, 10)
+    return (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
 
 
 def inline_of(markdown: str) -> str:
