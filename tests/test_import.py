@@ -260,8 +260,17 @@ def test_a_corrupt_docx_writes_nothing(site: Path, notice: Path, tmp_path: Path)
         for entry in whole.infolist():
             data = whole.read(entry)
             partial.writestr(entry, data[:-40] if entry.filename == "word/document.xml" else data)
+    # Whole XML with values python-docx refuses once it reads them: a size, a bold flag.
+    bad_values = tmp_path / "坏的格式值.docx"
+    with zipfile.ZipFile(notice) as whole, zipfile.ZipFile(bad_values, "w") as partial:
+        for entry in whole.infolist():
+            data = whole.read(entry)
+            if entry.filename == "word/document.xml":
+                data = data.replace(b'<w:sz w:val="80"/>', b'<w:sz w:val="abc"/>', 1)
+                data = data.replace(b"<w:b/>", b'<w:b w:val="maybe"/>', 1)
+            partial.writestr(entry, data)
     before = content_files(site)
-    for source in (truncated, without_body, broken_xml):
+    for source in (truncated, without_body, broken_xml, bad_values):
         result = import_file(site, source)
         assert result.returncode == 2, source.name
         assert f"{source.name} 已损坏或不是完整的 Word 文档" in result.stderr

@@ -19,6 +19,7 @@ from pathlib import Path
 import docx
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.exceptions import InvalidXmlError
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -150,8 +151,7 @@ def import_docx(site: Path, request: ImportRequest, as_of: AsOf) -> Imported:
     collection, catalog = open_catalog(site)
     column = find_column(catalog, request.column)
     unit = find_unit(catalog, column, request.publisher) if request.publisher else None
-    reader = DocumentReader(read_document(request.source))
-    blocks = reader.blocks()
+    reader, blocks = read_document(request.source)
     header = find_header(blocks)
     tail = find_tail(blocks, header.end)
     if unit is None:
@@ -234,8 +234,21 @@ def write_all(site: Path, files: dict[Path, bytes], item: Path, text: str) -> No
         raise
 
 
-def read_document(source: Path) -> Document:
-    """The document, or a refusal naming what the file is and how to make a .docx of it."""
+# What python-docx raises for a file that is not a whole .docx, or for XML it cannot read
+# (a value outside its schema: an alignment "bogus", a size "abc", a colour "zzz").
+UNREADABLE = (
+    PackageNotFoundError,
+    zipfile.BadZipFile,
+    KeyError,
+    ValueError,
+    etree.XMLSyntaxError,
+    InvalidXmlError,
+)
+
+
+def read_document(source: Path) -> tuple[DocumentReader, list[Block]]:
+    """The document read whole, or a refusal naming what the file is and how to make a .docx
+    of it. python-docx reads lazily: a bad value shows only when its paragraph is read."""
     try:
         with source.open("rb") as stream:
             start = stream.read(8)
@@ -253,8 +266,9 @@ def read_document(source: Path) -> Document:
     if suffix != ".docx":
         raise ImportRefused(f"{source.name} 不是 Word 文档（.docx）：{SAVE_AS_DOCX}")
     try:
-        return docx.Document(str(source))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
+        reader = DocumentReader(docx.Document(str(source)))
+        return reader, reader.blocks()
+    except UNREADABLE:
         raise ImportRefused(
             f"{source.name} 已损坏或不是完整的 Word 文档，无法读取，未写入任何文件。"
             f"请用 Word 或 WPS 打开确认内容完整，{SAVE_AS_DOCX}"
