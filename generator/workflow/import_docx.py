@@ -224,13 +224,16 @@ def write_all(site: Path, files: dict[Path, bytes], item: Path, text: str) -> No
                 f"{target.relative_to(site).as_posix()} 已存在，不会覆盖；请换一个文件名（--file）。"
             )
     written: list[Path] = []
+    target = item
     try:
         for target, data in [*files.items(), (item, text.encode("utf-8"))]:
             write_new_file(site, target, data)
             written.append(target)
-    except (NewItemError, OSError):
-        for target in written:  # a file that appeared meanwhile: leave no half import behind
-            target.unlink(missing_ok=True)
+    except (NewItemError, OSError) as error:
+        for done in written:  # a file that appeared meanwhile: leave no half import behind
+            done.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise ImportRefused(f"无法写入 {target}：{error.strerror}；未留下任何文件。") from None
         raise
 
 
