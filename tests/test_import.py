@@ -197,7 +197,7 @@ def test_what_the_document_does_not_tell_is_left_empty_with_a_note(
     assert "标题: 关于做好冬季供暖保障工作的通知\n" in text
     assert re.search(r"^文号:\s+# 未在文件中找到文号", text, re.M)
     assert re.search(r"^发布机构:\s+# 未能识别发布机构", text, re.M)
-    assert re.search(r"^索引号:\s+# 发布机构确定后填写", text, re.M)
+    assert re.search(r"^索引号:\s+# 未分配：发布机构不明", text, re.M)
     assert re.search(r"^成文日期:\s+# 未找到落款日期", text, re.M)
     checked = check(site, item.relative_to(site).as_posix())
     assert checked.returncode == 1

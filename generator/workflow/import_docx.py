@@ -2,9 +2,10 @@
 
 Read with python-docx, which gives each run's colour and size: the 发文机关标志 (red, large type,
 often "…文件") is told from the title block by them, and mammoth, made to ignore such details,
-could not. The document is read whole before anything is written, so a corrupt file writes
-nothing; the item is written as `disclosure new` writes one (same index number, file name, never
-over an existing file). What the document does not tell is left empty with a Chinese note.
+could not; pandoc would be one more program to install on every clerk's computer. The document
+is read whole before anything is written, so a corrupt file writes nothing; the item is written
+as `disclosure new` writes one (same index number, file name, never over an existing file).
+What the document does not tell is left empty with a Chinese note.
 """
 
 from __future__ import annotations
@@ -84,8 +85,8 @@ BLANK_NOTES = {
     "doc_no": "未在文件中找到文号，请填写，如 源政办〔2026〕12号",
     "topic": "请填写主题分类：“一级/二级”，如 综合政务/政务公开（词表见信息员指南）",
     "written": "未找到落款日期，请填写成文日期 YYYY-MM-DD",
-    "publisher": "未能识别发布机构，请填写 columns.yml 机构名录中的全称或简称",
-    "index_no": "发布机构确定后填写：机构代码/年份-流水号（disclosure new 会给出下一个流水号）",
+    "publisher": "未能识别发布机构：删除本文件后用 --publisher 指定并重新导入（会自动分配索引号）",
+    "index_no": "未分配：发布机构不明。用 --publisher 重新导入，或按“机构代码/年份-流水号”填写",
     "genre": "请填写公文文种，如 通知",
 }
 
