@@ -520,3 +520,29 @@ def test_word_numbering_in_the_gongwen_levels(site: Path, tmp_path: Path) -> Non
         "\n## 一、总体要求\n\n### （一）保障范围\n\n### （二）保障时间\n\n## 二、工作措施\n" in text
     )
     assert "\n（一）加强巡查。各乡镇要组织人员" in text
+
+
+def test_text_that_looks_like_markup_stays_text(site: Path, tmp_path: Path) -> None:
+    document = Document()
+    centred(document, "湟源县人民政府办公室关于网站维护的通知", 22)
+    centred(document, "源政办〔2026〕12号", 16)
+    document.add_paragraph("各单位：")
+    for text in (
+        "1. 维护时间为周六。",
+        "# 号和 <b>标签</b> 照原样显示。",
+        "文件名 a_b*c*.pdf 和 [1] 也是。",
+    ):
+        document.add_paragraph(text)
+    source = tmp_path / "维护.docx"
+    document.save(str(source))
+    result = import_file(site, source)
+    assert result.returncode == 0, result.stderr
+    item = site / imported_path(result)
+    text = item.read_text(encoding="utf-8")
+    assert "\n1\\. 维护时间为周六。\n" in text
+    assert "\n\\# 号和 &lt;b>标签&lt;/b> 照原样显示。\n" in text
+    assert "\n文件名 a\\_b\\*c\\*.pdf 和 \\[1\\] 也是。\n" in text
+    item.write_text(re.sub(r"^主题分类:.*$", "主题分类: 综合政务/政务公开", text, flags=re.M),
+                    encoding="utf-8")  # fmt: skip
+    checked = check(site, item.relative_to(site).as_posix())
+    assert checked.returncode == 0, checked.stdout
