@@ -364,6 +364,60 @@ def new(site: Path, as_of: AsOf, **answers: str | None) -> None:
     )
 
 
+@main.command("import")
+@site_option
+@as_of_option
+@click.option("--column", required=True, help="栏目 id，如 zcwj")
+@click.option("--publisher", default=None, help="发布机构全称或简称；默认从落款、发文机关标志识别")
+@click.option(
+    "--attach",
+    "attachments",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="附件文件，可多次给出；按文末“附件：”列表的名称或顺序链接",
+)
+@click.option("--file", "file_name", default=None, help="文件名，默认“日期-流水号.md”")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_(
+    site: Path,
+    as_of: AsOf,
+    column: str,
+    publisher: str | None,
+    attachments: tuple[Path, ...],
+    file_name: str | None,
+    source: Path,
+) -> None:
+    """把 Word 文件（.docx，如红头文件）导入为条目：正文、表格、图片和附件，以及标题、文号、
+    成文日期、发布机构和索引号；找不到的项目留空并注明要填什么。绝不覆盖已有文件。"""
+    from generator.workflow.import_docx import ImportRequest, import_docx
+    from generator.workflow.new_item import NewItemError
+
+    request = ImportRequest(source, column, publisher, list(attachments), file_name)
+    try:
+        imported = import_docx(site, request, as_of)
+    except NewItemError as error:
+        click.echo(f"无法导入：{error}", err=True)
+        sys.exit(2)
+    click.echo(f"已导入 {imported.path.relative_to(site).as_posix()}")
+    doc_no = imported.doc_no
+    if doc_no and imported.doc_no_written:
+        doc_no += f"（原文“{imported.doc_no_written}”，已改为六角括号）"
+    found = [
+        ("标题", imported.title),
+        ("文号", doc_no),
+        ("成文日期", imported.written.isoformat() if imported.written else None),
+        ("发布机构", imported.publisher),
+        ("索引号", imported.index_no),
+    ]
+    for name, value in found:
+        click.echo(f"  {name}：{value or '（未找到，请填写）'}")
+    for path in imported.files:
+        click.echo(f"  已保存：{path.relative_to(site).as_posix()}")
+    for name in imported.unmatched:
+        click.echo(f"  附件“{name}”没有对应的文件：请用 --attach 给出，或在正文中链接。")
+    click.echo(f"请填写：{'、'.join(imported.to_fill)}；核对正文后运行 disclosure check。")
+
+
 @main.command()
 @click.option("--dry-run", is_flag=True, help="只列出要做的修改，不写文件")
 @click.argument(

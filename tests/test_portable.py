@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from platforms import without_posix
 from sites import REFERENCE_AS_OF, build, copy_reference_site, run_cli, tree_bytes
+from word_files import red_header_notice
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
 COLUMN = "content/fdzdgknr/zcwj"
@@ -84,8 +85,11 @@ def test_check_reports_the_same_without_posix(tmp_path: Path, no_posix: dict, sc
         assert ("zz-backslash.md", "E-LINK-MISSING") in found
 
 
-def test_new_fix_and_guide_work_the_same_without_posix(tmp_path: Path, no_posix: dict) -> None:
+def test_new_import_fix_and_guide_work_the_same_without_posix(
+    tmp_path: Path, no_posix: dict
+) -> None:
     here, there = twin_sites(tmp_path)
+    notice = red_header_notice(tmp_path / "源政办〔2018〕51号.docx", tmp_path)
     outputs = []
     for site, env in ((here, None), (there, no_posix)):
         add_problems(site)
@@ -94,14 +98,19 @@ def test_new_fix_and_guide_work_the_same_without_posix(tmp_path: Path, no_posix:
             "--publisher", "县政府办", "--title", "关于做好冬季供暖工作的通知",
             "--doc-no", "源政办〔2026〕88号", env=env,
         )  # fmt: skip
+        imported = run_cli(
+            "import", "--site", str(site), "--as-of", REFERENCE_AS_OF, "--column", "zcwj",
+            str(notice), env=env,
+        )  # fmt: skip
         fixed = run_cli("fix", str(site / COLUMN), env=env)
         guide = run_cli("guide", env=env)
-        for result in (created, fixed, guide):
+        for result in (created, imported, fixed, guide):
             assert result.returncode == 0, result.stderr
             assert "Traceback" not in result.stderr
         outputs.append(
             (
                 created.stdout.replace(str(site), ""),
+                imported.stdout.replace(str(site), ""),
                 fixed.stdout.replace(str(site), ""),
                 guide.stdout,
                 tree_bytes(site / "content"),

@@ -15,6 +15,7 @@ from generator.content.dates import AsOf
 from generator.content.doc_number import DocNumber, parse_doc_number
 from generator.content.fields import label
 from generator.content.index_number import IndexNumber
+from generator.content.model import Collection
 from generator.diagnostics import Report
 
 DEFAULT_TOPIC = "综合政务/政务公开"
@@ -73,18 +74,76 @@ def next_index_number(catalog: Catalog, used: list[IndexNumber], unit: Unit, as_
     return catalog.index_pattern.format(unit.code, day.year, highest + 1, day.month)
 
 
-def create_item(site: Path, request: NewItem, as_of: AsOf) -> Path:
+def open_catalog(site: Path) -> tuple[Collection, Catalog]:
+    """The site's items and catalog, or an error when columns.yml cannot be used."""
     report = Report()
     collection = read_collection(site, report)
     if collection is None or report.has_config_errors():
         raise NewItemError("columns.yml 有错误，请先运行 disclosure check 修正。")
-    catalog = collection.catalog
+    return collection, collection.catalog
+
+
+def assign_index_number(collection: Collection, unit: Unit, as_of: AsOf) -> str:
+    used = [item.index_no for item in collection.items if item.index_no]
+    return next_index_number(collection.catalog, used, unit, as_of)
+
+
+def item_path(
+    site: Path, column: Column, as_of: AsOf, index_no: str, file_name: str | None
+) -> Path:
+    """``content/<column>/<name>/index.md``: an item folder (page bundle) that holds the item and
+    its attachments under their own names; ``name`` as given, or ``日期-流水号`` by default."""
+    serial = index_no.rsplit("-", 1)[-1]
+    name = (file_name or f"{as_of.day.strftime('%Y%m%d')}-{serial}").removesuffix(".md")
+    if any(mark in name for mark in "/\\:") or name.startswith(".") or not name.isprintable():
+        raise NewItemError(
+            f"--file“{name}”只能是名称，不能含路径或以“.”开头：条目总是写在所选栏目的文件夹"
+            f" {CONTENT_DIR}/{column.path}/ 中，如 --file 20260301-tongzhi。"
+        )
+    folder = site / CONTENT_DIR / column.path / name
+    flat = folder.with_name(f"{name}.md")
+    if flat.exists():  # the same address as the folder would have
+        raise NewItemError(f"{flat.relative_to(site)} 已存在，不会覆盖；请换一个名称（--file）。")
+    return folder / "index.md"
+
+
+def front_matter(
+    values: list[tuple[str, str | None]], notes: dict[str, str] | None = None
+) -> list[str]:
+    """The front matter lines with Chinese keys; an empty key to fill in carries its note as a
+    YAML comment, which the clerk reads and `disclosure check` ignores."""
+    notes = notes or {}
+    lines = ["---"]
+    for key, value in values:
+        if value:
+            lines.append(f"{label(key)}: {value}")
+        elif key in notes:
+            lines.append(f"{label(key)}:  # {notes[key]}")
+        elif key in TO_FILL_IN:
+            lines.append(f"{label(key)}:")
+    lines.append("---")
+    return lines
+
+
+def write_new_file(site: Path, path: Path, data: bytes) -> None:
+    """Write a file that must not exist yet: an existing file is never overwritten."""
+    try:
+        path.parent.mkdir(exist_ok=True)  # the item's folder
+        with path.open("xb") as stream:
+            stream.write(data)
+    except FileExistsError:
+        raise NewItemError(
+            f"{path.relative_to(site)} 已存在，不会覆盖；请换一个文件名（--file）。"
+        ) from None
+
+
+def create_item(site: Path, request: NewItem, as_of: AsOf) -> Path:
+    collection, catalog = open_catalog(site)
     column = find_column(catalog, request.column)
     unit = find_unit(catalog, column, request.publisher)
     if catalog.topics.parse(request.topic) is None:
         raise NewItemError(f"主题分类“{request.topic}”不在词表中，格式为“一级/二级”。")
-    used = [item.index_no for item in collection.items if item.index_no]
-    index_no = next_index_number(catalog, used, unit, as_of)
+    index_no = assign_index_number(collection, unit, as_of)
     for key in column.required:
         if not getattr(request, key, None) and key not in ("validity",):
             raise NewItemError(
@@ -95,21 +154,9 @@ def create_item(site: Path, request: NewItem, as_of: AsOf) -> Path:
             "本站要求先审核后发布，请用 --reviewer 和 --approver 填写审核人、签发人。"
         )
     day = as_of.day.isoformat()
-    serial = index_no.rsplit("-", 1)[-1]
-    name = request.file_name or f"{as_of.day.strftime('%Y%m%d')}-{serial}.md"
-    if any(mark in name for mark in "/\\:") or name.startswith(".") or not name.isprintable():
-        raise NewItemError(
-            f"--file“{name}”只能是文件名，不能含路径或以“.”开头：条目总是写在所选栏目的文件夹"
-            f" {CONTENT_DIR}/{column.path}/ 中，如 --file 20260301-tongzhi.md。"
-        )
-    # An item folder (page bundle): index.md, and its attachments beside it under their own names.
-    folder = site / CONTENT_DIR / column.path / name.removesuffix(".md")
-    path = folder / "index.md"
-    flat = folder.with_name(folder.name + ".md")
-    if flat.exists():
-        raise NewItemError(f"{flat.relative_to(site)} 已存在，不会覆盖；请换一个名称（--file）。")
+    path = item_path(site, column, as_of, index_no, request.file_name)
     values: list[tuple[str, str | None]] = [
-        ("title", _quoted(request.title)),
+        ("title", quoted(request.title)),
         ("index_no", index_no),
         ("publisher", unit.name),
         ("doc_no", _normalized_doc_no(request.doc_no)),
@@ -126,30 +173,15 @@ def create_item(site: Path, request: NewItem, as_of: AsOf) -> Path:
         ("reviewer", request.reviewer),
         ("approver", request.approver),
     ]
-    lines = ["---"]
-    for key, value in values:
-        if value:
-            lines.append(f"{label(key)}: {value}")
-        elif key in TO_FILL_IN:
-            lines.append(f"{label(key)}:")
+    lines = front_matter(values)
     # No placeholder text in the body: it would be published. An empty body is what the first
     # `disclosure check` names (E-ITEM-EMPTY), with what to write.
-    lines += ["# 正文写在下一行 --- 之后；附件放在本文件所在的文件夹中，用 [附件名称](附件1.pdf) 链接。"]
-    lines += ["---", ""]
-    try:
-        folder.mkdir()
-        with path.open("x", encoding="utf-8", newline="\n") as stream:
-            stream.write("\n".join(lines))
-    except FileExistsError:
-        raise NewItemError(
-            f"{folder.relative_to(site)} 已存在，不会覆盖；请换一个名称（--file）。"
-        ) from None
-    except (OSError, UnicodeError) as error:
-        raise NewItemError(f"无法写入 {path.relative_to(site)}：{error}") from None
+    lines.insert(-1, "# 正文写在下一行 --- 之后；附件放在本文件所在的文件夹中，用 [附件名称](附件1.pdf) 链接。")
+    write_new_file(site, path, ("\n".join(lines) + "\n").encode("utf-8"))
     return path
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
     """Quote a title when YAML would otherwise misread it (colons, leading symbols…)."""
     text = " ".join(text.split())
     if any(mark in text for mark in (": ", " #", "'", '"')) or text[:1] in "[]{}&*!|>%@`-?,":
