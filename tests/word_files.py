@@ -48,7 +48,7 @@ def centred(document, text: str, size: int, red: bool = False) -> None:
 def red_header_notice(
     path: Path,
     tmp: Path,
-    doc_no: str = "源政办[2018]51号",
+    doc_no: str = "源政办[2018]151号",  # the seed's is 51号, which the reference site has
     subject: str = "关于进一步加强政务公开工作的通知",
     dated: str = "二〇一八年五月十日",
 ) -> Path:
