@@ -29,7 +29,7 @@ from generator.render.plain_text import PlainTextExtension
 from generator.render.time_bound import can_bound, time_bound
 
 ITEM = "content/fdzdgknr/zcwj/20181220-hostile.md"
-HOSTILE = dict(POLICY, index_no="015180001/2018-00999")
+HOSTILE = dict(POLICY, index_no="015180001/2018-00999", doc_no="源政办〔2018〕999号")
 SECONDS = 30  # generous for a loaded 2-core machine; these runs take 1-5 s
 
 
@@ -122,7 +122,7 @@ def test_a_conversion_over_its_time_bound_stops_the_build_naming_the_item(site, 
     config.write_text(
         MKDOCS_YML.replace("  - disclosure:\n", "  - disclosure:\n" + options), encoding="utf-8"
     )
-    write(site, "本县召开政务公开工作会议，**部署**下一阶段工作。[附件](#a)\n\n" * 60_000)
+    write(site, "本县召开政务公开工作会议，**部署**下一阶段工作。[附件](http://a.cn)\n\n" * 55_000)
     result = timed(site, "build", "--format", "json")
     assert result.returncode == 1
     if workers == 1:

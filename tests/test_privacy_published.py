@@ -23,7 +23,7 @@ PROCUREMENT_NO = id_number("63012320190312001")
 
 def item_linking(site, *targets: str, **fields: str) -> None:
     body = "申请材料见附件：\n\n" + "\n".join(f"- [附件{n}]({t})" for n, t in enumerate(targets, 1))
-    values = dict(POLICY, index_no="015180001/2018-00120")
+    values = dict(POLICY, index_no="015180001/2018-00120", doc_no="源政办〔2018〕120号")
     values.update(fields)
     site.write(ITEM, front_matter(values, body + "\n"))
 
@@ -122,7 +122,7 @@ def test_attachments_of_withheld_items_and_unlinked_files_are_not_read(site) -> 
 
 def test_an_id_number_in_a_file_name_is_an_error(site) -> None:
     name = f"content/fdzdgknr/zcwj/20181220-{ID_NUMBER}-buzhu.md"
-    values = dict(POLICY, index_no="015180001/2018-00121")
+    values = dict(POLICY, index_no="015180001/2018-00121", doc_no="源政办〔2018〕121号")
     site.write(name, front_matter(values))
     site.write(f"content/fdzdgknr/zcwj/shouju_{MOBILE}.pdf", pdf("Shouju"))
     item_linking(site, f"shouju_{MOBILE}.pdf")

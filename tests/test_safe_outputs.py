@@ -37,6 +37,7 @@ def test_csv_cells_that_a_spreadsheet_would_evaluate_are_neutralized(site) -> No
     buildable(site)
     for serial, (name, title) in enumerate(FORMULAS.items(), start=120):
         values = dict(POLICY, index_no=f"015180001/2018-{serial:05d}", title=title)
+        values["doc_no"] = f"源政办〔2018〕{serial}号"
         values["summary"] = '"\\t=1+1 制表符开头的概述"' if serial == 120 else POLICY["summary"]
         site.write(f"{ZCWJ}/{name}", front_matter(values))
     result = run(site, "build")
@@ -81,10 +82,10 @@ def test_feeds_are_valid_xml_whatever_the_names_hold(site) -> None:
         "columns.yml",
         catalog.replace("        name: 政策文件\n", '        name: "政策文件 <&> ]]>"\n'),
     )
-    title = "\"关于 a<b && c>d ]]> 'x' 及 𠀀 的通知\""
+    title = "\"关于 a < b && c > d ]]> 'x' 及 𠀀 的通知\""
     site.write(
         f"{ZCWJ}/20181220-x.md",
-        front_matter(dict(POLICY, index_no="015180001/2018-00130", title=title)),
+        front_matter(dict(POLICY, index_no="015180001/2018-00130", doc_no="源政办〔2018〕130号", title=title)),
     )
     result = run(site, "build")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -96,7 +97,7 @@ def test_feeds_are_valid_xml_whatever_the_names_hold(site) -> None:
     assert "湟源县\ufffd政府信息公开" in site_feed
     root = ET.fromstring(site_feed.encode())
     titles = [e.text for e in root.iter("{http://www.w3.org/2005/Atom}title")]
-    assert "关于 a<b && c>d ]]> 'x' 及 𠀀 的通知" in titles  # escaped, read back whole
+    assert "关于 a < b && c > d ]]> 'x' 及 𠀀 的通知" in titles  # escaped, read back whole
 
 
 def test_xml_text_replaces_only_what_xml_forbids() -> None:

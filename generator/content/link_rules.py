@@ -28,6 +28,7 @@ from generator.content.dates import AsOf
 from generator.content.links import TABLES_SUFFIX, Link, attachment_type, extract_links, resolve
 from generator.content.markdown_html import to_html
 from generator.content.model import Collection, Item
+from generator.content.nesting import convertible
 from generator.diagnostics import Report
 
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")  # C:\Users\… or C:/Users/…
@@ -126,7 +127,8 @@ class LinkRules:
         self.bodies: dict[str, str] = {
             source.src_uri: source.body for source in markdown_sources(collection, as_of)
         }
-        self.anchors: dict[str, frozenset[str]] = {}  # by source, once its anchors are asked
+        self.anchors: dict[str, frozenset[str] | None] = {}  # by source, once asked
+        self.reported_anchors: set[tuple[str, str, str]] = set()
 
     def check(self, source: MarkdownSource) -> None:
         for link in source.links():
@@ -218,8 +220,11 @@ class LinkRules:
         if target not in self.anchors:
             self.anchors[target] = anchors_of(body)
         anchors = self.anchors[target]
-        if fragment in anchors:
+        if anchors is None or fragment in anchors:
             return
+        if (source.src_uri, target, fragment) in self.reported_anchors:
+            return  # one finding for the same missing anchor of a page
+        self.reported_anchors.add((source.src_uri, target, fragment))
         page = "本页" if target == source.src_uri else f"“{link.target.split('#')[0]}”"
         listed = "、".join(f"#{anchor}" for anchor in sorted(anchors)[:20])
         self.problem(
@@ -276,9 +281,15 @@ def _relative(uri: str, folder: str) -> str:
     return posixpath.relpath(uri, folder or ".")
 
 
-def anchors_of(body: str) -> frozenset[str]:
+MAX_ANCHORED_BODY = 500_000  # characters: a longer body's anchors are left to the build's check
+
+
+def anchors_of(body: str) -> frozenset[str] | None:
     """The ids a Markdown body gives its page, converted as the build converts it (the toc
-    extension's slugs of the headings, attr_list's ``{#id}``, raw HTML ids)."""
+    extension's slugs of the headings, attr_list's ``{#id}``, raw HTML ids); None for a body
+    that Markdown cannot convert in bounded time (check_nesting reports it)."""
+    if len(body) > MAX_ANCHORED_BODY or not convertible(body):
+        return None
     try:
         html = to_html(body)
     except RecursionError:  # nesting too deep for Markdown: reported by its own check

@@ -23,6 +23,7 @@ well (:mod:`generator.render.time_bound`), for whatever this count does not fore
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -112,6 +113,15 @@ def check_nesting(source: SourceFile, report: Report) -> None:
             f"层层套叠），超过上限 {MAX_NESTING} 层，无法生成网页；请删去多余的符号，或把内容拆成"
             "几段、几个并列的列表。",
         )
+
+
+def convertible(body: str) -> bool:
+    """Whether Markdown converts the body in bounded time and depth: none of what
+    :func:`check_nesting` refuses (read by checks that convert a body themselves)."""
+    unclosed = _UNCLOSED_TAG.finditer(body) if "<" in body else iter(())
+    if sum(1 for _ in itertools.islice(unclosed, MAX_UNCLOSED_TAGS + 1)) > MAX_UNCLOSED_TAGS:
+        return False
+    return deepest_line(body) is None
 
 
 def _at_most(body: str) -> int:

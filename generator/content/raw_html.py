@@ -36,6 +36,7 @@ from generator.content.links import extract_links
 from generator.content.load import SourceFile
 from generator.content.markdown_html import to_html
 from generator.content.markup import MAX_MARKUP_CHARS, readable_markup
+from generator.content.nesting import convertible
 from generator.content.sanitize import (
     ALLOWED_TAGS,
     Dropped,
@@ -222,8 +223,8 @@ def _same_problem(code: str, message: str, line: int) -> tuple[str, str | int]:
 def check_converted_body(body: Text) -> list[tuple[str, int, int, str]]:
     """(code, line, column, message) of what the sanitizer would remove from the body as
     Markdown converts it; positions are where the refused text is found in the source."""
-    if not may_be_refused(body.text):
-        return []
+    if not may_be_refused(body.text) or not convertible(body.text):
+        return []  # nothing to refuse, or too slow to convert: check_nesting reports that
     try:
         converted = to_html(body.text)
     except RecursionError:  # nesting too deep for Markdown: reported by its own check

@@ -173,10 +173,7 @@ def publish_settings(site: Path) -> PublishSettings:
     config_file = site / CONFIG_FILE
     if not config_file.is_file():
         raise BuildFailed(f"找不到 {config_file}：站点目录中需要 mkdocs.yml。", 2)
-    try:
-        config = load_config(str(config_file))
-    except (ConfigurationError, Abort) as error:
-        raise BuildFailed(f"mkdocs.yml 配置错误：{error}", 2) from None
+    config = load_site_config(config_file)
     plugin = config.plugins.get("disclosure")
     if plugin is None:
         raise BuildFailed("mkdocs.yml 的 plugins 中缺少 disclosure，请加上“- disclosure”。", 2)
@@ -187,8 +184,12 @@ def publish_settings(site: Path) -> PublishSettings:
 def prepare_output(site: Path) -> str | None:
     """What every build does first: refuse an output folder that a build may not replace
     (exit 2, before anything is moved), then complete or undo what an interrupted build left
-    (generator/publish/atomic.py). Returns what `site/` now is when that was needed."""
-    settings = publish_settings(site)
+    (generator/publish/atomic.py). Returns what `site/` now is when that was needed. A
+    mkdocs.yml that does not load is left for the build to report, after the content check."""
+    try:
+        settings = publish_settings(site)
+    except BuildFailed:
+        return None
     reason = unsafe_output(site, settings.output_dir)
     if reason is not None:
         raise BuildFailed(f"mkdocs.yml 配置错误：{reason}；请改回 site_dir: site。", 2)

@@ -97,7 +97,7 @@ def item_path(
     name = (file_name or f"{as_of.day.strftime('%Y%m%d')}-{serial}").removesuffix(".md")
     if any(mark in name for mark in "/\\:") or name.startswith(".") or not name.isprintable():
         raise NewItemError(
-            f"--file“{name}”只能是名称，不能含路径或以“.”开头：条目总是写在所选栏目的文件夹"
+            f"--file“{name}”只能是文件名（条目文件夹的名称），不能含路径或以“.”开头：条目总是写在所选栏目的文件夹"
             f" {CONTENT_DIR}/{column.path}/ 中，如 --file 20260301-tongzhi。"
         )
     folder = site / CONTENT_DIR / column.path / name
