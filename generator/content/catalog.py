@@ -43,6 +43,7 @@ RESERVED_IDS = frozenset(
         "pagefind",
         "report",
         "search",
+        "search-index",
         "tongji",
         "xianxing",
     }

@@ -1,0 +1,357 @@
+"""The static search index: tokens, postings and the files the search page fetches piece by piece.
+
+The design of Lucene's ``CJKAnalyzer`` and Elasticsearch's ``cjk_bigram``, written as static
+files. Text is normalized (NFKC, lower case: full-width letters and digits become half-width);
+a run of Chinese characters gives its overlapping two-character pairs (a lone character is a
+token by itself), a run of other letters and digits is one token. So any substring of two or
+more characters of a title or a body matches without a dictionary, in the build or the browser.
+
+Documents are numbered in publication order (0 is the oldest), so that "newest first" is "the
+highest number first" and a year is a range of numbers. Each token has three postings: the
+documents having it anywhere, in the title, and in the 文号 / 索引号. A posting is stored as
+delta varints, a bitmap or runs of consecutive numbers, whichever is smallest
+(:func:`encode_postings`): a bitmap caps any token at an eighth of a byte a document.
+
+The files, under ``search-index/`` (assets/search.js reads them; it must agree with every
+format here)::
+
+    meta.json        the numbers the page needs to find everything else (never grows)
+    b/{n}.bin        the rare tokens, hashed into buckets: each entry a token and its postings
+    t/{hex}.bin      a frequent token's postings in a file of its own (hex: its UTF-8)
+    r/{n}.json       result blocks: what BLOCK_SIZE documents show in a result list
+    f/{key}-{n}.bin  a filter value's documents (the n-th value of the page's filter ``key``)
+    k/{n}.json       exact lookups: normalized 文号 and 索引号 → document numbers
+
+Everything is a pure function of the documents, written the same way every time: two builds of
+the same input give the same bytes, and an incremental build gives a full build's files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+FORMAT = 1
+BLOCK_SIZE = 8  # documents a result block holds: a screen of 10 results fetches a few blocks
+OWN_FILE_BYTES = 512  # postings larger than this get a file of their own
+BUCKET_BYTES = 4096  # the size a bucket of rare tokens aims at
+LOOKUP_BUCKET_BYTES = 4096  # the same for the 文号 / 索引号 lookups
+EXCERPT_CHARS = 80
+
+# Chinese characters: CJK Unified Ideographs, Extension A, compatibility ideographs, and the
+# supplementary planes' extensions (rare characters of names). assets/search.js has the same.
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+RUN = re.compile(f"[{CJK}]+|[^\\W_{CJK}]+")
+CJK_CHAR = re.compile(f"[{CJK}]")
+# Brackets of a 文号 as clerks type them, after NFKC (which makes （ ( and ［ [): all one.
+OPENING = "[(【〖〔"
+CLOSING = "])】〗〕"
+_BRACKETS = str.maketrans({**dict.fromkeys(OPENING, "〔"), **dict.fromkeys(CLOSING, "〕")})
+_SPACE = re.compile(r"\s+")
+
+DELTAS, BITMAP, RUNS = 0, 1, 2  # the kinds of a posting (its header says which)
+
+
+@dataclass(frozen=True)
+class Document:
+    """What the index knows of one published item."""
+
+    title: str
+    identifiers: tuple[str, ...]  # 文号, 索引号: searched as a field, and looked up whole
+    text: str  # everything else searched: 发布机构, 关键词, 内容概述, the body
+    shown: Mapping[str, str]  # its entry in a result list (see search.py: result_record)
+
+
+# Tokens -----------------------------------------------------------------------------------
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def runs(text: str) -> list[str]:
+    """The runs of Chinese characters and of other letters and digits, normalized, in order."""
+    return RUN.findall(normalize(text))
+
+
+def tokens(text: str) -> set[str]:
+    """The tokens of a text: each Chinese run's overlapping pairs (a lone character alone),
+    each other run whole."""
+    found: set[str] = set()
+    for run in runs(text):
+        if len(run) > 1 and CJK_CHAR.match(run):
+            found.update(run[at : at + 2] for at in range(len(run) - 1))
+        else:
+            found.add(run)
+    return found
+
+
+def identifier_key(text: str) -> str:
+    """A 文号 or 索引号 as it is looked up: normalized, without spaces, 〔〕 [] () 【】 alike."""
+    return _SPACE.sub("", normalize(text)).translate(_BRACKETS)
+
+
+def fnv1a(text: str) -> int:
+    """FNV-1a (32 bits) of the UTF-8 of ``text``: which bucket holds a token or a lookup key
+    (``hashOf`` in assets/search.js)."""
+    value = 0x811C9DC5
+    for byte in text.encode():
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+# Postings ----------------------------------------------------------------------------------
+
+
+def varint(value: int) -> bytes:
+    """LEB128: seven bits a byte, low bits first, the high bit set on all but the last."""
+    out = bytearray()
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def varints(values: Iterable[int]) -> bytes:
+    values = list(values)
+    if all(value < 0x80 for value in values):
+        return bytes(values)
+    return b"".join(map(varint, values))
+
+
+def read_varint(data: bytes, at: int) -> tuple[int, int]:
+    """The varint at ``at`` and the position after it."""
+    value = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, at
+        shift += 7
+
+
+def encode_postings(numbers: Sequence[int]) -> bytes:
+    """Ascending document numbers as the smallest of three forms, after a header
+    ``varint(length * 3 + kind)``:
+
+    - DELTAS: varints of each number less the one before (the first as it is);
+    - BITMAP: varint of the first byte's position, then the bytes from there to the last one
+      set (bit ``n % 8`` of byte ``n // 8``);
+    - RUNS: for each run of consecutive numbers, varints of its distance from the end of the
+      run before and of its length.
+
+    No numbers: the single byte 0.
+    """
+    if not numbers:
+        return b"\x00"
+    gaps = [numbers[0], *(b - a for a, b in pairwise(numbers))]
+    forms = [(DELTAS, varints(gaps))]
+    first, last = numbers[0] >> 3, numbers[-1] >> 3
+    if last - first + 1 < len(forms[0][1]):
+        bits = bytearray(last - first + 1)
+        for number in numbers:
+            bits[(number >> 3) - first] |= 1 << (number & 7)
+        forms.append((BITMAP, varint(first) + bytes(bits)))
+    runs_of = _runs(numbers)
+    if 2 * len(runs_of) < len(forms[0][1]):
+        end = 0
+        pairs = []
+        for start, length in runs_of:
+            pairs += [start - end, length]
+            end = start + length
+        forms.append((RUNS, varints(pairs)))
+    kind, body = min(forms, key=lambda form: (len(form[1]), form[0]))
+    return varint(len(body) * 3 + kind) + body
+
+
+def _runs(numbers: Sequence[int]) -> list[tuple[int, int]]:
+    found: list[tuple[int, int]] = []
+    start = previous = numbers[0]
+    for number in numbers[1:]:
+        if number != previous + 1:
+            found.append((start, previous - start + 1))
+            start = number
+        previous = number
+    found.append((start, previous - start + 1))
+    return found
+
+
+def decode_postings(data: bytes, at: int = 0) -> tuple[list[int], int]:
+    """The numbers of the posting at ``at`` and the position after it (tests, benchmarks)."""
+    header, at = read_varint(data, at)
+    length, kind = divmod(header, 3)
+    end = at + length
+    numbers: list[int] = []
+    if kind == DELTAS:
+        value = 0
+        while at < end:
+            gap, at = read_varint(data, at)
+            value += gap
+            numbers.append(value)
+    elif kind == BITMAP:
+        first, at = read_varint(data, at)
+        for position in range(at, end):
+            byte = data[position]
+            numbers += [((first + position - at) << 3) + bit for bit in range(8) if byte >> bit & 1]
+    else:
+        number = 0
+        while at < end:
+            gap, at = read_varint(data, at)
+            length, at = read_varint(data, at)
+            number += gap
+            numbers += range(number, number + length)
+            number += length
+    return numbers, end
+
+
+# Files -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Postings:
+    anywhere: list[int]
+    title: list[int]
+    identifiers: list[int]
+
+    def encoded(self) -> bytes:
+        return b"".join(map(encode_postings, (self.anywhere, self.title, self.identifiers)))
+
+
+def index_files(
+    documents: Sequence[Document], filters: Mapping[str, Sequence[Sequence[int]]]
+) -> dict[str, bytes]:
+    """Every file of the index, by path under ``search-index/``.
+
+    ``documents`` in publication order, oldest first; ``filters``: for each filter key of the
+    search page, the document numbers of each of its values, in the page's order.
+    """
+    files: dict[str, bytes] = {}
+    postings = _postings(documents)
+    entries: dict[str, bytes] = {}
+    for token in sorted(postings):
+        encoded = postings[token].encoded()
+        if len(encoded) > OWN_FILE_BYTES:
+            files[f"t/{token.encode().hex()}.bin"] = encoded
+            entries[token] = b"\x01"
+        else:
+            entries[token] = b"\x00" + encoded
+    buckets = bucket_count(sum(len(token.encode()) + len(e) + 1 for token, e in entries.items()))
+    bucketed: list[bytearray] = [bytearray() for _ in range(buckets)]
+    for token, entry in entries.items():
+        name = token.encode()
+        bucketed[fnv1a(token) % buckets] += varint(len(name)) + name + entry
+    files.update({f"b/{n}.bin": bytes(data) for n, data in enumerate(bucketed)})
+    for start in range(0, len(documents), BLOCK_SIZE):
+        block = [dict(document.shown) for document in documents[start : start + BLOCK_SIZE]]
+        files[f"r/{start // BLOCK_SIZE}.json"] = _json(block)
+    for key, values in filters.items():
+        for n, numbers in enumerate(values):
+            files[f"f/{key}-{n}.bin"] = encode_postings(sorted(numbers))
+    files.update(_lookup_files(documents))
+    files["meta.json"] = _json(
+        {
+            "version": _version(files),
+            "format": FORMAT,
+            "documents": len(documents),
+            "block": BLOCK_SIZE,
+            "buckets": buckets,
+            "lookups": _lookup_count(documents),
+        }
+    )
+    return files
+
+
+def _version(files: Mapping[str, bytes]) -> str:
+    """A digest of every file: the search page asks for each file with it, so that after a
+    rebuild no file comes from the browser's cache of the index before."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(hashlib.sha256(name.encode() + b"\0" + files[name]).digest())
+    return digest.hexdigest()[:16]
+
+
+def _postings(documents: Sequence[Document]) -> dict[str, _Postings]:
+    anywhere: dict[str, list[int]] = defaultdict(list)
+    title: dict[str, list[int]] = defaultdict(list)
+    identifiers: dict[str, list[int]] = defaultdict(list)
+    for number, document in enumerate(documents):
+        in_title = tokens(document.title)
+        in_identifiers = tokens(" ".join(document.identifiers))
+        for token in in_title:
+            title[token].append(number)
+        for token in in_identifiers:
+            identifiers[token].append(number)
+        for token in in_title | in_identifiers | tokens(document.text):
+            anywhere[token].append(number)
+    return {
+        token: _Postings(numbers, title.get(token, []), identifiers.get(token, []))
+        for token, numbers in anywhere.items()
+    }
+
+
+def bucket_count(total_bytes: int, aim: int = BUCKET_BYTES) -> int:
+    """A power of two, so that buckets hold about ``aim`` bytes each (at least one bucket)."""
+    count = 1
+    while count * aim < total_bytes:
+        count *= 2
+    return count
+
+
+def _lookup_count(documents: Sequence[Document]) -> int:
+    keys = sum(len(document.identifiers) for document in documents)
+    return bucket_count(keys * 40, LOOKUP_BUCKET_BYTES)  # a key and a number: about 40 bytes
+
+
+def _lookup_files(documents: Sequence[Document]) -> dict[str, bytes]:
+    """``k/{n}.json``: each normalized 文号 / 索引号 with the documents it names. Every bucket is
+    written, empty or not, so that no lookup ends in a 404."""
+    count = _lookup_count(documents)
+    buckets: list[dict[str, list[int]]] = [{} for _ in range(count)]
+    for number, document in enumerate(documents):
+        for identifier in document.identifiers:
+            key = identifier_key(identifier)
+            buckets[fnv1a(key) % count].setdefault(key, []).append(number)
+    return {f"k/{n}.json": _json(bucket) for n, bucket in enumerate(buckets)}
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def read_bucket(data: bytes) -> dict[str, list[list[int]] | None]:
+    """The tokens of a bucket file with their three postings (``None``: in a file of its own),
+    for tests and benchmarks."""
+    found: dict[str, list[list[int]] | None] = {}
+    at = 0
+    while at < len(data):
+        length, at = read_varint(data, at)
+        token = data[at : at + length].decode()
+        at += length
+        own = data[at]
+        at += 1
+        if own:
+            found[token] = None
+            continue
+        lists = []
+        for _ in range(3):
+            numbers, at = decode_postings(data, at)
+            lists.append(numbers)
+        found[token] = lists
+    return found
+
+
+def read_own_file(data: bytes) -> list[list[int]]:
+    lists = []
+    at = 0
+    for _ in range(3):
+        numbers, at = decode_postings(data, at)
+        lists.append(numbers)
+    return lists
