@@ -86,11 +86,12 @@ function start(root) {
     status.textContent = "正在检索……";
     const found = await index.find(term, chosen, sortSelect.value);
     if (mine !== generation) return;
-    current = { found, shown: 0, words: markedWords(term) };
+    current = { found, shown: 0, words: found.words || markedWords(term) };
     await showMore(mine, false);
     if (mine !== generation) return;
     const total = found.results.length;
-    const what = term ? `与“${term}”相关的信息` : "符合条件的信息";
+    let what = term ? `与“${term}”相关的信息` : "符合条件的信息";
+    if (found.words) what = `同时含有${found.words.map((word) => `“${word}”`).join("")}的信息`;
     if (total) {
       status.textContent = `找到 ${total} 条${what}。`;
     } else {
@@ -261,17 +262,19 @@ class SearchIndex {
     );
     let base = null; // the documents the query matches; null: every document
     let rank = () => 0;
+    let words = null; // the words the query was cut into, when it had to be (see cut)
     const identifier = identifierKey(term);
     const exact = identifier ? await this.lookUp(identifier) : [];
     if (exact.length) {
       base = [...exact].sort((a, b) => a - b);
     } else if (term) {
-      const tokens = queryTokens(term);
-      const lists = await Promise.all(tokens.map((token) => this.postings(token)));
-      if (!tokens.length || lists.some((list) => !list)) base = [];
-      else {
-        base = lists.map((list) => list.anywhere).sort((a, b) => a.length - b.length).reduce(intersect);
-        rank = ranking(lists, meta.documents);
+      const pairs = queryPairs(term);
+      const lists = await Promise.all(pairs.map(({ token }) => this.postings(token)));
+      const found = cut(pairs, lists);
+      base = found ? found.numbers : [];
+      if (found) {
+        rank = ranking(found.lists, meta.documents);
+        if (found.dropped.length) words = wordsAfterCut(term, found.dropped);
       }
     }
     let numbers = base;
@@ -281,7 +284,7 @@ class SearchIndex {
     if (sort === "oldest") numbers.sort((a, b) => a - b);
     else if (sort === "newest") numbers.sort((a, b) => b - a);
     else numbers.sort((a, b) => score.get(a) - score.get(b) || b - a);
-    return { results: numbers, base, filterLists, sorted: SORTS.includes(sort) };
+    return { results: numbers, base, filterLists, words, sorted: SORTS.includes(sort) };
   }
 
   // For the filter `key` with `count` values: how many results each value would give, the
@@ -307,6 +310,45 @@ class SearchIndex {
     await Promise.all(blocks.map(async (b) => loaded.set(b, await this.file(`r/${b}.json`, true))));
     return numbers.map((n) => loaded.get(Math.floor(n / meta.block))[n % meta.block]);
   }
+}
+
+// The documents with every token of the query (AND). Where none has them all, a run of Chinese
+// characters typed as one may be two words (临时救助政策解读): the pair across each place where
+// both sides keep two characters or more is left out, one place at a time, the first place that
+// finds documents kept. The query's first and last pairs are never left out, so a word that no
+// item has still finds nothing (火星移民). Returns the numbers, the postings used and the pairs
+// left out; null when nothing is found.
+function cut(pairs, lists) {
+  const match = (skipped) => {
+    const used = lists.filter((_, at) => at !== skipped);
+    if (used.some((list) => !list)) return null;
+    const numbers = used.map((list) => list.anywhere).sort((a, b) => a.length - b.length).reduce(intersect);
+    return numbers.length ? { numbers, lists: used, dropped: skipped === -1 ? [] : [pairs[skipped]] } : null;
+  };
+  if (!pairs.length) return null;
+  const whole = match(-1);
+  if (whole) return whole;
+  for (let at = 0; at < pairs.length; at++) {
+    const found = pairs[at].inner ? match(at) : null;
+    if (found) return found;
+  }
+  return null;
+}
+
+// The query's runs with the run holding a left-out pair cut there: the words to show.
+function wordsAfterCut(term, dropped) {
+  const words = [];
+  for (const [number, run] of runsOf(term).entries()) {
+    const chars = Array.from(run);
+    let from = 0;
+    for (const pair of dropped) {
+      if (pair.run !== number) continue;
+      words.push(chars.slice(from, pair.at + 1).join(""));
+      from = pair.at + 1;
+    }
+    words.push(chars.slice(from).join(""));
+  }
+  return words;
 }
 
 // A rank a document (lower first) from the title and 文号 postings of the query's tokens.
@@ -337,17 +379,28 @@ function runsOf(term) {
   return normalize(term).match(RUN) || [];
 }
 
-function queryTokens(term) {
-  const tokens = new Set();
-  for (const run of runsOf(term)) {
-    const chars = Array.from(run);
-    if (chars.length > 1 && IS_CJK.test(run)) {
-      for (let at = 0; at + 1 < chars.length; at++) tokens.add(chars[at] + chars[at + 1]);
-    } else {
-      tokens.add(run);
+// The tokens of a query as the index cut the text, each once: { token, run, at, inner } — a
+// pair of Chinese characters is `inner` when two characters or more of its run lie on each side
+// of the place between its two.
+function queryPairs(term) {
+  const pairs = new Map();
+  for (const [run, text] of runsOf(term).entries()) {
+    const chars = Array.from(text);
+    if (chars.length > 1 && IS_CJK.test(text)) {
+      for (let at = 0; at + 1 < chars.length; at++) {
+        const token = chars[at] + chars[at + 1];
+        const inner = at >= 1 && at + 3 <= chars.length;
+        if (!pairs.has(token)) pairs.set(token, { token, run, at, inner });
+      }
+    } else if (!pairs.has(text)) {
+      pairs.set(text, { token: text, run, at: 0, inner: false });
     }
   }
-  return [...tokens];
+  return [...pairs.values()];
+}
+
+function queryTokens(term) {
+  return queryPairs(term).map(({ token }) => token);
 }
 
 // The words to mark in results: the query's runs, longest first.
