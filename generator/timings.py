@@ -57,7 +57,7 @@ class BuildTimings:
 
 def peak_memory_mb() -> dict[str, float]:
     """Peak resident memory of this process (``build``) and of the largest process it has
-    started and waited for (``children``: render workers, Pagefind, link-check workers)."""
+    started and waited for (``children``: render workers, link-check workers)."""
     unit = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * unit
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * unit

@@ -1,6 +1,6 @@
 """A judged query set over the reference site (issue 28): what a citizen types, and the item they
 mean (its address). tests/test_search_quality.py requires each in the top 3 of the search page;
-bench/search_quality.py runs the set against any built site (the Pagefind build before too).
+bench/search_quality.py runs the set against any built site (the Pagefind build before, too).
 """
 
 from __future__ import annotations
