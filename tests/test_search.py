@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import unicodedata
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -22,6 +23,9 @@ from generator.publish.search import INDEX_DIR
 from generator.publish.search_index import (
     BITMAP,
     DELTAS,
+    LONE,
+    OTHER,
+    PAIR,
     RUNS,
     decode_postings,
     encode_postings,
@@ -169,6 +173,27 @@ def test_chinese_runs_give_overlapping_pairs_and_other_runs_stay_whole() -> None
     assert tokens("源政办〔2026〕145号") == {"源政", "政办", "2026", "145", "号"}
     assert tokens("湟源县2026年") == {"湟源", "源县", "2026", "年"}
     assert tokens("，。、") == set()
+
+
+# ASCII, CJK punctuation, full-width forms, general punctuation, and characters NFKC changes
+# into letters, digits or ideographs (ª ² µ 豈 ① ㈱ ㍿ 〸).
+ALPHABET = [
+    *map(chr, [*range(0x20, 0x7F), *range(0x3000, 0x3040), *range(0xFF01, 0xFF66)]),
+    *map(chr, range(0x2010, 0x2030)),
+    *"·×ª²µ豈①㈱㍿〸",
+    *"政务公开湟源县",
+]
+
+
+@given(st.text(st.sampled_from(ALPHABET), max_size=16))
+def test_tokens_are_those_of_the_nfkc_text(text: str) -> None:
+    """The build skips NFKC where it cannot change a token; the browser always applies it."""
+    normalized = unicodedata.normalize("NFKC", text).lower()
+    assert tokens(text) == {
+        *PAIR.findall(normalized),
+        *LONE.findall(normalized),
+        *OTHER.findall(normalized),
+    }
 
 
 @pytest.mark.parametrize(
