@@ -49,10 +49,8 @@ EXCERPT_CHARS = 80
 # Chinese characters: CJK Unified Ideographs, Extension A, compatibility ideographs, and the
 # supplementary planes' extensions (rare characters of names). assets/search.js has the same.
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
-RUN = re.compile(f"[{CJK}]+|[^\\W_{CJK}]+")
-# The same tokens as the runs and their pairs give, each kind found by the regex engine at
-# once: every pair of Chinese characters (overlapping), a Chinese character alone, a run of
-# other letters and digits.
+# The tokens, each kind found by the regex engine at once: every pair of Chinese characters
+# (overlapping), a Chinese character alone, a run of other letters and digits.
 PAIR = re.compile(f"(?=([{CJK}]{{2}}))")
 LONE = re.compile(f"(?<![{CJK}])[{CJK}](?![{CJK}])")
 OTHER = re.compile(f"[^\\W_{CJK}]+")
