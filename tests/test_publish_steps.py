@@ -52,7 +52,7 @@ def publish(
 def test_both_steps_run_and_keep_their_state(reference: Path, tmp_path: Path) -> None:
     publication, states = publish(reference, tmp_path)
     assert not publication.report.has_errors(), list(publication.report)
-    assert states["search"] == {"files": len(list((tmp_path / "staging" / INDEX_DIR).rglob("*.*")))}
+    assert len(states["search"]["order"]) == len(publication.model.items)
     assert states["links"] is not None
     assert (tmp_path / "staging" / INDEX_DIR / "meta.json").is_file()
 

@@ -22,7 +22,17 @@ import pytest
 from sites import build, copy_reference_site, write_item
 from test_search import Index, index_tree
 
-from generator.publish.search import INDEX_DIR
+from generator.content.collection import check_site
+from generator.content.dates import AsOf
+from generator.diagnostics import Report
+from generator.publish.search import (
+    INDEX_DIR,
+    build_search_index,
+    search_documents,
+    search_filters,
+)
+from generator.publish.search_index import index_files
+from generator.site.model import SiteModel, build_site_model
 
 COLUMN = "fdzdgknr/qtxx"
 EDITED = "20260601-rebuild-edited.md"
@@ -47,6 +57,14 @@ def write_own_item(site: Path, name: str, word: str, published: str, serial: int
     }
     body = f"各村（社区）：\n\n关于{word}的具体事项通知如下。\n"
     write_item(site, COLUMN, name, fields, body)
+
+
+def site_model(site: Path) -> SiteModel:
+    report = Report()
+    as_of = AsOf.parse("2026-11-20")
+    collection = check_site(site, as_of, report)
+    assert collection is not None and not report.has_errors(), list(report)
+    return build_site_model(collection, as_of, site / "content")
 
 
 Stats = dict[str, tuple[int, int]]
@@ -154,3 +172,44 @@ def test_a_withdrawn_item_leaves_the_index_entirely(steps: dict[str, Step]) -> N
     assert f"{COLUMN}/{WITHDRAWN.removesuffix('.md')}/" not in urls
     files = index_tree(steps["c"].site / "site")
     assert not [path for path, data in files.items() if WITHDRAWN_WORD.encode() in data]
+
+
+def test_an_update_reads_only_the_pages_rendered_anew(tmp_path: Path) -> None:
+    """An edit in place: the update path makes the edited item's files from its old and new
+    pages alone; another item's page, gone from the published site, is never read (the whole
+    index would need it), and the files are those of the whole index."""
+    site = copy_reference_site(tmp_path / "site")
+    write_own_item(site, EDITED, OLD_WORD, "2026-06-01", 92001)
+    built(site)
+    manifest = json.loads((site / ".disclosure-cache" / "build-manifest.json").read_text())
+    previous = manifest["steps"]["search"]
+    model = site_model(site)
+    published = site / "site"
+    edited = next(item for item in model.items if item.src_uri == f"{COLUMN}/{EDITED}")
+    output = tmp_path / "staging"
+    page = output / edited.url / "index.html"
+    page.parent.mkdir(parents=True)
+    text = (published / edited.url / "index.html").read_text(encoding="utf-8")
+    page.write_text(text.replace(OLD_WORD, NEW_WORD), encoding="utf-8")
+    items = list(reversed(model.items))
+    documents = search_documents(output, model, items, Report(), published)
+    assert documents is not None
+    whole, _ = index_files(documents, search_filters(model, items))
+    other = next(item for item in model.items if item is not edited)
+    shutil.rmtree(published / other.url)
+    report, kept = Report(), set()
+    state = build_search_index(
+        output, model, report, published, kept, previous, frozenset({edited.src_uri})
+    )
+    assert state is not None and not report.has_errors(), list(report)
+    written = {
+        p.relative_to(output / INDEX_DIR).as_posix()
+        for p in (output / INDEX_DIR).rglob("*")
+        if p.is_file()
+    }
+    assert written and len(written) < len(whole) / 4
+    assert {path.removeprefix(f"{INDEX_DIR}/") for path in kept} <= set(whole)
+    for name, data in whole.items():
+        where = output if name in written else published
+        assert f"{INDEX_DIR}/{name}" in kept or name in written, name
+        assert (where / INDEX_DIR / name).read_bytes() == data, name

@@ -55,7 +55,15 @@ def index_for_search(publication: Publication) -> Any:
     from generator.publish.search import build_search_index
 
     p = publication
-    return build_search_index(p.output, p.model, p.report, p.previous_site, p.kept)
+    return build_search_index(
+        p.output,
+        p.model,
+        p.report,
+        published=p.previous_site,
+        kept=p.kept,
+        previous=p.previous_state("search"),
+        rendered=p.rendered,
+    )
 
 
 def check_links(publication: Publication) -> Any:

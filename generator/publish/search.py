@@ -12,8 +12,11 @@ version of an item had is in no file afterwards.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,8 +26,17 @@ from selectolax.lexbor import LexborHTMLParser
 from generator.content.catalog import Catalog, Column
 from generator.content.model import Item
 from generator.diagnostics import Report
-from generator.publish.atomic import overlay_path
-from generator.publish.search_index import EXCERPT_CHARS, Document, index_files
+from generator.publish.atomic import files_under, overlay_path
+from generator.publish.search_index import (
+    BLOCK_SIZE,
+    EXCERPT_CHARS,
+    FORMAT,
+    Document,
+    IndexSummary,
+    document,
+    index_files,
+    update_files,
+)
 from generator.site.model import SiteModel
 
 SEARCH_ROOT = "search"  # the search page: search/?q=…
@@ -99,28 +111,73 @@ def build_search_index(
     report: Report,
     published: Path | None = None,
     kept: set[str] | None = None,
+    previous: Any = None,
+    rendered: frozenset[str] = frozenset(),
 ) -> dict[str, Any] | None:
     """Publish step: write the index of the published items into the staging folder ``output``.
 
-    With ``published`` (an incremental build, whose ``output`` holds only what is new), item
-    pages not rendered anew are read from that site, and an index file whose bytes are those
-    of the published one is not written but added to ``kept``. Returns what the build
-    manifest keeps (the number of files); ``None`` when an item page could not be read
-    (reported).
+    With ``published`` (an incremental build, whose ``output`` holds only what is new): item
+    pages not rendered anew are read from that site; where the items keep their order (new
+    ones after the last) and ``previous`` is what this step returned for the published index,
+    only the files that the items of ``rendered`` (src_uris) and the new items change are made
+    again (:func:`~generator.publish.search_index.update_files`), else the whole index; a file
+    whose bytes are those of the published one is not written but added to ``kept``. Returns
+    what the build manifest keeps for the next build; ``None`` when an item page could not be
+    read or a file not written (reported).
     """
     items = list(reversed(model.items))  # publication order: document n is the n-th published
-    documents = search_documents(output, model, items, report, published)
-    if documents is None:
+    filters = search_filters(model, items)
+    state = SearchState.from_json(previous) if published is not None else None
+    update = None
+    if state is not None and published is not None:
+        update = _update(output, model, items, report, published, state, rendered, filters)
+        if report.has_errors():
+            return None
+    if update is not None:
+        files, summary = update
+    else:
+        documents = search_documents(output, model, items, report, published)
+        if documents is None:
+            return None
+        built, summary = index_files(documents, filters)
+        files = dict(built)
+    if not _write(output, files, published, kept, update is not None, report):
         return None
+    return SearchState([item.src_uri for item in items], summary).to_json()
+
+
+def search_filters(model: SiteModel, items: list[Item]) -> dict[str, list[list[int]]]:
+    """For each filter of the search page, the document numbers of each of its values
+    (``items``: the documents' items, in order)."""
     numbers = {item.src_uri: n for n, item in enumerate(items)}
-    filters = {
+    return {
         choice.key: [[numbers[item.src_uri] for item in value] for value in values]
         for choice, values in _filters(model)
     }
-    files = index_files(documents, filters)
+
+
+def _write(
+    output: Path,
+    files: dict[str, bytes | None],
+    published: Path | None,
+    kept: set[str] | None,
+    partial: bool,
+    report: Report,
+) -> bool:
+    """Write ``files`` under ``output``; with ``published``, those with the published bytes go
+    into ``kept`` instead, and (``partial``: ``files`` are the changed ones) so do the
+    published files not in ``files``. ``None`` in ``files``: not written, not kept."""
     try:
+        if partial and published is not None and kept is not None:
+            kept.update(
+                f"{INDEX_DIR}/{name}"
+                for name in files_under(published / INDEX_DIR)
+                if name not in files
+            )
         for name, data in files.items():
             path = f"{INDEX_DIR}/{name}"
+            if data is None:
+                continue
             if published is not None and kept is not None and _same_file(published / path, data):
                 kept.add(path)
                 continue
@@ -129,8 +186,8 @@ def build_search_index(
             target.write_bytes(data)
     except OSError as error:
         report.add("E-SEARCH-FAILED", INDEX_DIR + "/", 1, f"无法写入检索索引：{error}")
-        return None
-    return {"files": len(files)}
+        return False
+    return True
 
 
 def _same_file(path: Path, data: bytes) -> bool:
@@ -140,42 +197,149 @@ def _same_file(path: Path, data: bytes) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class SearchState:
+    """What the build manifest keeps of the index: the items' order and its summary."""
+
+    order: list[str]  # the src_uri of each document
+    summary: IndexSummary
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "order": self.order,
+            "fingerprints": self.summary.fingerprints,
+            "entry_bytes": self.summary.entry_bytes,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> SearchState | None:
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return None
+        order, fingerprints = data.get("order"), data.get("fingerprints")
+        entry_bytes = data.get("entry_bytes")
+        if not (isinstance(order, list) and isinstance(fingerprints, list)):
+            return None
+        if not isinstance(entry_bytes, int) or len(order) != len(fingerprints):
+            return None
+        if not all(isinstance(value, str) for value in [*order, *fingerprints]):
+            return None
+        return cls(order, IndexSummary(fingerprints, entry_bytes))
+
+
+def _update(
+    output: Path,
+    model: SiteModel,
+    items: list[Item],
+    report: Report,
+    published: Path,
+    state: SearchState,
+    rendered: frozenset[str],
+    filters: dict[str, list[list[int]]],
+) -> tuple[dict[str, bytes | None], IndexSummary] | None:
+    """The files an incremental build changes; ``None`` where the whole index is due."""
+    if [item.src_uri for item in items[: len(state.order)]] != state.order:
+        return None  # an item left, or moved in the order
+    index = published / INDEX_DIR
+
+    @functools.cache
+    def read(name: str) -> bytes | None:
+        try:
+            return (index / name).read_bytes()
+        except OSError:
+            return None
+
+    columns = column_labels(model.catalog)
+    aliases = _aliases(model.catalog)
+    changes: dict[int, tuple[Document | None, Document]] = {}
+    for number, item in enumerate(items):
+        known = number < len(state.order)
+        if known and item.src_uri not in rendered:
+            continue
+        body = _body(overlay_path(output, published, f"{item.url}index.html"), item, report)
+        if body is None:
+            return None
+        record = result_record(item, columns[item.column.path], body)
+        new = document(record, aliases.get(record.get("publisher", ""), ()), body)
+        old = _published_document(read, published, item, number, aliases) if known else None
+        if known and old is None:
+            return None
+        if old != new:
+            changes[number] = (old, new)
+    identifiers = [_identifiers(item) for item in items]
+    return update_files(read, state.summary, changes, identifiers, filters)
+
+
+def _published_document(
+    read: Callable[[str], bytes | None],
+    published: Path,
+    item: Item,
+    number: int,
+    aliases: dict[str, tuple[str, ...]],
+) -> Document | None:
+    """The document of the published version of an item: its record in its result block, its
+    published page's body."""
+    data = read(f"r/{number // BLOCK_SIZE}.json")
+    records = json.loads(data) if data else []
+    if number % BLOCK_SIZE >= len(records):
+        return None
+    record = records[number % BLOCK_SIZE]
+    if record.get("url") != item.url:
+        return None
+    try:
+        body = body_text((published / f"{item.url}index.html").read_bytes())
+    except OSError:
+        return None
+    if body is None:
+        return None
+    return document(record, aliases.get(record.get("publisher", ""), ()), body)
+
+
+def _aliases(catalog: Catalog) -> dict[str, tuple[str, ...]]:
+    return {unit.name: tuple(unit.aliases) for unit in catalog.units}
+
+
+def _identifiers(item: Item) -> tuple[str, ...]:
+    return tuple(str(number) for number in (item.doc_no, item.index_no) if number)
+
+
+def _body(page: Path, item: Item, report: Report) -> str | None:
+    """The body text of an item's page; ``None`` when it has none (reported)."""
+    try:
+        body = body_text(page.read_bytes())
+    except OSError:
+        body = None
+    if body is None:
+        report.add(
+            "E-SEARCH-INCOMPLETE",
+            item.source,
+            1,
+            f"检索索引读不到条目 {item.url} 页面的正文；自定义 theme/ 覆盖 item.html 时"
+            '保留正文外的 <!--dp:search--> 注释和 class="dp-body"。',
+        )
+    return body
+
+
 def search_documents(
     output: Path, model: SiteModel, items: list[Item], report: Report, published: Path | None
 ) -> list[Document] | None:
     """What the index takes of each item: the model's fields and its page's body text."""
     columns = column_labels(model.catalog)
+    aliases = _aliases(model.catalog)
     documents = []
     for item in items:
-        page = overlay_path(output, published, f"{item.url}index.html")
-        try:
-            body = body_text(page.read_bytes())
-        except OSError:
-            body = None
+        body = _body(overlay_path(output, published, f"{item.url}index.html"), item, report)
         if body is None:
-            report.add(
-                "E-SEARCH-INCOMPLETE",
-                item.source,
-                1,
-                f"检索索引读不到条目 {item.url} 页面的正文；自定义 theme/ 覆盖 item.html 时"
-                '保留正文外的 <!--dp:search--> 注释和 class="dp-body"。',
-            )
             return None
-        documents.append(search_document(item, columns[item.column.path], body))
+        record = result_record(item, columns[item.column.path], body)
+        documents.append(document(record, aliases.get(record.get("publisher", ""), ()), body))
     return documents
 
 
-def search_document(item: Item, column: str, body: str) -> Document:
-    publisher = item.publisher.name if item.publisher else ""
-    identifiers = tuple(str(number) for number in (item.doc_no, item.index_no) if number)
-    aliases = list(item.publisher.aliases) if item.publisher else []
-    text = "\n".join([publisher, *aliases, *item.keywords, item.summary or "", body])
-    return Document(item.title, identifiers, text, result_record(item, column, body))
-
-
-def result_record(item: Item, column: str, body: str) -> dict[str, str]:
-    """An item in a result list (keys as assets/search.js reads them); empty values left out."""
-    shown = {
+def result_record(item: Item, column: str, body: str) -> dict[str, Any]:
+    """An item in a result list (keys as assets/search.js reads them), empty values left out:
+    the 内容概述 whole (at most 100 characters), or else the start of the body."""
+    shown: dict[str, Any] = {
         "url": item.url,
         "title": item.title,
         "date": item.published_text,
@@ -184,7 +348,9 @@ def result_record(item: Item, column: str, body: str) -> dict[str, str]:
         "doc_no": str(item.doc_no or ""),
         "index_no": str(item.index_no or ""),
         "validity": item.validity or "",
-        "excerpt": excerpt(item.summary or body),
+        "keywords": list(item.keywords),
+        "summary": item.summary or "",
+        "excerpt": "" if item.summary else excerpt(body),
     }
     return {key: value for key, value in shown.items() if value}
 

@@ -33,11 +33,13 @@ import json
 import re
 import unicodedata
 from array import array
+from bisect import bisect_left
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableSequence, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import ne, sub
+from typing import Any
 
 FORMAT = 1
 BLOCK_SIZE = 8  # documents a result block holds: a screen of 10 results fetches a few blocks
@@ -70,7 +72,7 @@ class Document:
     title: str
     identifiers: tuple[str, ...]  # 文号, 索引号: searched as a field, and looked up whole
     text: str  # everything else searched: 发布机构, 关键词, 内容概述, the body
-    shown: Mapping[str, str]  # its entry in a result list (see search.py: result_record)
+    shown: Mapping[str, Any]  # its entry in a result list (see search.py: result_record)
 
 
 # Tokens -----------------------------------------------------------------------------------
@@ -232,65 +234,277 @@ def decode_postings(data: bytes, at: int = 0) -> tuple[list[int], int]:
 
 @dataclass
 class _Postings:
-    anywhere: array[int]
-    title: array[int]
-    identifiers: array[int]
+    anywhere: MutableSequence[int]
+    title: MutableSequence[int]
+    identifiers: MutableSequence[int]
 
     def encoded(self) -> bytes:
         return b"".join(map(encode_postings, (self.anywhere, self.title, self.identifiers)))
 
 
+@dataclass(frozen=True)
+class IndexSummary:
+    """What an update of the index needs to know of the files it starts from (kept in the
+    build manifest)."""
+
+    fingerprints: list[str]  # of each document, in order (see fingerprint)
+    entry_bytes: int  # of every bucket entry together: the number of buckets follows from it
+
+
+def document(record: Mapping[str, Any], aliases: Sequence[str], body: str) -> Document:
+    """An item's document, from its result record (search.py: result_record), its publisher's
+    aliases and its body text: an update makes the old version's again from what it published."""
+    identifiers = tuple(record[key] for key in ("doc_no", "index_no") if record.get(key))
+    fields = [record.get("publisher", ""), *aliases, *record.get("keywords", ())]
+    text = "\n".join([*fields, record.get("summary", ""), body])
+    return Document(record["title"], identifiers, text, record)
+
+
+def fingerprint(document: Document) -> str:
+    data = [document.title, document.identifiers, document.text, document.shown]
+    return hashlib.sha256(_json(data)).hexdigest()[:16]
+
+
 def index_files(
     documents: Sequence[Document], filters: Mapping[str, Sequence[Sequence[int]]]
-) -> dict[str, bytes]:
-    """Every file of the index, by path under ``search-index/``.
+) -> tuple[dict[str, bytes], IndexSummary]:
+    """Every file of the index, by path under ``search-index/``, and its summary.
 
     ``documents`` in publication order, oldest first; ``filters``: for each filter key of the
     search page, the document numbers of each of its values, in the page's order.
     """
     files: dict[str, bytes] = {}
-    postings = _postings(documents)
     entries: dict[str, bytes] = {}
-    for token in sorted(postings):
-        encoded = postings[token].encoded()
-        if len(encoded) > OWN_FILE_BYTES:
-            files[f"t/{token.encode().hex()}.bin"] = encoded
-            entries[token] = b"\x01"
-        else:
-            entries[token] = b"\x00" + encoded
-    buckets = bucket_count(sum(len(token.encode()) + len(e) + 1 for token, e in entries.items()))
-    bucketed: list[bytearray] = [bytearray() for _ in range(buckets)]
+    for token, postings in sorted(_postings(documents).items()):
+        entry, own = _entry(postings)
+        if own is not None:
+            files[_own_file(token)] = own
+        entries[token] = entry
+    total = sum(map(_entry_size, entries.items()))
+    buckets = bucket_count(total)
+    grouped: list[dict[str, bytes]] = [{} for _ in range(buckets)]
+    for token, entry in entries.items():
+        grouped[fnv1a(token) % buckets][token] = entry
+    files.update({f"b/{n}.bin": _bucket(group) for n, group in enumerate(grouped)})
+    for start in range(0, len(documents), BLOCK_SIZE):
+        block = [document.shown for document in documents[start : start + BLOCK_SIZE]]
+        files[f"r/{start // BLOCK_SIZE}.json"] = _json(block)
+    summary = IndexSummary([fingerprint(document) for document in documents], total)
+    identifiers = [document.identifiers for document in documents]
+    files.update(_shared_files(summary, buckets, identifiers, filters))
+    return files, summary
+
+
+def update_files(
+    read: Callable[[str], bytes | None],
+    summary: IndexSummary,
+    changes: Mapping[int, tuple[Document | None, Document]],
+    identifiers: Sequence[tuple[str, ...]],
+    filters: Mapping[str, Sequence[Sequence[int]]],
+) -> tuple[dict[str, bytes | None], IndexSummary] | None:
+    """The files that :func:`index_files` would write differently after ``changes``, from the
+    index that ``read`` gives (a file by its path; ``None`` if there is none) and its summary:
+    each changed file with its new bytes, or ``None`` where it is no longer written.
+
+    ``changes``: by document number, the old and the new document (the old one ``None`` for a
+    document added after the last); the other documents keep their numbers. ``identifiers``
+    and ``filters``: of every document now. ``None`` when the update cannot be made so (the
+    number of buckets changes, or the files are not those of the summary): index anew then.
+    """
+    count = len(identifiers)
+    meta = read("meta.json")
+    if meta is None or any(n >= count for n in changes):
+        return None
+    buckets = json.loads(meta)["buckets"]
+    delta = _token_changes(changes)
+    files: dict[str, bytes | None] = {}
+    total = summary.entry_bytes
+    replaced: dict[int, dict[str, bytes | None]] = defaultdict(dict)
+    for token, (added, removed) in sorted(delta.items()):
+        bucket = fnv1a(token) % buckets
+        old = _read_postings(read, token, bucket)
+        postings = old.postings if old else _Postings([], [], [])
+        for lists, numbers, adding in ((postings, added, True), (postings, removed, False)):
+            for field, number in numbers:
+                if not _apply(getattr(lists, field), number, adding):
+                    return None  # the files are not those of the summary
+        if old is not None:
+            total -= _entry_size((token, old.entry))
+            if old.own:
+                files[_own_file(token)] = None
+        if not postings.anywhere:
+            replaced[bucket][token] = None
+            continue
+        entry, own = _entry(postings)
+        if own is not None:
+            files[_own_file(token)] = own
+        replaced[bucket][token] = entry
+        total += _entry_size((token, entry))
+    if bucket_count(total) != buckets:
+        return None
+    for bucket, entries in replaced.items():
+        group = _bucket_entries(read(f"b/{bucket}.bin") or b"")
+        for token, entry in entries.items():
+            if entry is None:
+                group.pop(token, None)
+            else:
+                group[token] = entry
+        files[f"b/{bucket}.bin"] = _bucket(dict(sorted(group.items())))
+    for block in sorted({n // BLOCK_SIZE for n in changes}):
+        data = read(f"r/{block}.json")
+        records = json.loads(data) if data else []
+        for n in range(block * BLOCK_SIZE, min(count, (block + 1) * BLOCK_SIZE)):
+            if n in changes:
+                records[n % BLOCK_SIZE : n % BLOCK_SIZE + 1] = [changes[n][1].shown]
+        files[f"r/{block}.json"] = _json(records)
+    fingerprints = list(summary.fingerprints[:count])
+    fingerprints += [""] * (count - len(fingerprints))
+    for n, (_, new) in changes.items():
+        fingerprints[n] = fingerprint(new)
+    if "" in fingerprints:
+        return None
+    new_summary = IndexSummary(fingerprints, total)
+    files.update(_shared_files(new_summary, buckets, identifiers, filters))
+    return files, new_summary
+
+
+def _token_changes(
+    changes: Mapping[int, tuple[Document | None, Document]],
+) -> dict[str, tuple[list[tuple[str, int]], list[tuple[str, int]]]]:
+    """For each token whose postings change: the (field, number) pairs added and removed."""
+    delta: dict[str, tuple[list[tuple[str, int]], list[tuple[str, int]]]] = defaultdict(
+        lambda: ([], [])
+    )
+    for number, (old, new) in changes.items():
+        before = _fields(old) if old else {"anywhere": set(), "title": set(), "identifiers": set()}
+        after = _fields(new)
+        for field, tokens_after in after.items():
+            for token in tokens_after - before[field]:
+                delta[token][0].append((field, number))
+            for token in before[field] - tokens_after:
+                delta[token][1].append((field, number))
+    return delta
+
+
+def _fields(document: Document) -> dict[str, set[str]]:
+    title = tokens(document.title)
+    identifiers = tokens(" ".join(document.identifiers))
+    return {
+        "anywhere": title | identifiers | tokens(document.text),
+        "title": title,
+        "identifiers": identifiers,
+    }
+
+
+def _apply(numbers: MutableSequence[int], number: int, adding: bool) -> bool:
+    """Add or remove ``number`` in ascending ``numbers``; False if it was (not) there."""
+    at = bisect_left(numbers, number)
+    present = at < len(numbers) and numbers[at] == number
+    if adding == present:
+        return False
+    if adding:
+        numbers.insert(at, number)
+    else:
+        del numbers[at]
+    return True
+
+
+@dataclass(frozen=True)
+class _Published:
+    postings: _Postings
+    entry: bytes  # its entry in its bucket
+    own: bool
+
+
+def _read_postings(
+    read: Callable[[str], bytes | None], token: str, bucket: int
+) -> _Published | None:
+    entry = _bucket_entries(read(f"b/{bucket}.bin") or b"").get(token)
+    if entry is None:
+        return None
+    own = entry == OWN
+    data = read(_own_file(token)) if own else entry[1:]
+    if data is None:
+        return None
+    anywhere, title, identifiers = read_own_file(data)
+    return _Published(_Postings(anywhere, title, identifiers), entry, own)
+
+
+OWN = b"\x01"  # a bucket entry: the token's postings are in a file of its own
+
+
+def _entry(postings: _Postings) -> tuple[bytes, bytes | None]:
+    """A token's entry in its bucket, and the content of its own file if it gets one."""
+    encoded = postings.encoded()
+    if len(encoded) > OWN_FILE_BYTES:
+        return OWN, encoded
+    return b"\x00" + encoded, None
+
+
+def _own_file(token: str) -> str:
+    return f"t/{token.encode().hex()}.bin"
+
+
+def _entry_size(item: tuple[str, bytes]) -> int:
+    token, entry = item
+    return len(token.encode()) + len(entry) + 1
+
+
+def _bucket(entries: Mapping[str, bytes]) -> bytes:
+    """A bucket file: each token (varint length, UTF-8) and its entry, in token order."""
+    data = bytearray()
     for token, entry in entries.items():
         name = token.encode()
-        bucketed[fnv1a(token) % buckets] += varint(len(name)) + name + entry
-    files.update({f"b/{n}.bin": bytes(data) for n, data in enumerate(bucketed)})
-    for start in range(0, len(documents), BLOCK_SIZE):
-        block = [dict(document.shown) for document in documents[start : start + BLOCK_SIZE]]
-        files[f"r/{start // BLOCK_SIZE}.json"] = _json(block)
-    for key, values in filters.items():
-        for n, numbers in enumerate(values):
-            files[f"f/{key}-{n}.bin"] = encode_postings(sorted(numbers))
-    files.update(_lookup_files(documents))
+        data += varint(len(name)) + name + entry
+    return bytes(data)
+
+
+def _bucket_entries(data: bytes) -> dict[str, bytes]:
+    """The entries of a bucket file, by token."""
+    found: dict[str, bytes] = {}
+    at = 0
+    while at < len(data):
+        length, at = read_varint(data, at)
+        token = data[at : at + length].decode()
+        at += length
+        end = at + 1
+        if data[at] != OWN[0]:
+            for _ in range(3):
+                _, end = decode_postings(data, end)
+        found[token] = data[at:end]
+        at = end
+    return found
+
+
+def _shared_files(
+    summary: IndexSummary,
+    buckets: int,
+    identifiers: Sequence[tuple[str, ...]],
+    filters: Mapping[str, Sequence[Sequence[int]]],
+) -> dict[str, bytes]:
+    """The files made of every document at once: filters, lookups and meta.json."""
+    files = {
+        f"f/{key}-{n}.bin": encode_postings(sorted(numbers))
+        for key, values in filters.items()
+        for n, numbers in enumerate(values)
+    }
+    files.update(_lookup_files(identifiers))
+    digest = hashlib.sha256("\n".join(summary.fingerprints).encode())
+    for name in sorted(files):
+        digest.update(hashlib.sha256(name.encode() + b"\0" + files[name]).digest())
     files["meta.json"] = _json(
         {
-            "version": _version(files),
+            # the search page asks for every file with it: no file of an older index comes
+            # from the browser's cache
+            "version": digest.hexdigest()[:16],
             "format": FORMAT,
-            "documents": len(documents),
+            "documents": len(identifiers),
             "block": BLOCK_SIZE,
             "buckets": buckets,
-            "lookups": _lookup_count(documents),
+            "lookups": _lookup_count(identifiers),
         }
     )
     return files
-
-
-def _version(files: Mapping[str, bytes]) -> str:
-    """A digest of every file: the search page asks for each file with it, so that after a
-    rebuild no file comes from the browser's cache of the index before."""
-    digest = hashlib.sha256()
-    for name in sorted(files):
-        digest.update(hashlib.sha256(name.encode() + b"\0" + files[name]).digest())
-    return digest.hexdigest()[:16]
 
 
 PARTITION = 4096  # documents whose postings are gathered in lists before they are packed
@@ -334,18 +548,18 @@ def bucket_count(total_bytes: int, aim: int = BUCKET_BYTES) -> int:
     return count
 
 
-def _lookup_count(documents: Sequence[Document]) -> int:
-    keys = sum(len(document.identifiers) for document in documents)
+def _lookup_count(identifiers: Sequence[tuple[str, ...]]) -> int:
+    keys = sum(map(len, identifiers))
     return bucket_count(keys * 40, LOOKUP_BUCKET_BYTES)  # a key and a number: about 40 bytes
 
 
-def _lookup_files(documents: Sequence[Document]) -> dict[str, bytes]:
+def _lookup_files(identifiers: Sequence[tuple[str, ...]]) -> dict[str, bytes]:
     """``k/{n}.json``: each normalized 文号 / 索引号 with the documents it names. Every bucket is
     written, empty or not, so that no lookup ends in a 404."""
-    count = _lookup_count(documents)
+    count = _lookup_count(identifiers)
     buckets: list[dict[str, list[int]]] = [{} for _ in range(count)]
-    for number, document in enumerate(documents):
-        for identifier in document.identifiers:
+    for number, names in enumerate(identifiers):
+        for identifier in names:
             key = identifier_key(identifier)
             buckets[fnv1a(key) % count].setdefault(key, []).append(number)
     return {f"k/{n}.json": _json(bucket) for n, bucket in enumerate(buckets)}

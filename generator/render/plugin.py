@@ -179,7 +179,9 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         assert self.model is not None and self.output is not None
         previous = self.output.target
         incremental = (
-            not self.full_build and BuildManifest.path(self.site_dir).is_file() and previous.is_dir()
+            not self.full_build
+            and BuildManifest.path(self.site_dir).is_file()
+            and previous.is_dir()
         )
         compute = functools.partial(
             page_states, self.views, self.model, sources, previous if incremental else None

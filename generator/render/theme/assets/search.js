@@ -542,7 +542,7 @@ function resultItem(record, siteRoot, words) {
   item.append(facts);
 
   const excerpt = element("p", "dp-result__excerpt");
-  appendMarked(excerpt, record.excerpt || "", words);
+  appendMarked(excerpt, record.summary || record.excerpt || "", words);
   item.append(excerpt);
   return item;
 }
