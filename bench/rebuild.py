@@ -119,11 +119,7 @@ EDITS: list[tuple[str, Callable[[Path], str] | None]] = [
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in root.rglob("*")
-        if p.is_file()
-    }
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def same_as_full_build(site: Path) -> bool:

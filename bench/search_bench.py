@@ -26,6 +26,7 @@ import resource
 import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from random import Random
@@ -39,7 +40,7 @@ from generator.content.collection import CONTENT_DIR, check_site  # noqa: E402
 from generator.content.dates import AsOf  # noqa: E402
 from generator.diagnostics import Report  # noqa: E402
 from generator.publish.search import INDEX_DIR, build_search_index  # noqa: E402
-from generator.site.model import build_site_model  # noqa: E402
+from generator.site.model import SiteModel, build_site_model  # noqa: E402
 
 COMPRESSIBLE = (".html", ".js", ".css", ".json")
 BODY_WORDS = [
@@ -118,14 +119,38 @@ def index_step(site: Path, output: Path, as_of: AsOf) -> None:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     shutil.rmtree(output / INDEX_DIR, ignore_errors=True)
     started, cpu = time.perf_counter(), time.process_time()
-    build_search_index(output, model, report)
+    state = build_search_index(output, model, report)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    if report.has_errors():
+    if report.has_errors() or state is None:
         raise SystemExit("\n".join(d.as_text() for d in report))
     print(
         f"items: {len(model.items)}; index step {seconds:.1f} s ({cpu:.1f} CPU s); peak of the "
         f"process {peak:.0f} MB (before the step: {before:.0f} MB, the model loaded)"
+    )
+    update_step(site, output, model, state)
+
+
+def update_step(site: Path, output: Path, model: SiteModel, state: dict) -> None:
+    """The step of an incremental build after one edit: an item in the middle of the order
+    gets a sentence more in its page, staged beside the site as the build stages it."""
+    item = model.items[len(model.items) // 2]
+    page = (output / item.url / "index.html").read_text(encoding="utf-8")
+    edited = page.replace(
+        '<div class="dp-body">', '<div class="dp-body"><p>补充说明一项新的安排。</p>'
+    )
+    with tempfile.TemporaryDirectory(dir=site) as folder:
+        staging = Path(folder)
+        (staging / item.url).mkdir(parents=True)
+        (staging / item.url / "index.html").write_text(edited, encoding="utf-8")
+        report, kept = Report(), set()
+        started, cpu = time.perf_counter(), time.process_time()
+        build_search_index(staging, model, report, output, kept, state, frozenset({item.src_uri}))
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        written = [p for p in (staging / INDEX_DIR).rglob("*") if p.is_file()]
+    print(
+        f"after one edit: the index step {seconds:.2f} s ({cpu:.2f} CPU s), {len(written)} "
+        f"files written, {len(kept)} kept"
     )
 
 
