@@ -364,8 +364,40 @@ def update_files(
     if "" in fingerprints:
         return None
     new_summary = IndexSummary(fingerprints, total)
-    files.update(_shared_files(new_summary, buckets, identifiers, filters))
+    lookups = _lookup_updates(read, changes, identifiers)
+    files.update(_shared_files(new_summary, buckets, identifiers, filters, lookups))
     return files, new_summary
+
+
+def _lookup_updates(
+    read: Callable[[str], bytes | None],
+    changes: Mapping[int, tuple[Document | None, Document]],
+    identifiers: Sequence[tuple[str, ...]],
+) -> dict[str, bytes] | None:
+    """The lookup files whose keys the changes touch, made again; ``None`` when the number of
+    lookup files changes (then all of them are made again)."""
+    meta = json.loads(read("meta.json") or b"{}")
+    count = _lookup_count(identifiers)
+    if meta.get("lookups") != count:
+        return None
+    edits: dict[int, list[tuple[str, int, bool]]] = defaultdict(list)
+    for number, (old, new) in changes.items():
+        before = {identifier_key(name) for name in (old.identifiers if old else ())}
+        after = {identifier_key(name) for name in new.identifiers}
+        for key in before ^ after:
+            edits[fnv1a(key) % count].append((key, number, key in after))
+    files = {}
+    for bucket, keyed in edits.items():
+        name = f"k/{bucket}.json"
+        found: dict[str, list[int]] = json.loads(read(name) or b"{}")
+        for key, number, adding in keyed:
+            numbers = found.setdefault(key, [])
+            if not _apply(numbers, number, adding):
+                return None
+            if not numbers:
+                del found[key]
+        files[name] = _json(found)
+    return files
 
 
 def _token_changes(
@@ -481,17 +513,21 @@ def _shared_files(
     buckets: int,
     identifiers: Sequence[tuple[str, ...]],
     filters: Mapping[str, Sequence[Sequence[int]]],
+    lookups: dict[str, bytes] | None = None,
 ) -> dict[str, bytes]:
-    """The files made of every document at once: filters, lookups and meta.json."""
+    """The files made of every document at once: filters, lookups (all of them, or those of
+    ``lookups`` that changed) and meta.json. Its version is a digest of the documents and the
+    filters (which hold what the documents do not: 主题分类, 体裁…); the lookups are made of
+    the documents' identifiers alone."""
     files = {
         f"f/{key}-{n}.bin": encode_postings(sorted(numbers))
         for key, values in filters.items()
         for n, numbers in enumerate(values)
     }
-    files.update(_lookup_files(identifiers))
     digest = hashlib.sha256("\n".join(summary.fingerprints).encode())
     for name in sorted(files):
         digest.update(hashlib.sha256(name.encode() + b"\0" + files[name]).digest())
+    files.update(_lookup_files(identifiers) if lookups is None else lookups)
     files["meta.json"] = _json(
         {
             # the search page asks for every file with it: no file of an older index comes
