@@ -4,10 +4,12 @@ The index (:mod:`generator.publish.search_index`) is made from the site model an
 of each published item's rendered page, so it holds exactly the published items. The search
 page (``search.html``, ``assets/search.js``) fetches the pieces a query needs.
 
-An incremental build makes the whole index again — it is a plain function of the published
-items — and writes only the files whose bytes changed; the others are taken over from the
-published site. So it is byte for byte what a full build writes, and a word that only an old
-version of an item had is in no file afterwards.
+The index is a plain function of the published items. An incremental build changes only the
+files that its edited and new items change, where the items keep their order (see
+:func:`build_search_index`), and otherwise makes the whole index and writes the files whose bytes
+changed; the others are taken over from the published site. Either way it is byte for byte what
+a full build writes, and a word that only an old version of an item had is in no file
+afterwards.
 """
 
 from __future__ import annotations
