@@ -245,7 +245,7 @@ def test_a_key_written_twice_in_columns_yml_is_reported_at_its_line(tmp_path) ->
     from generator.diagnostics import Report
 
     (tmp_path / "columns.yml").write_text(
-        'units:\n  - name: 湟源县人民政府办公室\n    code: "015180001"\n    code: "015180002"\ncolumns: []\n',
+        "units:\n  - name: 湟源县人民政府办公室\n    code: \"015180001\"\n    code: \"015180002\"\ncolumns: []\n",
         encoding="utf-8",
     )
     report = Report()

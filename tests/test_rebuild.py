@@ -90,9 +90,7 @@ def test_an_unchanged_site_is_taken_over_whole(site: Path, tmp_path: Path) -> No
     assert_same_as_full_build(site, tmp_path)
 
 
-def test_a_body_edit_renders_the_item_and_the_pages_that_show_it(
-    site: Path, tmp_path: Path
-) -> None:
+def test_a_body_edit_renders_the_item_and_the_pages_that_show_it(site: Path, tmp_path: Path) -> None:
     edit(site, ITEM, "\n## ", "\n本次修订补充了申请临时救助的受理时限。\n\n## ")
     reused = rebuild(site)
     assert ITEM_PAGE not in reused
@@ -131,10 +129,7 @@ def test_a_new_item_and_a_deleted_item(site: Path, tmp_path: Path) -> None:
     index_no = re.search(r"index_no: (\S+)", text)
     assert index_no is not None
     serial = index_no[1].rsplit("-", 1)
-    path.write_text(
-        text.replace(index_no[1], f"{serial[0][:-4]}2026-{int(serial[1]) + 900:05d}"),
-        encoding="utf-8",
-    )
+    path.write_text(text.replace(index_no[1], f"{serial[0][:-4]}2026-{int(serial[1]) + 900:05d}"), encoding="utf-8")
     (site / f"content/{UNREFERENCED_TOO}.md").unlink()
     rebuild(site)
     assert (site / "site/fdzdgknr/zcwj/20261101-linshi-jiuzhu-banfa-xiuding/index.html").is_file()
@@ -171,9 +166,7 @@ def test_a_broken_anchor_in_a_page_taken_over_is_still_found(site: Path, tmp_pat
     _1, _2… in Chinese text, so dropping one drops the last number). The linking page is taken
     over unchanged, yet the link check finds the broken anchor and reports the linking line."""
     linking = f"content/{UNREFERENCED}.md"
-    numbered = [
-        h["id"] for h in html(site / "site" / ITEM_PAGE).select("h2[id]") if h["id"].startswith("_")
-    ]
+    numbered = [h["id"] for h in html(site / "site" / ITEM_PAGE).select("h2[id]") if h["id"].startswith("_")]
     last = numbered[-1]
     path = site / linking
     path.write_text(

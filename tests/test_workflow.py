@@ -227,9 +227,7 @@ def test_a_staged_file_check_still_sees_duplicates_in_unchanged_files(site: Path
 def test_the_committed_guide_is_generated_from_the_registries() -> None:
     from generator.guide import RENDERED, committed_guide
 
-    assert RENDERED.read_text(encoding="utf-8") == committed_guide(), (
-        "run: disclosure guide --write"
-    )
+    assert RENDERED.read_text(encoding="utf-8") == committed_guide(), "run: disclosure guide --write"
 
 
 def test_the_guide_lists_every_field_and_every_code() -> None:
@@ -245,20 +243,12 @@ def test_the_guide_lists_every_field_and_every_code() -> None:
 
 def test_a_focused_check_notices_other_files_that_changed_since_the_cache(site: Path) -> None:
     staged = site / "content" / "fdzdgknr" / "zcwj" / "20260828-kaixue.md"
-    text = (
-        MISTAKES.replace("\r\n", "\n")
-        .replace("：", ": ")
-        .replace("\u3000", " ")
-        .replace("[2026]023", "〔2026〕23")
-    )
+    text = MISTAKES.replace("\r\n", "\n").replace("：", ": ").replace("\u3000", " ").replace("[2026]023", "〔2026〕23")
     staged.write_text(text.replace("2026/8/25", "2026-08-25"), encoding="utf-8")
     assert check(site).returncode == 0  # a full check fills the item cache
     assert (site / ".disclosure-cache" / "items.json").is_file()
     other = site / "content" / "fdzdgknr" / "zcwj" / "20260422-yiwu-jiaoyu-zhaosheng-fangan.md"
-    other.write_text(
-        other.read_text(encoding="utf-8").replace("015180025/2026-00019", "015180025/2026-00090"),
-        encoding="utf-8",
-    )
+    other.write_text(other.read_text(encoding="utf-8").replace("015180025/2026-00019", "015180025/2026-00090"), encoding="utf-8")
     result = check(site, str(staged))
     assert result.returncode == 1
     assert "E-INDEX-DUP" in result.stdout and other.name in result.stdout

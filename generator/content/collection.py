@@ -79,7 +79,8 @@ def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFile
         for name in sorted(filenames):
             src_uri = f"{rel_folder}/{name}" if rel_folder else name
             if name.startswith(".") or (
-                name in links and _refused_link(Path(folder) / name, src_uri, content_root, report)
+                name in links
+                and _refused_link(Path(folder) / name, src_uri, content_root, report)
             ):
                 continue
             if not name.endswith(".md"):

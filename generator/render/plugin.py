@@ -179,9 +179,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         assert self.model is not None and self.output is not None
         previous = self.output.target
         incremental = (
-            not self.full_build
-            and BuildManifest.path(self.site_dir).is_file()
-            and previous.is_dir()
+            not self.full_build and BuildManifest.path(self.site_dir).is_file() and previous.is_dir()
         )
         compute = functools.partial(
             page_states, self.views, self.model, sources, previous if incremental else None
@@ -385,8 +383,9 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
 
         `disclosure build` calls this itself once MkDocs has returned (``publish_after_mkdocs``),
         so that the memory of MkDocs' files, pages and navigation — a gigabyte at 100,000
-        items — is free again while the search index and the link check run; `mkdocs build` and `serve` call it from
-        on_post_build. A failure abandons the staging folder, as any build error does.
+        items — is free again while the search index and the link check run; `mkdocs build`
+        and `serve` call it from on_post_build. A failure abandons the staging folder, as any
+        build error does.
         """
         try:
             self._publish()
