@@ -1,8 +1,8 @@
 """The memory a command needs from the machine: the peak of its whole process tree (issue #9).
 
 ``ru_maxrss`` gives each process's own peak, at different moments: adding the build's to that of
-its largest child (a forked render worker shares most of its pages with the build; Pagefind runs
-after rendering) over-counts, and taking either alone under-counts. :class:`TreeMemory` instead
+its largest child (a forked render worker shares most of its pages with the build) over-counts,
+and taking either alone under-counts. :class:`TreeMemory` instead
 samples, every two seconds, the proportional set size (PSS, ``/proc/PID/smaps_rollup``) of the
 process and of every descendant, and keeps the largest sum: memory shared by forked processes is
 counted once, split between them. Linux only; elsewhere it records nothing.

@@ -14,7 +14,7 @@ and peak resident memory from ``os.wait4`` (the child's own ``ru_maxrss``). ``bu
 seconds of its stages as the build measured them itself (``--timings``: validate, model,
 render, search, links, commit, total); as peak memory the build process's own ``ru_maxrss``
 ("build MB") and what the machine needed: the largest sum, sampled every two seconds, of the
-proportional set size of the build and all its children, render workers and Pagefind included
+proportional set size of the build and all its children, render and link-check workers included
 ("machine MB", bench/memory.py; the samples are kept in bench/out/logs/*.memory.tsv); and the
 CPU time of the build and the children it waited for ("CPU s", from ``os.wait4``). The corpus
 must be valid: if ``check`` reports any
@@ -79,7 +79,7 @@ class Row:
 class BuildRow:
     """One run of ``disclosure build``: seconds per stage; peak MiB of the build process alone
     (``ru_maxrss``) and of the whole process tree at once (PSS, bench/memory.py); the CPU time
-    of the build, its render workers and its Pagefind runs, which varies less than the wall
+    of the build and its render and link-check workers, which varies less than the wall
     time on a machine shared with others."""
 
     items: int
@@ -192,7 +192,7 @@ def run_build(items: int, site_dir: Path, repeat: int, full: bool) -> list[Build
         seconds = {stage: float(document["seconds"][stage]) for stage in BUILD_STAGES}
         output = site_dir / "site"
         pages = sum(1 for _ in output.rglob("*.html")) if output.is_dir() else 0
-        # os.wait4's ru_maxrss is that of the largest process of the tree (Pagefind, often):
+        # os.wait4's ru_maxrss is that of the largest process of the tree (a worker, often):
         # the build process's own peak is the one it wrote itself.
         build_mb = float(document["peak_mb"]["build"])
         rows.append(BuildRow(items, seconds, build_mb, result.tree_mb, run, result.cpu_seconds))

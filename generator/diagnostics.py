@@ -292,23 +292,17 @@ _ALL_CODES = [
         "核对网址；网站已迁移时改为新网址，已撤销时删除链接",
         warning=True,
     ),
-    # Search index (issue #5): built by Pagefind from the rendered item pages
-    _code(
-        "E-SEARCH-UNAVAILABLE",
-        "找不到生成检索索引的 Pagefind 扩展版",
-        "运行 pip install 'pagefind[extended]' 安装后重新生成",
-        config=True,
-    ),
+    # Search index (issue #28): written by the build from the site model and the item pages
     _code(
         "E-SEARCH-FAILED",
-        "Pagefind 生成检索索引失败",
-        "按消息中 Pagefind 的输出排查；内存不足时用环境变量 DISCLOSURE_SEARCH_SHARD_CHARS 调小每批的字数，"
-        "或用 DISCLOSURE_BUILD_MEMORY_MB 调低生成时可用的内存（默认 4096；两批同时生成只在其内）",
+        "无法写入检索索引文件（search-index/）",
+        "检查磁盘空间和 site/ 所在目录的写权限后重新生成",
     ),
     _code(
         "E-SEARCH-INCOMPLETE",
-        "检索索引收录的条目与应公开的条目不一致",
-        "自定义 theme/ 覆盖 item.html 时保留正文上的 data-pagefind-body；不要改动 use_directory_urls",
+        "检索索引读不到应公开条目页面的正文",
+        '自定义 theme/ 覆盖 item.html 时保留正文外的 <!--dp:search--> 注释和 class="dp-body" 的正文容器；'
+        "不要改动 use_directory_urls",
     ),
     # Annual reports (issue #8): the statistical tables in <item>.tables.yml beside the report
     _code(

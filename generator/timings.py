@@ -57,7 +57,7 @@ class BuildTimings:
 
 def peak_memory_mb() -> dict[str, float | None]:
     """Peak resident memory of this process (``build``) and of the largest process it has
-    started and waited for (``children``: render workers, Pagefind, link-check workers);
+    started and waited for (``children``: render workers, link-check workers);
     None where the system does not keep these figures."""
     peaks = peak_resident_bytes()
     if peaks is None:

@@ -3,8 +3,8 @@
 One real build of the reference site with a 依申请公开, a 不予公开, a draft and a scheduled item,
 each with a marker word in its title, summary, keywords and body (tests/marker_site.py, shared
 with issue 8). The test reads *every* file of site/ — pages, listings, browse pages, sitemap,
-feeds, data exports, the search index, 404 — decompressing what is gzip-compressed (Pagefind's
-``.pf_*`` files, ``sitemap.xml.gz``), so outputs added later are covered without a change here.
+feeds, data exports, the search index, 404 — decompressing what is gzip-compressed
+(``sitemap.xml.gz``), so outputs added later are covered without a change here.
 A public control item proves that each kind of output is really read.
 """
 
@@ -75,7 +75,8 @@ def test_the_scan_reads_every_kind_of_output(output: dict[str, bytes]) -> None:
         assert path in found, kind
     assert any(p.startswith("fdzdgknr/qtxx/page/") for p in found), "column listing"
     assert any(p.startswith("browse/") for p in found), "browse pages"
-    assert any(p.endswith(".pf_fragment") for p in found), "search index (decompressed)"
+    assert any(p.startswith("search-index/r/") for p in found), "search result blocks"
+    assert any(p.startswith("search-index/k/") for p in found), "search lookups (索引号)"
     assert any(p.startswith("feeds/") for p in found), "feeds"
     assert any(p.startswith("data/") for p in found), "data exports"
     assert "404.html" in output and b"</html>" in output["404.html"]

@@ -1,6 +1,6 @@
 """Incremental rebuilds (issue #9): a second `disclosure build` renders only the pages whose
 inputs changed, leaves the others in site/ as they are (the same files), and publishes exactly what a
-full build of the same input would — byte for byte, outside Pagefind's unstable files.
+full build of the same input would — byte for byte, the search index included.
 
 Every test starts from a copy of one built reference site, edits its sources like a clerk,
 rebuilds, and compares the result with a full build (`--full`) of the same sources made in

@@ -1,5 +1,5 @@
 """A build forgets the items' bodies once its pages are planned (issue #9, memory at 100,000 items):
-what still needs a body — the search shard plan, the place of a broken link — must not change."""
+what still needs a body — the place of a broken link — must not change."""
 
 from __future__ import annotations
 
@@ -10,12 +10,11 @@ from generator.content.dates import AsOf
 from generator.content.links import extract_links
 from generator.diagnostics import Report
 from generator.publish.linkcheck import SourceMap, output_page
-from generator.publish.search import plan_shards
 from generator.site.model import build_site_model
 from tests.sites import REFERENCE_AS_OF, copy_reference_site
 
 
-def test_released_bodies_keep_the_shard_plan_and_are_read_again_for_the_link_check(
+def test_released_bodies_are_read_again_for_the_link_check(
     tmp_path: Path,
 ) -> None:
     site = copy_reference_site(tmp_path / "site")
@@ -26,13 +25,10 @@ def test_released_bodies_keep_the_shard_plan_and_are_read_again_for_the_link_che
     model = build_site_model(collection, as_of, site / "content")
     with_link = next(item for item in model.items if extract_links(item.body, item.body_line))
     body, body_line = with_link.body, with_link.body_line
-    budget = sum(len(item.title) + len(item.body) for item in model.items) // 3
-    shards = [[item.src_uri for item in s.items] for s in plan_shards(model.items, budget)]
 
     collection.release_bodies(site)
 
     assert all(item.body == "" for item in collection.items)
-    assert [[item.src_uri for item in s.items] for s in plan_shards(model.items, budget)] == shards
     source = SourceMap(model).source(output_page(with_link.src_uri))
     assert source is not None
     assert (source.body, source.body_line) == (body, body_line)

@@ -186,7 +186,7 @@ def test_item_page_has_the_metadata_block_body_and_print_button(reference: Path)
     assert block["有效性"] == "现行有效"
     for label in ("主题分类", "成文日期", "标题", "关键词"):
         assert block[label], label
-    assert "各乡镇人民政府" in page.select_one("[data-pagefind-body]").get_text()
+    assert "各乡镇人民政府" in page.select_one(".dp-body").get_text()
     assert page.find("button", string="打印本页") is not None
 
 

@@ -45,6 +45,7 @@ RESERVED_IDS = frozenset(
         "pagefind",
         "report",
         "search",
+        "search-index",
         "tongji",
         "xianxing",
     }

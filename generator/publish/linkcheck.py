@@ -547,7 +547,7 @@ class _Canonical(HTMLParser):
 
 # Top-level folders the check never reads: the search bundles, which no page links to and which
 # are written while the check runs (generator/publish/pipeline.py).
-UNCHECKED_FOLDERS = frozenset({"pagefind"})
+UNCHECKED_FOLDERS = frozenset({"search-index"})
 
 
 def all_files(root: Path) -> frozenset[str]:

@@ -46,7 +46,6 @@ from generator.content.dates import AsOf
 from generator.content.item_cache import CACHE_DIR, committed
 from generator.content.model import Collection, Item
 from generator.publish.atomic import file_stats
-from generator.publish.search import SearchRecords, Shard
 from generator.render.views import PageView
 from generator.site.annual_report import SIDECAR_SUFFIX
 from generator.site.model import FacetValue, SiteIdentity, SiteModel
@@ -213,7 +212,7 @@ def page_fingerprints(
 
 
 # The fields of an item page's view that come from more than the item itself (see default()).
-_ITEM_VIEW_DERIVED = frozenset({"meta", "rows", "breadcrumbs", "title", "search_records"})
+_ITEM_VIEW_DERIVED = frozenset({"meta", "rows", "breadcrumbs", "title"})
 _ITEM_VIEW_FIELDS = tuple(
     f.name for f in dataclasses.fields(PageView) if f.name not in _ITEM_VIEW_DERIVED
 )
@@ -247,10 +246,6 @@ class _ViewEncoder:
             return None
         if isinstance(value, FacetValue):  # templates show its name, link and count; its
             return ["facet value", value.name, value.slug, len(value.items)]  # items: listings
-        if isinstance(value, Shard):  # the search page names its shards
-            return ["shard", value.id, len(value.items)]
-        if isinstance(value, SearchRecords):  # a function of the item and the catalog alone
-            return None
         if isinstance(value, (datetime, date)):
             return value.isoformat()
         if isinstance(value, Enum):

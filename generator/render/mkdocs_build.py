@@ -136,7 +136,7 @@ def build_site(
         if timings is not None:
             plugin.timings = timings
         mkdocs_build(config)
-        release_free_memory()  # MkDocs' files, pages and navigation, before Pagefind starts
+        release_free_memory()  # MkDocs' files, pages and navigation, before publishing
         plugin.publish()
         output = plugin.output.target if plugin.output else Path(config.site_dir)
     except ConfigurationError as error:
@@ -204,8 +204,8 @@ def release_free_memory() -> None:
     """Collect garbage and hand freed memory back to the system (glibc's ``malloc_trim``).
 
     Python keeps the memory of freed objects for its next allocations; the build needs it
-    given back, since Pagefind, a process of its own, indexes beside it (issue #9: 4 GB at
-    100,000 items). Elsewhere than glibc only the collection happens.
+    given back while the publish steps run (issue #9: 4 GB at 100,000 items). Elsewhere than
+    glibc only the collection happens.
     """
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):  # not glibc

@@ -489,8 +489,9 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
 
         `disclosure build` calls this itself once MkDocs has returned (``publish_after_mkdocs``),
         so that the memory of MkDocs' files, pages and navigation — a gigabyte at 100,000
-        items — is free again while Pagefind runs; `mkdocs build` and `serve` call it from
-        on_post_build. A failure abandons the staging folder, as any build error does.
+        items — is free again while the search index and the link check run; `mkdocs build`
+        and `serve` call it from on_post_build. A failure abandons the staging folder, as any
+        build error does.
         """
         try:
             self._publish()

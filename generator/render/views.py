@@ -18,14 +18,7 @@ from generator.content.model import Item
 from generator.guide import render_guide
 from generator.publish.feeds import SITE_FEED, atom_feeds, feed_path
 from generator.publish.open_data import DATA_ROOT, OpenDataPage, open_data_files, open_data_page
-from generator.publish.search import (
-    SEARCH_ROOT,
-    SearchPage,
-    SearchRecord,
-    SearchRecords,
-    identifier_files,
-    search_page,
-)
+from generator.publish.search import SEARCH_ROOT, SearchPage, search_page
 from generator.site.inspection import REPORT_ROOT, Inspection, inspect_site
 from generator.site.listings import ListingPage
 from generator.site.model import (
@@ -86,21 +79,12 @@ class PageView:
     replacement: Item | None = None
     # The staff page report/ only
     inspection: Inspection | None = None
-    # Site search: the hidden index data of an item page; the search page's filters and shards
-    search_records: SearchRecords | None = None  # item pages: see the property search_record
-    search: SearchPage | None = None
+    search: SearchPage | None = None  # the search page's filters
     # Links shown under a page's title (现行有效文件, 统计, 数据开放, 订阅): (title, url)
     related: list[tuple[str, str]] = field(default_factory=list)
     feed: tuple[str, str] | None = None  # (title, url) of the page's Atom feed, for readers
     statistics: Statistics | None = None  # tongji/ only
     open_data: OpenDataPage | None = None  # data/ only
-
-    @property
-    def search_record(self) -> SearchRecord | None:
-        """What Pagefind reads from an item page (partials/search-record.html), made on demand."""
-        if self.search_records is None or self.item is None:
-            return None
-        return self.search_records.of(self.item)
 
 
 Params = ParamSpec("Params")
@@ -219,7 +203,6 @@ def plan_pages(model: SiteModel, identity: SiteIdentity) -> dict[str, PageView]:
                     listing=listing,
                     **common,
                 )
-    records = SearchRecords(model)
     for item in model.items:
         view(
             item.src_uri,
@@ -235,7 +218,6 @@ def plan_pages(model: SiteModel, identity: SiteIdentity) -> dict[str, PageView]:
             interpretations=model.interpretations.get(str(item.index_no), []),
             policy=model.policy_of(item),
             replacement=model.replacement_of(item),
-            search_records=records,
         )
     view(
         GUIDE,
@@ -370,7 +352,6 @@ def plan_files(model: SiteModel, identity: SiteIdentity) -> dict[str, bytes]:
         **atom_feeds(model, identity),
         **open_data_files(model, identity),
         CSV_PATH: statistics_csv(model),
-        **identifier_files(model),
     }
 
 

@@ -1,23 +1,21 @@
-// The search page (search/?q=…): runs the query against the Pagefind index in the browser and
-// lists the results with 栏目, 发布机构, 发布日期, 文号 and a highlighted excerpt.
+// The search page (search/?q=…): answers a query from the static index in search-index/
+// (generator/publish/search_index.py, whose formats this must read alike) and lists the results
+// with 栏目, 发布机构, 发布日期, 文号, 有效性 and an excerpt, the query's words marked.
 //
-// The index lives in pagefind/{shard}/ (see generator/publish/search.py): one bundle for most
-// sites; for large ones several, each holding consecutive items by publication date, newest in
-// shard 1. After an incremental rebuild there is one more, the updates bundle, with the items
-// edited or added since the last full build; pagefind/updates.json names it and lists the ids
-// of the old versions of edited items, which stay in their shard's word index until the next
-// full build and are dropped from every answer here. The first bundle is loaded and the others
-// are merged into it, each tagged with a `shard` filter. Two things Pagefind does per bundle
-// are evened out here: a date sort runs shard by shard and concatenates (Pagefind would
-// interleave the bundles), the updates merged in by date; and shards that lack one of the
-// query's words are left out (see agreeingShards).
+// A query is cut as the index cut the text: runs of Chinese characters into overlapping pairs
+// (a lone character alone), runs of other letters and digits whole. Every token must match
+// (AND). Only the pieces a query needs are fetched: a bucket file or a token's own file per
+// token, a filter's file when it is chosen, and the result blocks of the results shown.
 
 const PAGE_SIZE = 10;
-const EXCERPT_WORDS = 40;
-// A match in the hidden `terms` metadata (标题, 文号, 索引号, 发布机构, 关键词) weighs five times
-// a match in the body: a query naming a document finds it before pages that mention it.
-const RANKING = { metaWeights: { terms: 5 } };
-const SORTS = { newest: "desc", oldest: "asc" };
+const CJK = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3ffff}";
+const RUN = new RegExp(`[${CJK}]+|(?:(?![${CJK}])[\\p{L}\\p{N}])+`, "gu");
+const IS_CJK = new RegExp(`^[${CJK}]`, "u");
+const SORTS = ["newest", "oldest"];
+// A whole 文号 (源政办〔2026〕145号, in any brackets) or 索引号 (015180001/2026-00234): looked up
+// exactly first (search_index.identifier_key).
+const DOC_NUMBER = /^[\p{Script=Han}A-Za-z]{1,20}\s*[〔［\[（(【〖]\s*\d{4}\s*[〕］\]）)】〗]\s*\d{1,6}\s*号$/u;
+const INDEX_NUMBER = /^[0-9A-Za-z]{4,24}\s*[/／]\s*\d{4}\s*[-－—–]\s*\d{1,8}$/u;
 
 function start(root) {
   const form = root.querySelector(".dp-search__form");
@@ -27,17 +25,15 @@ function start(root) {
   const status = root.querySelector(".dp-search__status");
   const list = root.querySelector(".dp-search__results");
   const more = root.querySelector(".dp-search__more");
-  const index = new SearchIndex(root.dataset.bundleRoot, root.dataset.shards);
+  const index = new SearchIndex(new URL(root.dataset.index, location.href));
 
   let generation = 0; // a newer search makes the older one stop rendering
-  let current = null; // { results, shown, words }
+  let current = null; // { found, shown, words }
 
   function readLocation() {
     const params = new URLSearchParams(location.search);
     input.value = params.get("q") || "";
-    for (const select of selects) {
-      setSelectValue(select, params.get(select.name) || "");
-    }
+    for (const select of selects) setSelectValue(select, params.get(select.name) || "");
     setSelectValue(sortSelect, params.get("sort") || "");
   }
 
@@ -54,21 +50,23 @@ function start(root) {
     else history.replaceState(null, "", url);
   }
 
+  // The chosen filters: key → the number of the chosen value (its file f/{key}-{n}.bin).
   function chosenFilters() {
-    const filters = {};
+    const chosen = {};
     for (const select of selects) {
-      if (select.value) filters[select.dataset.filter] = select.value;
+      if (select.value) chosen[select.dataset.filter] = select.selectedOptions[0].dataset.n;
     }
-    return filters;
+    return chosen;
   }
 
-  // One search: the results first, then the filter counts. The results region is aria-busy
-  // until both are in.
   async function run() {
     const mine = ++generation;
     root.setAttribute("aria-busy", "true");
     try {
       await search(mine);
+    } catch (error) {
+      if (mine === generation) status.textContent = "检索服务暂时无法使用，请稍后再试，或按分类浏览。";
+      console.error(error);
     } finally {
       if (mine === generation) root.setAttribute("aria-busy", "false");
     }
@@ -76,72 +74,80 @@ function start(root) {
 
   async function search(mine) {
     const term = input.value.trim();
-    const filters = chosenFilters();
+    const chosen = chosenFilters();
     list.replaceChildren();
     more.hidden = true;
     resetCounts(selects);
-    if (!term && Object.keys(filters).length === 0) {
+    current = null;
+    if (!term && !Object.keys(chosen).length) {
       status.textContent = "请输入检索词，或选择栏目、主题分类等筛选条件。";
       return;
     }
     status.textContent = "正在检索……";
-    const identifier = identifierWord(term);
-    if (identifier && !Object.keys(filters).length && !sortSelect.value) {
-      // A whole 文号 or 索引号 with nothing else chosen: answered from a small lookup file,
-      // without loading Pagefind at all (see lookUp).
-      const entries = await lookUp(root.dataset.identifiers, identifier).catch(() => []);
-      if (mine !== generation) return;
-      if (entries.length) {
-        const siteRoot = new URL("../", new URL(root.dataset.bundleRoot, location.href));
-        const words = queryWords(term);
-        list.append(
-          ...entries.map((entry) =>
-            resultItem({ url: new URL(entry.url, siteRoot).href, meta: entry, excerpt: entry.summary }, words),
-          ),
-        );
-        status.textContent = `找到 ${entries.length} 条与“${term}”相关的信息。`;
-        return;
-      }
-    }
-    let found;
-    try {
-      // A whole 文号 or 索引号 is looked up as the one word it is indexed under (see
-      // identifierWord); only when nothing has it is it searched for word by word.
-      if (identifier) found = await index.find(identifier, filters, SORTS[sortSelect.value]);
-      if (!found || !found.results.length) {
-        found = await index.find(term || null, filters, SORTS[sortSelect.value]);
-      }
-    } catch (error) {
-      if (mine === generation) {
-        status.textContent = "检索服务暂时无法使用，请稍后再试，或按分类浏览。";
-      }
-      console.error(error);
-      return;
-    }
+    const found = await index.find(term, chosen, sortSelect.value);
     if (mine !== generation) return;
-    current = { results: found.results, shown: 0, words: queryWords(term) };
+    current = { found, shown: 0, words: found.words || markedWords(term) };
     await showMore(mine, false);
     if (mine !== generation) return;
     const total = found.results.length;
-    const what = term ? `与“${term}”相关的信息` : "符合条件的信息";
-    status.textContent = total
-      ? `找到 ${total} 条${what}。`
-      : `没有找到${what}。请换用其他词语，或减少筛选条件。`;
-    const counts = total ? await index.counts(found.query).catch(() => null) : {};
-    if (mine === generation && counts) updateCounts(selects, counts);
+    let what = term ? `与“${term}”相关的信息` : "符合条件的信息";
+    if (found.words) what = `同时含有${found.words.map((word) => `“${word}”`).join("")}的信息`;
+    if (total) {
+      status.textContent = `找到 ${total} 条${what}。`;
+    } else {
+      status.replaceChildren(...noResults(what, term, Object.keys(chosen).length > 0));
+    }
+  }
+
+  // The message when nothing is found, with what to try instead: each word of a query of
+  // several, fewer filters, the browse pages.
+  function noResults(what, term, filtered) {
+    const parts = [`没有找到${what}。建议：检查有无错别字，或换用更短、更常用的词语`];
+    const words = term.split(/\s+/).filter(Boolean);
+    if (words.length > 1) {
+      parts.push("；分开检索");
+      words.forEach((word, at) => {
+        const link = element("a");
+        link.href = `?q=${encodeURIComponent(word)}`;
+        link.textContent = `“${word}”`;
+        parts.push(at ? "、" : "", link);
+      });
+    }
+    if (filtered) parts.push("；减少筛选条件");
+    const browse = element("a");
+    browse.href = new URL("../browse/", index.root).href;
+    browse.textContent = "按分类浏览";
+    parts.push("；或", browse, "全部信息。");
+    return parts;
   }
 
   async function showMore(mine, moveFocus) {
-    const { results, shown, words } = current;
-    const slice = results.slice(shown, shown + PAGE_SIZE);
-    const data = await Promise.all(slice.map((result) => result.data()));
+    const { found, shown, words } = current;
+    const slice = found.results.slice(shown, shown + PAGE_SIZE);
+    const records = await index.records(slice);
     if (mine !== generation) return;
-    const items = data.map((page) => resultItem(page, words));
+    const ordered = found.sorted ? records : byPhrase(records, words);
+    const items = ordered.map((record) => resultItem(record, index.siteRoot, words));
     list.append(...items);
     current.shown = shown + slice.length;
-    more.hidden = current.shown >= results.length;
-    more.textContent = `显示更多结果（还有 ${results.length - current.shown} 条）`;
+    more.hidden = current.shown >= found.results.length;
+    more.textContent = `显示更多结果（还有 ${found.results.length - current.shown} 条）`;
     if (moveFocus && items.length) items[0].querySelector("a").focus();
+  }
+
+  // The counts of a filter's values among the results, fetched when the filter is opened.
+  async function showCounts(select) {
+    if (!current || select.dataset.counted === String(generation)) return;
+    const mine = generation;
+    const counts = await index.counts(current.found, select.dataset.filter, select.options.length - 1);
+    if (mine !== generation) return;
+    select.dataset.counted = String(mine);
+    for (const option of select.options) {
+      if (!option.value) continue;
+      const count = counts[Number(option.dataset.n)];
+      option.textContent = `${option.value}（${count}）`;
+      option.disabled = count === 0 && option.value !== select.value;
+    }
   }
 
   form.addEventListener("submit", (event) => {
@@ -155,6 +161,11 @@ function start(root) {
       run();
     });
   }
+  for (const select of selects) {
+    const counted = () => showCounts(select).catch(() => {});
+    select.addEventListener("focus", counted);
+    select.addEventListener("pointerdown", counted);
+  }
   more.addEventListener("click", () => showMore(generation, true));
   input.addEventListener("focus", () => index.load().catch(() => {}), { once: true });
   window.addEventListener("popstate", () => {
@@ -163,224 +174,329 @@ function start(root) {
   });
 
   readLocation();
-  if (input.value.trim() || selects.some((select) => select.value)) {
-    run();
-  } else {
-    input.focus();
-  }
+  if (input.value.trim() || selects.some((select) => select.value)) run();
+  else input.focus();
 }
 
 class SearchIndex {
-  constructor(bundleRoot, shards) {
-    this.bundleRoot = new URL(bundleRoot, location.href);
-    this.pageShards = shards.split(" ").filter(Boolean); // as planned when the page was made
-    this.shards = this.pageShards; // every bundle merged, the updates bundle last
-    this.updates = null; // the updates bundle's id, if there is one
-    this.superseded = new Map(); // id of an old version of an edited item → its filters
-    this.ready = null;
+  constructor(root) {
+    this.root = root;
+    this.siteRoot = new URL("../", root);
+    this.files = new Map(); // path → promise of its bytes or JSON
+    this.meta = null;
   }
 
   load() {
-    if (!this.ready) {
-      this.ready = this.open();
-      this.ready.catch(() => {
-        this.ready = null; // let the next search try again
+    if (!this.meta) {
+      this.meta = fetch(new URL("meta.json", this.root), { cache: "no-cache" }).then((response) => {
+        if (!response.ok) throw new Error(`meta.json: ${response.status}`);
+        return response.json();
+      });
+      this.meta.catch(() => {
+        this.meta = null; // let the next search try again
       });
     }
-    return this.ready;
+    return this.meta;
   }
 
-  async open() {
-    await this.readUpdates();
-    const bundle = (id) => new URL(`${id}/`, this.bundleRoot);
-    const [first, ...others] = this.shards;
-    const pagefind = await import(new URL("pagefind.js", bundle(first)).href);
-    const options = {
-      bundlePath: bundle(first).pathname,
-      baseUrl: new URL("../", this.bundleRoot).pathname, // pagefind/ sits at the site root
-      excerptLength: EXCERPT_WORDS,
-      ranking: RANKING,
-    };
-    if (others.length) options.mergeFilter = { shard: first };
-    await pagefind.options(options);
-    for (const id of others) {
-      const merged = { mergeFilter: { shard: id }, ranking: RANKING, excerptLength: EXCERPT_WORDS };
-      await pagefind.mergeIndex(bundle(id).pathname, merged);
+  // A file of the index, fetched once; its version in the query, so that a rebuilt index is
+  // never read with an old file from the browser's cache. A missing file: null.
+  async file(path, json) {
+    const meta = await this.load();
+    if (!this.files.has(path)) {
+      const url = new URL(`${path}?v=${meta.version}`, this.root);
+      const loading = fetch(url).then(async (response) => {
+        if (response.status === 404) return null;
+        if (!response.ok) throw new Error(`${path}: ${response.status}`);
+        return json ? response.json() : new Uint8Array(await response.arrayBuffer());
+      });
+      loading.catch(() => this.files.delete(path));
+      this.files.set(path, loading);
     }
-    return pagefind;
+    return this.files.get(path);
   }
 
-  // pagefind/updates.json, written by every build (missing or empty: no updates). Its list of
-  // base shards wins over the page's: a rebuild keeps the shards of the last full build, while
-  // the page lists the shards a full build would make of the current items.
-  async readUpdates() {
-    const response = await fetch(new URL("updates.json", this.bundleRoot), { cache: "no-cache" });
-    const text = response.ok ? await response.text() : "";
-    const updates = text.trim() ? JSON.parse(text) : {};
-    const base = Array.isArray(updates.shards) ? updates.shards.map(String) : this.pageShards;
-    this.updates = updates.bundle ? String(updates.bundle) : null;
-    this.shards = this.updates ? [...base, this.updates] : base;
-    const filters = updates.superseded_filters || {};
-    this.superseded = new Map();
-    for (const ids of Object.values(updates.superseded || {})) {
-      for (const id of ids) this.superseded.set(id, filters[id] || {});
+  // A token's three postings (anywhere, title, 文号/索引号), or null when no item has it.
+  async postings(token) {
+    const meta = await this.load();
+    const bucket = await this.file(`b/${hashOf(token) % meta.buckets}.bin`);
+    const wanted = new TextEncoder().encode(token);
+    let at = 0;
+    while (bucket && at < bucket.length) {
+      let length;
+      [length, at] = readVarint(bucket, at);
+      const same = length === wanted.length && wanted.every((byte, i) => bucket[at + i] === byte);
+      at += length;
+      const own = bucket[at++];
+      if (same) {
+        if (own) return readLists(await this.file(`t/${hex(wanted)}.bin`), 0);
+        return readLists(bucket, at);
+      }
+      if (!own) at = readLists(bucket, at).end;
     }
+    return null;
   }
 
-  // Results without the old versions of edited items: their fragments are gone, and their
-  // current versions are answered by the updates bundle.
-  live(results) {
-    return results.filter((result) => !this.superseded.has(result.id));
+  async lookUp(key) {
+    const meta = await this.load();
+    const bucket = await this.file(`k/${hashOf(key) % meta.lookups}.json`, true);
+    return bucket && Object.hasOwn(bucket, key) ? bucket[key] : [];
   }
 
-  // The results of one query, ordered by relevance or by date ("asc"/"desc"), with the filters
-  // that give them (for `counts`).
-  async find(asked, chosen, direction) {
-    const pagefind = await this.load();
-    const several = this.shards.length > 1;
-    const { shards, term } =
-      asked && several
-        ? await this.agreeingShards(pagefind, asked)
-        : { shards: this.shards, term: asked };
-    const scope = (filters) =>
-      shards.length < this.shards.length ? { ...filters, shard: { any: shards } } : filters;
-    const query = { term, chosen, scope };
-    if (!shards.length) return { results: [], query };
-    if (!direction) {
-      const { results } = await pagefind.search(term, { filters: scope(chosen) });
-      return { results: this.live(results), query };
-    }
-    const sort = { date: direction };
-    if (!several) {
-      return { results: (await pagefind.search(term, { filters: chosen, sort })).results, query };
-    }
-    const base = shards.filter((shard) => shard !== this.updates);
-    const order = direction === "desc" ? base : [...base].reverse();
-    let results = [];
-    for (const shard of order) {
-      const part = await pagefind.search(term, { filters: { ...chosen, shard }, sort });
-      results.push(...this.live(part.results));
-    }
-    if (shards.includes(this.updates)) {
-      // edited and new items have any date: merged in where their dates fall
-      const filters = { ...chosen, shard: this.updates };
-      const updated = await pagefind.search(term, { filters, sort });
-      results = await mergeByDate(results, updated.results, direction);
-    }
-    return { results, query };
+  async filter(key, n) {
+    const data = await this.file(`f/${key}-${n}.bin`);
+    return data ? readPostings(data, 0).numbers : [];
   }
 
-  // For every filter, the number of results each of its values would give. Pagefind counts only
-  // once the filter indexes are loaded, which is left until the results are on screen.
-  async counts({ term, chosen, scope }) {
-    const pagefind = await this.load();
-    await pagefind.filters();
-    const counts = await this.liveCounts(pagefind, term, scope(chosen));
-    for (const key of Object.keys(chosen)) {
-      // the counts of a filter in use: as if its own choice were not made
-      const others = { ...chosen };
-      delete others[key];
-      counts[key] = (await this.liveCounts(pagefind, term, scope(others)))[key];
-    }
-    return counts;
-  }
-
-  // Pagefind's filter counts for a search, less the old versions of edited items that it
-  // matched (their shard still counts them; updates.json has their filters).
-  async liveCounts(pagefind, term, filters) {
-    const found = await pagefind.search(term, { filters });
-    const counts = {};
-    for (const [key, values] of Object.entries(found.filters)) counts[key] = { ...values };
-    for (const result of found.results) {
-      for (const [key, values] of Object.entries(this.superseded.get(result.id) || {})) {
-        for (const value of values) {
-          if (counts[key]?.[value]) counts[key][value] -= 1;
-        }
+  // The results of a query: document numbers in the order shown, and what gave them (for the
+  // filter counts). Relevance: every token in the title first, then in the 文号 / 索引号, then
+  // some in the title, then the rest; newest first within each. A whole 文号 or 索引号 found
+  // exactly is the answer by itself.
+  async find(term, chosen, sort) {
+    const meta = await this.load();
+    const filterLists = {};
+    await Promise.all(
+      Object.entries(chosen).map(async ([key, n]) => {
+        filterLists[key] = await this.filter(key, n);
+      }),
+    );
+    let base = null; // the documents the query matches; null: every document
+    let rank = () => 0;
+    let words = null; // the words the query was cut into, when it had to be (see cut)
+    const identifier = identifierKey(term);
+    const exact = identifier ? await this.lookUp(identifier) : [];
+    if (exact.length) {
+      base = [...exact].sort((a, b) => a - b);
+    } else if (term) {
+      const pairs = queryPairs(term);
+      const lists = await Promise.all(pairs.map(({ token }) => this.postings(token)));
+      const found = cut(pairs, lists);
+      base = found ? found.numbers : [];
+      if (found) {
+        rank = ranking(found.lists, meta.documents);
+        if (found.dropped.length) words = wordsAfterCut(term, found.dropped);
       }
     }
-    return counts;
+    let numbers = base;
+    for (const list of Object.values(filterLists)) numbers = numbers ? intersect(numbers, list) : list;
+    numbers = [...(numbers || [])];
+    const score = new Map(numbers.map((n) => [n, rank(n)]));
+    if (sort === "oldest") numbers.sort((a, b) => a - b);
+    else if (sort === "newest") numbers.sort((a, b) => b - a);
+    else numbers.sort((a, b) => score.get(a) - score.get(b) || b - a);
+    return { results: numbers, base, filterLists, words, sorted: SORTS.includes(sort) };
   }
 
-  // Pagefind ignores a query word that starts none of an index's words (or matches a shorter
-  // word in its place), index by index. Across shards, a shard lacking a rare word — a 文号
-  // serial, a name — would then answer with pages that match only the other words. So the top
-  // result of each shard is checked for every query word that the site has: a shard whose top
-  // result lacks one holds no page with all of them, and is left out. A word that no shard has
-  // is ignored everywhere, as Pagefind does with one index. The tops are taken without the
-  // chosen filters: whether a shard has the words does not depend on them, and the counts of a
-  // filter in use are taken as if its choice were not made.
-  //
-  // The updates bundle is a shard here. An old version of an edited item is never a result, so
-  // never a top; but its words are still in its shard's index, where Pagefind requires them. A
-  // full build would not have the words that only old versions have, and would ignore them: so
-  // the query is asked without them. Returns the agreeing shards and the query to ask them.
-  async agreeingShards(pagefind, query) {
-    const words = queryTerms(query);
-    let tops = await this.tops(pagefind, query, words);
-    const present = new Set(tops.flatMap(([, has]) => has));
-    for (const word of words) {
-      if (!present.has(word) && (await this.somewhere(pagefind, word))) present.add(word);
+  // For the filter `key` with `count` values: how many results each value would give, the
+  // choice made in that filter left out.
+  async counts(found, key, count) {
+    const values = await Promise.all(Array.from({ length: count }, (_, n) => this.filter(key, n)));
+    let within = found.base;
+    for (const [other, list] of Object.entries(found.filterLists)) {
+      if (other !== key) within = within ? intersect(within, list) : list;
     }
-    let term = query;
-    if (this.superseded.size && present.size < words.length) {
-      term = words.filter((word) => present.has(word)).join(" ");
-      tops = term ? await this.tops(pagefind, term, words) : [];
-    }
-    const shards = tops.filter(([, has]) => [...present].every((w) => has.includes(w)));
-    return { shards: shards.map(([shard]) => shard), term };
+    if (!within) return values.map((list) => list.length);
+    const meta = await this.load();
+    const marked = new Uint8Array(meta.documents);
+    for (const n of within) marked[n] = 1;
+    return values.map((list) => list.reduce((sum, n) => sum + marked[n], 0));
   }
 
-  // Each shard with a result for the query, with the query words its top result has.
-  async tops(pagefind, term, words) {
-    const tops = [];
-    for (const shard of this.shards) {
-      const { results } = await pagefind.search(term, { filters: { shard } });
-      const [top] = this.live(results);
-      if (top) tops.push([shard, wordsOf(await top.data(), words)]);
-    }
-    return tops;
-  }
-
-  // Whether a page of any shard (an old version of an edited item aside) has a word starting
-  // with `word`.
-  async somewhere(pagefind, word) {
-    for (const shard of this.shards) {
-      const [top] = this.live((await pagefind.search(word, { filters: { shard } })).results);
-      if (top && wordsOf(await top.data(), [word]).length) return true;
-    }
-    return false;
+  // The result records of document numbers, from their blocks, in the same order.
+  async records(numbers) {
+    const meta = await this.load();
+    const blocks = [...new Set(numbers.map((n) => Math.floor(n / meta.block)))];
+    const loaded = new Map();
+    await Promise.all(blocks.map(async (b) => loaded.set(b, await this.file(`r/${b}.json`, true))));
+    return numbers.map((n) => loaded.get(Math.floor(n / meta.block))[n % meta.block]);
   }
 }
 
-// Merges results of the updates bundle (in date order) into the date-ordered results of the
-// base shards. Pagefind does not tell a result's date without its fragment, so each update is
-// placed by a binary search that loads the dates of the few base results it compares with; an
-// update follows the base results of the same date.
-async function mergeByDate(base, updates, direction) {
-  const comesBefore = direction === "desc" ? (a, b) => a > b : (a, b) => a < b;
-  const dateOf = async (result) => sortDate(await result.data());
-  const merged = [];
-  let from = 0;
-  for (const update of updates) {
-    const date = await dateOf(update);
-    let [low, high] = [from, base.length]; // the update goes before base[high]
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (comesBefore(date, await dateOf(base[middle]))) high = middle;
-      else low = middle + 1;
-    }
-    merged.push(...base.slice(from, low), update);
-    from = low;
+// The documents with every token of the query (AND). Where none has them all, a run of Chinese
+// characters typed as one may be two words (临时救助政策解读): the pair across each place where
+// both sides keep two characters or more is left out, one place at a time, the first place that
+// finds documents kept. The query's first and last pairs are never left out, so a word that no
+// item has still finds nothing (火星移民). Returns the numbers, the postings used and the pairs
+// left out; null when nothing is found.
+function cut(pairs, lists) {
+  const match = (skipped) => {
+    const used = lists.filter((_, at) => at !== skipped);
+    if (used.some((list) => !list)) return null;
+    const numbers = used.map((list) => list.anywhere).sort((a, b) => a.length - b.length).reduce(intersect);
+    return numbers.length ? { numbers, lists: used, dropped: skipped === -1 ? [] : [pairs[skipped]] } : null;
+  };
+  if (!pairs.length) return null;
+  const whole = match(-1);
+  if (whole) return whole;
+  for (let at = 0; at < pairs.length; at++) {
+    const found = pairs[at].inner ? match(at) : null;
+    if (found) return found;
   }
-  merged.push(...base.slice(from));
-  return merged;
+  return null;
 }
 
-// The date sort key of a result (the item's 发布日期, to the minute when it has a time), as the
-// build writes it: "2026-07-20" sorts as "2026-07-20 00:00".
-function sortDate(page) {
-  const date = (page.meta || {}).date || "";
-  return date.length === 10 ? `${date} 00:00` : date;
+// The query's runs with the run holding a left-out pair cut there: the words to show.
+function wordsAfterCut(term, dropped) {
+  const words = [];
+  for (const [number, run] of runsOf(term).entries()) {
+    const chars = Array.from(run);
+    let from = 0;
+    for (const pair of dropped) {
+      if (pair.run !== number) continue;
+      words.push(chars.slice(from, pair.at + 1).join(""));
+      from = pair.at + 1;
+    }
+    words.push(chars.slice(from).join(""));
+  }
+  return words;
+}
+
+// A rank a document (lower first) from the title and 文号 postings of the query's tokens.
+function ranking(lists, documents) {
+  const inTitle = new Uint8Array(documents);
+  const inIdentifiers = new Uint8Array(documents);
+  for (const list of lists) {
+    for (const n of list.title) inTitle[n]++;
+    for (const n of list.identifiers) inIdentifiers[n]++;
+  }
+  const all = lists.length;
+  return (n) => (inTitle[n] === all ? 0 : inIdentifiers[n] === all ? 1 : inTitle[n] ? 2 : 3);
+}
+
+// Within a screen of results in relevance order, those whose title holds the query's words as
+// typed (a phrase, not pairs scattered) before those that do not; the order otherwise kept.
+function byPhrase(records, words) {
+  const whole = (record) => words.every((word) => normalize(record.title).includes(word));
+  return [...records.filter(whole), ...records.filter((record) => !whole(record))];
+}
+
+function normalize(text) {
+  return text.normalize("NFKC").toLowerCase();
+}
+
+// The runs of a query: Chinese characters, or other letters and digits.
+function runsOf(term) {
+  return normalize(term).match(RUN) || [];
+}
+
+// The tokens of a query as the index cut the text, each once: { token, run, at, inner } — a
+// pair of Chinese characters is `inner` when two characters or more of its run lie on each side
+// of the place between its two.
+function queryPairs(term) {
+  const pairs = new Map();
+  for (const [run, text] of runsOf(term).entries()) {
+    const chars = Array.from(text);
+    if (chars.length > 1 && IS_CJK.test(text)) {
+      for (let at = 0; at + 1 < chars.length; at++) {
+        const token = chars[at] + chars[at + 1];
+        const inner = at >= 1 && at + 3 <= chars.length;
+        if (!pairs.has(token)) pairs.set(token, { token, run, at, inner });
+      }
+    } else if (!pairs.has(text)) {
+      pairs.set(text, { token: text, run, at: 0, inner: false });
+    }
+  }
+  return [...pairs.values()];
+}
+
+function queryTokens(term) {
+  return queryPairs(term).map(({ token }) => token);
+}
+
+// The words to mark in results: the query's runs, longest first.
+function markedWords(term) {
+  return [...new Set(runsOf(term))].sort((a, b) => b.length - a.length);
+}
+
+function identifierKey(term) {
+  if (!term || !(DOC_NUMBER.test(term) || INDEX_NUMBER.test(term))) return null;
+  return normalize(term).replace(/\s+/g, "").replace(/[[(【〖〔]/g, "〔").replace(/[\])】〗〕]/g, "〕");
+}
+
+// FNV-1a (32 bits) of a text's UTF-8: search_index.fnv1a.
+function hashOf(text) {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash;
+}
+
+function hex(bytes) {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+function readVarint(data, at) {
+  let value = 0;
+  let scale = 1;
+  for (;;) {
+    const byte = data[at++];
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) return [value, at];
+    scale *= 128;
+  }
+}
+
+// One posting (search_index.encode_postings): ascending document numbers, and where it ends.
+function readPostings(data, at) {
+  let header;
+  [header, at] = readVarint(data, at);
+  const kind = header % 3;
+  const end = at + (header - kind) / 3;
+  const numbers = [];
+  if (kind === 0) {
+    let value = 0;
+    while (at < end) {
+      let gap;
+      [gap, at] = readVarint(data, at);
+      value += gap;
+      numbers.push(value);
+    }
+  } else if (kind === 1) {
+    let first;
+    [first, at] = readVarint(data, at);
+    for (let position = at; position < end; position++) {
+      const byte = data[position];
+      for (let bit = 0; bit < 8; bit++) {
+        if ((byte >> bit) & 1) numbers.push((first + position - at) * 8 + bit);
+      }
+    }
+  } else {
+    let number = 0;
+    while (at < end) {
+      let gap, length;
+      [gap, at] = readVarint(data, at);
+      [length, at] = readVarint(data, at);
+      number += gap;
+      for (let i = 0; i < length; i++) numbers.push(number + i);
+      number += length;
+    }
+  }
+  return { numbers, end };
+}
+
+function readLists(data, at) {
+  const [anywhere, title, identifiers] = [0, 1, 2].map(() => {
+    const posting = readPostings(data, at);
+    at = posting.end;
+    return posting.numbers;
+  });
+  return { anywhere, title, identifiers, end: at };
+}
+
+// The numbers in both ascending lists.
+function intersect(a, b) {
+  const both = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] < b[j]) i++;
+    else if (a[i] > b[j]) j++;
+    else {
+      both.push(a[i]);
+      i++;
+      j++;
+    }
+  }
+  return both;
 }
 
 function setSelectValue(select, value) {
@@ -390,6 +506,7 @@ function setSelectValue(select, value) {
 
 function resetCounts(selects) {
   for (const select of selects) {
+    delete select.dataset.counted;
     for (const option of select.options) {
       if (!option.value) continue;
       option.textContent = `${option.value}（${option.dataset.total}）`;
@@ -398,86 +515,12 @@ function resetCounts(selects) {
   }
 }
 
-function updateCounts(selects, counts) {
-  for (const select of selects) {
-    const values = counts[select.dataset.filter] || {};
-    for (const option of select.options) {
-      if (!option.value) continue;
-      const count = values[option.value] || 0;
-      option.textContent = `${option.value}（${count}）`;
-      option.disabled = count === 0 && option.value !== select.value;
-    }
-  }
-}
-
-// A 文号 (源政办〔2026〕145号) or 索引号 (015180001/2026-00234) typed whole, as the single ASCII word
-// every item carries for it in its `terms` (generator/publish/search.py, identifier_word): one
-// word loads one index chunk per bundle, where the six or so words the browser would cut it
-// into load six. Anything else: null.
-const DOC_NUMBER = /^[\p{Script=Han}A-Za-z]{1,20}\s*[〔［\[（(【]\s*\d{4}\s*[〕］\]）)】]\s*\d{1,6}\s*号$/u;
-const INDEX_NUMBER = /^[0-9A-Za-z]{4,24}\s*[/／]\s*\d{4}\s*[-－—–]\s*\d{1,8}$/u;
-
-function identifierWord(term) {
-  if (!term || !(DOC_NUMBER.test(term) || INDEX_NUMBER.test(term))) return null;
-  const parts = term.normalize("NFKC").toLowerCase().match(/[a-z0-9]+|[\p{L}\p{N}]/gu) || [];
-  return "id" + parts.map((part) => (/^[a-z0-9]+$/.test(part) ? part : `x${part.codePointAt(0).toString(16)}`)).join("");
-}
-
-// The items a whole 文号 / 索引号 names, from search/ids/{bucket}.json (generator/publish/search.py,
-// identifier_files): what a result shows, without Pagefind.
-async function lookUp(folder, word) {
-  const response = await fetch(new URL(`${bucketOf(word)}.json`, new URL(folder, location.href)));
-  if (!response.ok) return [];
-  const words = await response.json();
-  return Object.hasOwn(words, word) ? words[word] : [];
-}
-
-// FNV-1a (32 bits) of an ASCII word, its low byte in hex: identifier_bucket in search.py.
-function bucketOf(word) {
-  let hash = 0x811c9dc5;
-  for (let at = 0; at < word.length; at++) {
-    hash = Math.imul(hash ^ word.charCodeAt(at), 0x01000193) >>> 0;
-  }
-  return (hash & 0xff).toString(16).padStart(2, "0");
-}
-
-// The words of a query as Pagefind makes them: the browser's word segmentation, lower case,
-// without punctuation.
-function queryTerms(term) {
-  if (!term) return [];
-  const parts =
-    typeof Intl.Segmenter === "function"
-      ? [...new Intl.Segmenter("zh", { granularity: "word" }).segment(term)].map((s) => s.segment)
-      : term.split(/\s+/);
-  return [...new Set(parts.map(normalizeWord).filter(Boolean))];
-}
-
-// The words to mark in titles: the query's words and the whole query (a 文号 typed in full).
-function queryWords(term) {
-  if (!term) return [];
-  return [...new Set([normalizeWord(term), ...queryTerms(term)])].filter(Boolean);
-}
-
-// Which of the query words a page has: words of its metadata (split on spaces) or of its
-// indexed text that start with them, as Pagefind matches.
-function wordsOf(page, words) {
-  const meta = Object.values(page.meta || {}).flatMap((value) => [value, ...value.split(/\s+/)]);
-  const text = (page.raw_content || page.content || "").split(/[\s\u200b]+/);
-  const own = [...meta, ...text].map(normalizeWord).filter(Boolean);
-  return words.filter((word) => own.some((w) => w.startsWith(word)));
-}
-
-function normalizeWord(word) {
-  return word.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
-}
-
-function resultItem(page, words) {
-  const meta = page.meta || {};
+function resultItem(record, siteRoot, words) {
   const item = element("li", "dp-result");
   const heading = element("h2", "dp-result__title");
   const link = element("a");
-  link.href = page.url;
-  appendMarked(link, meta.title || page.url, words);
+  link.href = new URL(record.url, siteRoot).href;
+  appendMarked(link, record.title, words);
   heading.append(link);
   item.append(heading);
 
@@ -490,15 +533,16 @@ function resultItem(page, words) {
     else span.append(value);
     facts.append(span);
   };
-  fact("", meta.column, false);
-  fact("发布机构", meta.publisher, false);
-  fact("发布日期", meta.date, false);
-  fact("文号", meta.doc_no, true);
-  fact("索引号", meta.index_no, true);
+  fact("", record.column, false);
+  fact("发布机构", record.publisher, false);
+  fact("发布日期", record.date, false);
+  fact("文号", record.doc_no, true);
+  fact("索引号", record.index_no, true);
+  fact("有效性", record.validity, false);
   item.append(facts);
 
   const excerpt = element("p", "dp-result__excerpt");
-  appendExcerpt(excerpt, page.excerpt || "");
+  appendMarked(excerpt, record.summary || record.excerpt || "", words);
   item.append(excerpt);
   return item;
 }
@@ -509,49 +553,33 @@ function element(name, className) {
   return node;
 }
 
-// Pagefind's excerpt is escaped text with <mark> around matches; rebuild it from text and marks
-// only, so that nothing else from the index can reach the page.
-function appendExcerpt(target, html) {
-  const template = document.createElement("template");
-  template.innerHTML = html;
-  for (const node of template.content.childNodes) {
-    if (node.nodeName === "MARK") {
-      const mark = element("mark");
-      mark.textContent = node.textContent;
-      target.append(mark);
-    } else {
-      target.append(node.textContent);
-    }
-  }
-  target.append("……");
-}
-
-// Text with every occurrence of the query words wrapped in <mark>.
+// Text with every occurrence of the query's words wrapped in <mark>. Found in the normalized
+// text where normalizing keeps its length (full-width letters and digits match), else in the
+// lower case text.
 function appendMarked(target, text, words) {
-  const lower = text.toLowerCase();
+  const folded = normalize(text);
+  const lower = folded.length === text.length ? folded : text.toLowerCase();
   const marked = new Array(text.length).fill(false);
   for (const word of words) {
     for (let at = lower.indexOf(word); at !== -1; at = lower.indexOf(word, at + 1)) {
       marked.fill(true, at, at + word.length);
     }
   }
-  let start = 0;
-  while (start < text.length) {
-    let end = start;
-    while (end < text.length && marked[end] === marked[start]) end++;
-    const part = text.slice(start, end);
-    if (marked[start]) {
+  let from = 0;
+  while (from < text.length) {
+    let end = from;
+    while (end < text.length && marked[end] === marked[from]) end++;
+    const part = text.slice(from, end);
+    if (marked[from]) {
       const mark = element("mark");
       mark.textContent = part;
       target.append(mark);
     } else {
       target.append(part);
     }
-    start = end;
+    from = end;
   }
 }
 
 const searchRoot = document.querySelector("[data-dp-search]");
-if (searchRoot) {
-  start(searchRoot);
-}
+if (searchRoot) start(searchRoot);
