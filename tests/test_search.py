@@ -148,11 +148,12 @@ class Index:
 
 
 def public_item_urls(site: Path) -> set[str]:
-    """The item pages that the build published: those with the gov.cn metadata block."""
+    """The item pages that the build published: those with an item's title block (a page
+    column's page written as a document has the metadata block too, but is no item)."""
     return {
         page.parent.relative_to(site / "site").as_posix() + "/"
         for page in (site / "site").rglob("index.html")
-        if 'class="dp-metadata"' in page.read_text(encoding="utf-8")
+        if '<h1 class="dp-title">' in page.read_text(encoding="utf-8")
     }
 
 
