@@ -39,6 +39,8 @@ CASES: dict[str, str | None] = {
     "anchor on another page": "见[解读](../zcjd/20181214-tujie-jiaqiang-zhengwu-gongkai.md#meiyou)。\n",
     "missing attachment": "见[附件1](附件1.pdf)。\n",
     "missing page": "见[通知](20990101-meiyou.md)。\n",
+    "folder address": "返回[政策解读栏目](../zcjd/)。\n",  # read from the page: zcwj/zcjd/
+    "raw html from the page": '<img src="20181214-jiaqiang-zhengwu-gongkai-附件1.csv">\n',
     "outside content": "见[附件](../../../../mima.txt)。\n",
     "script": "<script>alert(1)</script>\n",
     "handler": "![图](a.png){: onerror=\"alert(1)\" }\n",

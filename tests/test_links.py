@@ -34,7 +34,8 @@ def test_valid_links_pass(site):
         site,
         "见[政策原文](20181214-jiaqiang-zhengwu-gongkai.md)和[解读](../zcjd/20181214-jiaqiang-zhengwu-gongkai-jiedu.md)。\n\n"
         "附件：[附件1](附件1.pdf)、[编码的名字](%E9%99%84%E4%BB%B61.pdf)\n\n"
-        '![图](chart.png)\n\n<img src="chart.png" alt="图">\n\n'
+        # raw HTML is read from the page's address (…/20181220-tongzhi/), not the file's
+        '![图](chart.png)\n\n<img src="../chart.png" alt="图">\n\n'
         "[指南](../../zhinan/index.md)，[解读栏目](../zcjd/index.md)（生成的列表页），[国务院](https://www.gov.cn/)，[邮件](mailto:a@b.cn)\n\n"
         "```\n[代码块中的链接不算](missing.pdf)\n```\n",
     )

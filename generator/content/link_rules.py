@@ -124,6 +124,12 @@ class LinkRules:
         )
         self.by_lower: dict[str, str] = {uri.lower(): uri for uri in self.files}
         self.linked: set[str] = set()  # the files some Markdown source links to
+        self.list_columns = sorted(
+            (c.path for c in collection.catalog.walk() if c.is_list), key=len, reverse=True
+        )
+        self.page_addresses = {item.url.rstrip("/") for item in collection.items} | {
+            c.path for c in collection.catalog.walk()
+        }
         self.bodies: dict[str, str] = {
             source.src_uri: source.body for source in markdown_sources(collection, as_of)
         }
@@ -163,7 +169,10 @@ class LinkRules:
                 "请改为相对于本文件的路径（同一文件夹中的附件直接写文件名）。",
             )
             return
-        folder = posixpath.dirname(source.src_uri)
+        # MkDocs rewrites a Markdown link to a file from the source's folder; a raw HTML link and
+        # a folder address stay as written, so the browser reads them from the page's address.
+        page_relative = link.in_html or not is_file_link(path)
+        folder = page_folder(source.src_uri) if page_relative else posixpath.dirname(source.src_uri)
         resolved = posixpath.normpath(posixpath.join(folder, path.replace("\\", "/")))
         if resolved == ".." or resolved.startswith("../"):
             self.problem(
@@ -175,7 +184,8 @@ class LinkRules:
             )
             return
         if not path or not is_file_link(path):
-            return  # a folder or page address: checked on the rendered site
+            self.check_page_address(source, link, resolved)
+            return
         if "\\" not in path and resolved in self.files:
             self.linked.add(resolved)
             self.check_anchor(source, link, resolved, self.bodies.get(resolved))
@@ -206,8 +216,35 @@ class LinkRules:
             source,
             link,
             f"链接的{_what(resolved)}“{target}”不存在（应在 content/{resolved}）。"
-            f"{self.hint(path, resolved, folder)}",
+            + (HTML_ADDRESS_HINT if link.in_html and folder != posixpath.dirname(source.src_uri) else "")
+            + self.hint(path, resolved, folder),
         )
+
+    def check_page_address(self, source: MarkdownSource, link: Link, resolved: str) -> None:
+        """A folder address (``../zcjd/``, ``某条目/``) inside a list column must be a page the
+        site has: the column's listing, one of its pages, or an item. Addresses elsewhere are
+        generated pages (分类浏览, 检索…) that the link check of the built site checks."""
+        column = self.column_holding(resolved)
+        if column is None or resolved in self.page_addresses:
+            return
+        rest = resolved.removeprefix(column + "/")
+        if rest.startswith("page/") and rest.removeprefix("page/").isdigit():
+            return  # a later page of the listing
+        self.problem(
+            "E-LINK-MISSING",
+            source,
+            link,
+            f"链接“{link.target}”的页面 {resolved}/ 不存在：文件夹形式的地址从本页的网址"
+            f"（{page_folder(source.src_uri)}/）算起。链接条目请写它的文件名，如"
+            " [标题](../zcjd/某条目.md)，生成网站时会换成正确的地址。",
+        )
+
+    def column_holding(self, resolved: str) -> str | None:
+        """The list column whose folder holds ``resolved`` (not the column itself)."""
+        for column in self.list_columns:
+            if resolved.startswith(column + "/"):
+                return column
+        return None
 
     def check_anchor(
         self, source: MarkdownSource, link: Link, target: str, body: str | None
@@ -308,6 +345,19 @@ class _Ids(HTMLParser):
         for name, value in attrs:
             if value and (name == "id" or (tag == "a" and name == "name")):
                 self.ids.add(value)
+
+
+HTML_ADDRESS_HINT = (
+    "原始 HTML 标签中的相对地址不会被换算，浏览器从网页的地址算起（条目“名称.md”的网页在“名称/”）："
+    "请改用 Markdown 写法 ![说明](图.png) 或 [名称](附件.pdf)，或把条目放进条目文件夹。"
+)
+
+
+def page_folder(src_uri: str) -> str:
+    """The folder of a source's page address: ``a/b.md`` → ``a/b``, ``a/b/index.md`` → ``a/b``."""
+    if posixpath.basename(src_uri) == "index.md":
+        return posixpath.dirname(src_uri)
+    return src_uri.removesuffix(".md")
 
 
 def check_links(collection: Collection, as_of: AsOf, report: Report) -> None:

@@ -30,6 +30,7 @@ class Link:
     text: str
     line: int  # line in the source file
     column: int
+    in_html: bool = False  # written in a raw HTML tag, which MkDocs leaves as it is
 
     @property
     def is_external(self) -> bool:
@@ -85,7 +86,9 @@ def extract_links(body: str, first_line: int) -> list[Link]:
             # Hostile lines (80,000 "<a " took a minute and 800 MB) are made readable first;
             # close() is left out for the same reason: it only turns an unfinished tag into text.
             parser.feed(readable_markup(line)[0])
-            links.extend(Link(target, "", number, col + 1) for target, col in parser.found)
+            links.extend(
+                Link(target, "", number, col + 1, in_html=True) for target, col in parser.found
+            )
     return links
 
 
