@@ -50,7 +50,7 @@ def page(browser: Browser) -> Iterator[Page]:
 
 DONE = """() => {
     const root = document.querySelector('[data-dp-search]');
-    return root.getAttribute('aria-busy') === 'false'
+    return root !== null && root.getAttribute('aria-busy') === 'false'
         && /找到/.test(root.querySelector('.dp-search__status').textContent);
 }"""
 
@@ -235,7 +235,7 @@ def test_all_query_words_must_match_or_nothing_is_found(page: Page, site_url: st
 
 NO_RESULTS = """() => {
     const root = document.querySelector('[data-dp-search]');
-    return root.getAttribute('aria-busy') === 'false'
+    return root !== null && root.getAttribute('aria-busy') === 'false'
         && /没有找到/.test(root.querySelector('.dp-search__status').textContent);
 }"""
 

@@ -18,7 +18,7 @@ from generator.content.markup import readable_markup
 
 # [text](target "title") and ![alt](target); target may be wrapped in <…>.
 _INLINE = re.compile(r"!?\[(?P<text>[^\]]*)\]\(\s*(?P<target><[^>]*>|[^)\s]+)(?:\s+[\"'(][^)]*)?\)")
-_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*(?P<target><[^>]*>|\S+)")
+_REFERENCE = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*(?P<target><[^>]*>|\S+)")  # not [^1]: a footnote
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _LINK_ATTRIBUTES = {"href", "src"}
 TABLES_SUFFIX = ".tables.yml"  # an annual report's statistical tables, beside the report
