@@ -79,29 +79,11 @@ class ItemValidator:
     def document(self, src_uri: str) -> Item:
         """A page column's page as a document: the keys it has, checked as an item's (none of
         them required)."""
-        page = Item(
-            source=self.source.rel,
-            src_uri=src_uri,
-            column=self.column,
-            title=self.title(),
-            index_no=None,
-            publisher=self.publisher(),
-            topic=self.topic(),
-            disclosure=self.choice("disclosure", DISCLOSURE_VALUES, "E-DISCLOSURE-VALUE"),
-            published=None,
-            body="",
-            body_line=self.source.body_line,
-            lines={key: entry.line for key, entry in self.source.entries.items()},
-        )
-        page.written = self.date("written")
-        page.published, page.published_has_time = self.published()
-        page.index_no = self.index_no(page)
-        return page
+        return self.shared_keys(src_uri, body="")
 
-    def run(self, src_uri: str) -> Item:
-        self.check_keys()
-        check_characters(self.source, self.report)
-        self.check_required()
+    def shared_keys(self, src_uri: str, body: str) -> Item:
+        """What an item and a page written as a document share: title, publisher, topic,
+        公开属性, dates and 索引号, read and checked."""
         item = Item(
             source=self.source.rel,
             src_uri=src_uri,
@@ -112,13 +94,20 @@ class ItemValidator:
             topic=self.topic(),
             disclosure=self.choice("disclosure", DISCLOSURE_VALUES, "E-DISCLOSURE-VALUE"),
             published=None,
-            body=self.source.body,
+            body=body,
             body_line=self.source.body_line,
             lines={key: entry.line for key, entry in self.source.entries.items()},
         )
         item.written = self.date("written")
         item.published, item.published_has_time = self.published()
         item.index_no = self.index_no(item)
+        return item
+
+    def run(self, src_uri: str) -> Item:
+        self.check_keys()
+        check_characters(self.source, self.report)
+        self.check_required()
+        item = self.shared_keys(src_uri, body=self.source.body)
         item.doc_no = self.doc_no(item)
         item.genre = self.choice("genre", self.catalog.genres, "E-GENRE-UNKNOWN")
         item.keywords = self.keywords()

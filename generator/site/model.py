@@ -214,16 +214,12 @@ def metadata_rows(item: Item) -> list[tuple[str, str]]:
     return rows
 
 
+DOCUMENT_ROWS = ("索引号", "主题分类", "发布机构", "成文日期", "发布日期")
+
+
 def document_rows(page: Item) -> list[tuple[str, str]]:
-    """The metadata of a page column's page written as a document: what it has, in order."""
-    rows = [
-        ("索引号", str(page.index_no or "")),
-        ("主题分类", str(page.topic or "")),
-        ("发布机构", page.publisher.name if page.publisher else ""),
-        ("成文日期", page.written.isoformat() if page.written else ""),
-        ("发布日期", page.published_text if page.published else ""),
-    ]
-    return [(name, value) for name, value in rows if value]
+    """The metadata of a page column's page written as a document: the rows it has."""
+    return [(name, value) for name, value in metadata_rows(page) if name in DOCUMENT_ROWS and value]
 
 
 def page_meta(
