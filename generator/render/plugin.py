@@ -42,6 +42,7 @@ from generator.publish.atomic import AtomicOutput, unsafe_output
 from generator.publish.lock import BuildLock, LockBusy
 from generator.publish.pipeline import Publication, run_publish_steps
 from generator.render.children import ChildProcesses, ForkedValue
+from generator.render.cjk_breaks import CjkLineBreaksExtension
 from generator.render.incremental import (
     BuildManifest,
     PageStates,
@@ -183,6 +184,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self.identity = identity
         config.nav = _navigation(self.model)
         config.markdown_extensions.append(PlainTextExtension())  # same HTML, sooner
+        config.markdown_extensions.append(CjkLineBreaksExtension())  # 前\n完成 → 前完成
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         self.site_dir = site_dir
         if self.command == "build":
