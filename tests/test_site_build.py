@@ -655,3 +655,11 @@ def test_the_guide_page_shows_its_publisher_and_dates(reference: Path) -> None:
     assert rows["发布日期"] == "2026-02-10"
     assert rows["索引号"] == "015180001/2026-00090"
     assert not html(page_of(reference, "zhidu")).select(".dp-metadata")  # a plain introduction
+
+
+def test_the_published_guide_renders_its_numbered_steps_as_lists(reference: Path) -> None:
+    """A step of a numbered list is a list item, never "2. …" run into the paragraph above."""
+    guide = html(reference / "site" / "guide" / "index.html").select_one(".dp-body")
+    run_together = [p.get_text() for p in guide.find_all("p") if re.search(r"\s[2-9]\. \S", p.get_text())]
+    assert run_together == []
+    assert len(guide.select("ol > li")) >= 10
