@@ -663,3 +663,17 @@ def test_the_published_guide_renders_its_numbered_steps_as_lists(reference: Path
     run_together = [p.get_text() for p in guide.find_all("p") if re.search(r"\s[2-9]\. \S", p.get_text())]
     assert run_together == []
     assert len(guide.select("ol > li")) >= 10
+
+
+def test_no_empty_metadata_rows_or_list_columns(reference: Path) -> None:
+    """An interpretation has no 文号 or 有效性: its page leaves those rows out, and the 年报 list,
+    where no report has a 文号, leaves the 发文字号 column out."""
+    jiedu = html(page_of(reference, "fdzdgknr/zcjd/20181214-tujie-jiaqiang-zhengwu-gongkai"))
+    names = [th.get_text(strip=True) for th in jiedu.select(".dp-metadata th")]
+    values = [td.get_text(strip=True) for td in jiedu.select(".dp-metadata td")]
+    assert "发文字号" not in names and "有效性" not in names and "" not in values
+    reports = html(page_of(reference, "nianbao"))
+    headers = [th.get_text(strip=True) for th in reports.select("table.dp-list thead th")]
+    assert "发文字号" not in headers and headers[-1] == "发布日期"
+    first_row = reports.select_one("table.dp-list tbody tr")
+    assert len(first_row.find_all("td")) == len(headers)

@@ -213,7 +213,7 @@ def plan_pages(model: SiteModel, identity: SiteIdentity) -> dict[str, PageView]:
             column=item.column,
             item=item,
             breadcrumbs=_crumbs(item.column),
-            rows=metadata_rows(item),
+            rows=[(name, value) for name, value in metadata_rows(item) if value],  # no empty rows
             attachments=model.attachments.get(item.src_uri, []),
             interpretations=model.interpretations.get(str(item.index_no), []),
             policy=model.policy_of(item),

@@ -25,6 +25,15 @@ class ListingPage:
         return page_src_uri(self.base, self.number)
 
     @property
+    def shows_doc_numbers(self) -> bool:
+        """Whether the 发文字号 column has anything to show on this page (a 年报 list: no)."""
+        return any(item.doc_no for item in self.items)
+
+    @property
+    def shows_written_dates(self) -> bool:
+        return any(item.written for item in self.items)
+
+    @property
     def url(self) -> str:
         return page_url(self.base, self.number)
 
