@@ -27,6 +27,7 @@ PAGE_TYPES = {
     "现行有效": "xianxing/",
     "统计": "tongji/",
     "guide page": "zhinan/",
+    "item with a table": "fdzdgknr/ghjh/20260212-shiwuwu-guihua-gangyao/",
     "search": "search/?q=政务公开",
     "404": "fdzdgknr/zcwj/no-such-item/",
 }
@@ -95,4 +96,10 @@ def test_no_page_type_has_a_failed_request_or_a_console_message(site: Path, tmp_
             current.update(type=page_type, address=f"http://127.0.0.1:{web.port}/{url}")
             tab.goto(current["address"])
             tab.wait_for_load_state("networkidle")
+            if page_type == "item with a table":  # body tables read at the body's size
+                sizes = tab.evaluate(
+                    "() => ['.dp-body p', '.dp-body td'].map(s => "
+                    "getComputedStyle(document.querySelector(s)).fontSize)"
+                )
+                assert sizes[0] == sizes[1], sizes
     assert problems == []

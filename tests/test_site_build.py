@@ -470,7 +470,7 @@ def test_the_clerks_guide_is_published_outside_the_columns(reference: Path) -> N
     nav = {a.get_text(strip=True) for a in guide.select("nav.md-nav a")}
     assert "信息员指南" not in nav
     footer_links = [a["href"] for a in html(reference / "site" / "index.html").select("footer a")]
-    assert "guide/" in footer_links
+    assert "guide/" not in footer_links  # the clerks' guide is not the citizens' business
 
 
 def test_reusing_the_rendered_navigation_changes_no_byte(reference: Path, tmp_path: Path) -> None:
@@ -677,3 +677,27 @@ def test_no_empty_metadata_rows_or_list_columns(reference: Path) -> None:
     assert "发文字号" not in headers and headers[-1] == "发布日期"
     first_row = reports.select_one("table.dp-list tbody tr")
     assert len(first_row.find_all("td")) == len(headers)
+
+
+def test_the_footer_carries_the_marks_the_rules_want(tmp_path: Path) -> None:
+    """党政机关网站标识 where mkdocs.yml gives it, the 公安备案 linked to its verification page,
+    网站标识码 and the ICP record linked to theirs."""
+    site = copy_reference_site(tmp_path / "site")
+    config = site / "mkdocs.yml"
+    config.write_text(
+        config.read_text("utf-8").replace(
+            "  - disclosure:\n",
+            "  - disclosure:\n"
+            "      party_mark_url: https://bszs.conac.cn/sitename?method=show&id=0000\n"
+            "      party_mark_image: https://dcs.conac.cn/image/red.png\n",
+        ),
+        encoding="utf-8",
+    )
+    assert build(site).returncode == 0
+    footer = html(site / "site" / "index.html").select_one("footer")
+    mark = footer.select_one(".dp-party-mark a")
+    assert mark["href"].startswith("https://bszs.conac.cn/") and mark.img["alt"] == "党政机关网站标识"
+    links = {a.get_text(strip=True): a["href"] for a in footer.select("a")}
+    assert links["青公网安备 63012302000123号"].endswith("code=63012302000123")
+    assert links["青ICP备05000123号"] == "https://beian.miit.gov.cn/"
+    assert "网站标识码：6301230001" in footer.get_text()

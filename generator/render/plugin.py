@@ -92,6 +92,8 @@ class DisclosureConfig(Config):
     icp = option.Type(str, default="")
     police_record = option.Type(str, default="")
     error_report_url = WebAddress()
+    party_mark_url = WebAddress()  # 党政机关网站标识: its verification page (conac)
+    party_mark_image = WebAddress()  # … and its image, as the registration gives them
     contact = option.Type(str, default="")
     workers = option.Type(int, default=0)  # processes that render pages; 0 = one per core
     reuse_navigation = option.Type(bool, default=True)  # see theme/partials/nav.html
@@ -179,6 +181,8 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
             police_record=self.config.police_record,
             error_report_url=self.config.error_report_url,
             contact=self.config.contact,
+            party_mark_url=self.config.party_mark_url,
+            party_mark_image=self.config.party_mark_image,
         )
         self.views = plan_pages(self.model, identity)
         self.identity = identity

@@ -7,6 +7,7 @@ free of non-public items by construction. No MkDocs here: the renderer reads thi
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,9 @@ BROWSE_ROOT = "browse"
 HOME_NEWEST = 10
 
 
+POLICE_RECORD_PAGE = "https://beian.mps.gov.cn/#/query/webSearch?code="
+
+
 @dataclass(frozen=True)
 class SiteIdentity:
     """Who runs the site (mkdocs.yml): shown in the footer and in the page meta tags."""
@@ -36,6 +40,14 @@ class SiteIdentity:
     police_record: str = ""  # 公安机关备案号
     error_report_url: str = ""  # 我为政府网站找错
     contact: str = ""
+    party_mark_url: str = ""  # 党政机关网站标识: where it is verified
+    party_mark_image: str = ""  # … and the image of the mark
+
+    @property
+    def police_record_url(self) -> str:
+        """The 公安 verification page of the 公安备案 number (青公网安备 63012302000123号)."""
+        digits = "".join(re.findall(r"\d+", self.police_record))
+        return f"{POLICE_RECORD_PAGE}{digits}" if digits else ""
 
 
 @dataclass(frozen=True)
