@@ -137,7 +137,8 @@ def test_column_page_lists_items_newest_first_in_the_standard_table(
     first = rows[0].find_all("td")
     assert first[0].get_text(strip=True) == "1"
     newest = max(policies, key=lambda i: i.sort_key)
-    assert first[1].get_text(strip=True) == newest.title
+    assert first[1].a.get_text(strip=True) == newest.title
+    assert first[1].select_one(".dp-validity").get_text() == newest.validity
     assert first[2].get_text(strip=True) == str(newest.doc_no)
     description = page.select_one(".dp-description").get_text(strip=True)
     assert description == "本机关制发的规章、行政规范性文件和其他文件"

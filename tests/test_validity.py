@@ -45,7 +45,7 @@ def listed_rows(built: Path, base: str) -> list[tuple[str, str]]:
         listing = first if number == 1 else page(built, f"{base}/page/{number}")
         for row in listing.select(".dp-list tbody tr"):
             cells = row.find_all("td")
-            rows.append((cells[1].get_text(strip=True), cells[2].get_text(strip=True)))
+            rows.append((cells[1].a.get_text(strip=True), cells[2].get_text(strip=True)))
     return rows
 
 
@@ -157,3 +157,19 @@ def test_policies_without_interpretation_are_in_the_site_model_and_the_report(bu
     expected = sorted(p.source for p in policies if p.source not in interpreted)
     assert sorted(entry["file"] for entry in missing) == expected
     assert f"content/{ZCWJ}/20240516-caizheng-zhuanxiang-zijin-guanli.md" in expected
+
+
+def test_every_listing_shows_each_policys_validity(built) -> None:
+    """A repealed file never looks current where it is listed: column lists and browse lists
+    carry its 有效性 beside the title (the home page's newest items use the same partial)."""
+    shown = [
+        badge.get_text()
+        for url in (ZCWJ, *(f"{ZCWJ}/page/{n}" for n in range(2, 30)))
+        if (built / "site" / url / "index.html").is_file()
+        for badge in page(built, url).select("table.dp-list .dp-validity")
+    ]
+    assert "现行有效" in shown and "已废止" in shown
+    repealed = page(built, "browse/year/2019").select(".dp-validity--ended")
+    assert [badge.get_text() for badge in repealed] and all(
+        badge.get_text() in ("已修订", "已废止", "失效") for badge in repealed
+    )
