@@ -99,8 +99,8 @@ class DisclosureConfig(Config):
     reuse_navigation = option.Type(bool, default=True)  # see theme/partials/nav.html
     reuse_markdown = option.Type(bool, default=True)  # see generator/render/mkdocs_conversion.py
     deploy_keep = option.Type(int, default=5)  # releases `disclosure deploy` keeps on the server
-    # The bound on one page's Markdown conversion (generator/render/time_bound.py): the largest
-    # item allowed, 5 MB of ordinary text, converts in about 2 seconds.
+    # The bound on one page's Markdown conversion (generator/render/time_bound.py): well above
+    # what the largest item allowed (5 MB of ordinary text) needs; see bench/README.md.
     markdown_seconds = option.Type((int, float), default=20)
 
 
