@@ -153,7 +153,7 @@ class Site:
             command += ["--as-of", as_of]
         env = (env or os.environ) | {"PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"}
         return subprocess.run(
-            command, capture_output=True, text=True, encoding="utf-8", env=env, timeout=60
+            command, capture_output=True, text=True, encoding="utf-8", env=env, timeout=300
         )
 
 

@@ -83,7 +83,8 @@ TITLE = "湟源县人民政府办公室关于进一步加强政务公开工作�
 
 def test_serve_shows_the_problems_until_they_are_fixed(tmp_path: Path) -> None:
     """Started on a site with an error, the preview lists it; fixed, the browser shows the page;
-    broken again, the list comes back: each within 5 seconds, without touching the browser."""
+    broken again, the list comes back: each without touching the browser. The wait is a guard
+    against a hang, not a speed test: a loaded machine rebuilds the site slowly."""
     site = copy_reference_site(tmp_path / "site")
     item = site / ITEM
     good = item.read_text(encoding="utf-8")
@@ -104,9 +105,9 @@ def test_serve_shows_the_problems_until_they_are_fixed(tmp_path: Path) -> None:
             assert "E-FM-FULLWIDTH-COLON" in tab.content()
             assert f"{ITEM}:2" in tab.inner_text("body")
             item.write_text(good, encoding="utf-8")
-            tab.wait_for_function(f"document.title.includes({TITLE!r})", timeout=5000)
+            tab.wait_for_function(f"document.title.includes({TITLE!r})", timeout=60_000)
             item.write_text(broken, encoding="utf-8")
-            tab.wait_for_function("document.body.innerText.includes('E-FM-FULLWIDTH-COLON')", timeout=5000)
+            tab.wait_for_function("document.body.innerText.includes('E-FM-FULLWIDTH-COLON')", timeout=60_000)
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)
