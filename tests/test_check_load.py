@@ -319,9 +319,9 @@ def test_yaml_alias_bomb_is_refused_quickly(site):
         previous = chr(ord(level) - 1)
         lines.append(f"{level}: &{level} [" + ", ".join([f"*{previous}"] * 9) + "]")
     text = VALID.replace("validity: 现行有效", "validity: 现行有效\n" + "\n".join(lines))
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: a loaded machine does not move it
     problem = only(check_item(site, text), "E-FM-ALIAS")
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
     assert problem.line == 12  # where the first anchor is
     assert "&" in problem.message and "*" in problem.message
 
