@@ -16,7 +16,7 @@ far above what a disclosure text needs (a numbered list inside a quote inside a 
 - HTML elements opened and not yet closed in the body so far.
 
 Python-Markdown's reading of raw HTML is quadratic in the number of tags that are opened and
-never closed with ``>`` (1,000 ``<a `` take a second, 5,000 seven): more than
+never closed with ``>``: more than
 :data:`MAX_UNCLOSED_TAGS` of them is an error too. The build bounds each conversion in time as
 well (:mod:`generator.render.time_bound`), for whatever this count does not foresee.
 """
