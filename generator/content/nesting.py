@@ -1,8 +1,8 @@
 """How deeply a Markdown body nests, and how much unclosed markup it holds, bounded before it is
 converted.
 
-Python-Markdown and the tools after it (the table of contents, ElementTree's serializer, lxml)
-walk the element tree recursively: a list some 250 levels deep, or a few kilobytes of ``*``
+Python-Markdown and the tools after it (the table of contents, ElementTree's serializer) walk
+the element tree recursively: a list some 250 levels deep, or a few kilobytes of ``*``
 opening emphasis inside emphasis, exhaust Python's recursion limit and end the build. So the
 check measures, line by line and without converting, an upper bound of the depth each line
 reaches, and refuses a body deeper than :data:`MAX_NESTING` — far below where anything breaks,
