@@ -4,9 +4,9 @@
 
 Writes a synthetic site with bench/corpus.py, builds it once with ``disclosure build`` (which
 already runs the link check before publishing), then times the link-check step alone on the
-built ``site/``: every HTML parser that is installed, on one process and on all cores. For each
-run it prints the wall time and the CPU time of this process and of its worker processes, so
-that a run on a busy machine can be told from a slow checker.
+built ``site/``, on one process and on all cores. For each run it prints the wall time and the
+CPU time of this process and of its worker processes, so that a run on a busy machine can be
+told from a slow checker.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def run(command: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def time_link_check(site: Path, parser: str, workers: int) -> dict[str, float | int | str]:
+def time_link_check(site: Path, workers: int) -> dict[str, float | int | str]:
     from generator.content.collection import check_site
     from generator.content.dates import AsOf
     from generator.diagnostics import Report
@@ -44,7 +44,7 @@ def time_link_check(site: Path, parser: str, workers: int) -> dict[str, float | 
     output = site / "site"
     before, started = os.times(), time.perf_counter()
     state = linkcheck.OutputFiles(
-        output, linkcheck.all_files(output), *linkcheck.site_address(output), parser=parser
+        output, linkcheck.all_files(output), *linkcheck.site_address(output)
     )
     scans = linkcheck.scan_site(state, workers=workers)
     report = Report()
@@ -52,7 +52,6 @@ def time_link_check(site: Path, parser: str, workers: int) -> dict[str, float | 
     wall = time.perf_counter() - started
     after = os.times()
     return {
-        "parser": parser,
         "workers": workers,
         "pages": len(scans),
         "files": len(state.files),
@@ -76,9 +75,6 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--keep-build", action="store_true", help="reuse an existing site/")
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument(
-        "--parser", action="append", help="time only this parser (default: every one installed)"
-    )
     args = parser.parse_args()
     site = args.out or REPO / "bench" / "out" / f"links-{args.items}"
     if not (args.keep_build and (site / "site").is_dir()):
@@ -90,14 +86,10 @@ def main() -> None:
         print(f"disclosure build (render, search index, link check): {seconds:.1f} s")
     load = os.getloadavg()
     print(f"load average before timing: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
-    from generator.publish.linkcheck import available_parsers
-
-    parsers = args.parser or available_parsers()
     cores = len(os.sched_getaffinity(0))
-    for name in parsers:
-        for workers in dict.fromkeys((cores, 1)):
-            for _ in range(args.repeat):
-                print(time_link_check(site, name, workers))
+    for workers in dict.fromkeys((cores, 1)):
+        for _ in range(args.repeat):
+            print(time_link_check(site, workers))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
 from conftest import POLICY, front_matter
 from sites import REPO, build, copy_reference_site, run_cli
 from test_privacy import CARD, ID_NUMBER, MOBILE, card_number, id_number
@@ -36,10 +37,11 @@ def problems(result) -> list[tuple[str, int, str]]:
     )
 
 
-def docx(*paragraphs: str) -> bytes:
+def docx(*paragraphs: str, doctype: str = "") -> bytes:
     body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
     xml = (
-        '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.'
+        f'<?xml version="1.0" encoding="UTF-8"?>{doctype}'
+        '<w:document xmlns:w="http://schemas.openxmlformats.'
         f'org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>'
     )
     return package({"word/document.xml": xml, "[Content_Types].xml": "<Types/>"})
@@ -111,6 +113,30 @@ def test_a_broken_office_file_is_an_error_not_a_crash(site) -> None:
     assert result.returncode == 1 and "Traceback" not in result.stderr
     codes = [d["code"] for d in json.loads(result.stdout)]
     assert "E-PRIVACY-UNREADABLE" in codes
+
+
+LAUGHS = "".join(
+    f'<!ENTITY e{n} "{f"&e{n - 1};" * 10 if n else "哈" * 10}">' for n in range(10)
+)  # "billion laughs": ten entities, each ten of the one before
+
+
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        f"<!DOCTYPE w:document [{LAUGHS}]>",
+        '<!DOCTYPE w:document [<!ENTITY e9 SYSTEM "file:///etc/hostname">]>',
+    ],
+    ids=["entity-expansion", "external-entity"],
+)
+def test_a_word_file_with_hostile_entities_is_unreadable_not_expanded(site, doctype) -> None:
+    """The XML of a Word file is read with expat: it neither expands entities without bound
+    nor reads a file an entity names; such a document is reported as unreadable."""
+    site.write("content/fdzdgknr/zcwj/shiti.docx", docx("&e9;", doctype=doctype))
+    item_linking(site, "shiti.docx")
+    result = site.cli("check", "--format", "json")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    unreadable = [d for d in json.loads(result.stdout) if d["code"] == "E-PRIVACY-UNREADABLE"]
+    assert [d["file"] for d in unreadable] == ["content/fdzdgknr/zcwj/shiti.docx"]
 
 
 def test_attachments_of_withheld_items_and_unlinked_files_are_not_read(site) -> None:

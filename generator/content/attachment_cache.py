@@ -1,8 +1,7 @@
 """The privacy scan's findings for each published attachment, kept while the file is unchanged.
 
-Reading the text of a PDF, Word or Excel file costs far more than reading an item (a page of a
-PDF about as much as a hundred items), and an attachment rarely changes once published. So the
-findings of :func:`generator.content.privacy.check_attachment` are stored per attachment in
+Reading the text of a PDF, Word or Excel file costs far more than reading an item, and an
+attachment rarely changes once published. So the findings of :func:`generator.content.privacy.check_attachment` are stored per attachment in
 ``.disclosure-cache/attachments.json``, trusted while the file's stat (size, mtime, ctime,
 inode) is what it was and the cache was made with the same :func:`fingerprint` (the generator's
 code and columns.yml, as the item cache). The rules of the item cache hold here too: a cache

@@ -213,7 +213,7 @@ def _utf8_name(name: str, rel_folder: str, report: Report) -> bool:
 
 def symlinks_in(folder: str) -> frozenset[str]:
     """The names of the symbolic links in ``folder``: one listing of the folder, where asking
-    each file costs a system call (a tenth of a second at 10,000 items)."""
+    each file would cost a system call per item."""
     try:
         with os.scandir(folder) as entries:
             return frozenset(entry.name for entry in entries if entry.is_symlink())

@@ -23,7 +23,7 @@ cached: they run over all items, cached or not, on every run.
 The cache is data only — nothing in it is ever executed — because it lives in the site folder
 where anyone may put or commit one: ``items.json`` holds the entries, and the items' bodies, most
 of the bytes, are in ``item-bodies.txt``, UTF-8 text one after the other, each entry holding the
-byte offsets of its body. Apart, the bodies are read several times faster than as JSON strings,
+byte offsets of its body. Apart, the bodies are read faster than JSON strings would be,
 and a focused check (``disclosure check FILE``) reads them only for the files it reports on: the
 items of the others come without their bodies. The bodies file starts with a token
 that items.json names; when they differ (a run stopped between writing the two, or two runs
@@ -64,9 +64,9 @@ CACHE_FILE = "items.json"
 BODIES_FILE = "item-bodies.txt"  # the items' bodies, UTF-8, one after the other
 FORMAT = 2
 FORMAT_1_FILE = "item-digests.json"  # digests of items, for focused checks only
-# Writing the cache costs about as much as reading and checking a tenth of the files again. A run
-# that changed fewer than a hundredth of the entries leaves it as it is: reading those few files
-# again in the next runs costs less (a check of one edited file on a large site stays quick).
+# Writing the whole cache costs more than reading and checking a few files again: a run that
+# changed fewer than a hundredth of the entries leaves it as it is (a check of one edited file on
+# a large site stays quick).
 SAVE_SHARE = 100
 RACY_NS = 2_000_000_000  # a file changed this recently may change again with the same stat
 MAX_EXTRA_DEPTH = 64  # deeper than the loader ever builds: a crafted entry

@@ -83,7 +83,7 @@ def extract_links(body: str, first_line: int) -> list[Link]:
             )
         if "<" in line:
             parser = _TagLinks()
-            # Hostile lines (80,000 "<a " took a minute and 800 MB) are made readable first;
+            # Hostile lines (unclosed "<a " by the thousand) are made readable first;
             # close() is left out for the same reason: it only turns an unfinished tag into text.
             parser.feed(readable_markup(line)[0])
             links.extend(

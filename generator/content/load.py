@@ -23,7 +23,7 @@ from generator.content.fields import KEY_BY_NAME
 from generator.content.yaml_nesting import too_deep
 from generator.diagnostics import Report
 
-try:  # The C loader is several times faster; fall back to pure Python where it is missing.
+try:  # The C loader is faster; fall back to pure Python where it is missing.
     _YamlLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _YamlLoader = yaml.SafeLoader

@@ -3,7 +3,7 @@
 :class:`html.parser.HTMLParser` rescans unterminated markup (``<a`` with no ``>`` after it) up to
 the end of its input at every later ``<`` — quadratic time — handles a lone ``<`` one character
 at a time, and matches a tag's attributes with a regular expression whose memory grows with
-their number (a line of 1.6 million ``<a `` took 800 MB). Both readers of raw HTML in Markdown
+their number. Both readers of raw HTML in Markdown
 (:mod:`generator.content.links` for link targets, :mod:`generator.content.raw_html` for unsafe
 markup) first pass their text through :func:`readable_markup`.
 """

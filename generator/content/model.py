@@ -132,8 +132,8 @@ class Collection:
     def release_bodies(self, site_dir: Path) -> None:
         """Forget the items' bodies once the site model is built.
 
-        A build reads no body after that — MkDocs reads each file itself — and at 100,000 items
-        they are a third of a gigabyte, held until the build ends (issue #9). Each
+        A build reads no body after that — MkDocs reads each file itself — and on a large site
+        they are a large share of its memory, held until the build ends (issue #9). Each
         item keeps ``body_chars``; the link check reads a body again from the file to point at
         a broken link in it (``generator.publish.linkcheck.SourceMap.source``).
         """

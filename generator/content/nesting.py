@@ -1,8 +1,8 @@
 """How deeply a Markdown body nests, and how much unclosed markup it holds, bounded before it is
 converted.
 
-Python-Markdown and the tools after it (the table of contents, ElementTree's serializer, lxml)
-walk the element tree recursively: a list some 250 levels deep, or a few kilobytes of ``*``
+Python-Markdown and the tools after it (the table of contents, ElementTree's serializer) walk
+the element tree recursively: a list some 250 levels deep, or a few kilobytes of ``*``
 opening emphasis inside emphasis, exhaust Python's recursion limit and end the build. So the
 check measures, line by line and without converting, an upper bound of the depth each line
 reaches, and refuses a body deeper than :data:`MAX_NESTING` — far below where anything breaks,
@@ -16,7 +16,7 @@ far above what a disclosure text needs (a numbered list inside a quote inside a 
 - HTML elements opened and not yet closed in the body so far.
 
 Python-Markdown's reading of raw HTML is quadratic in the number of tags that are opened and
-never closed with ``>`` (1,000 ``<a `` take a second, 5,000 seven): more than
+never closed with ``>``: more than
 :data:`MAX_UNCLOSED_TAGS` of them is an error too. The build bounds each conversion in time as
 well (:mod:`generator.render.time_bound`), for whatever this count does not foresee.
 """

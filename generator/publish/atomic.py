@@ -11,8 +11,7 @@ the published files it no longer has are deleted, a few hundred renames after an
 a second copy of the site. A journal (`.site-apply-<pid>.json`) names the deletions before the
 first file moves; a build that dies while applying is finished by the next one.
 
-Deleting an old output (on a large site hundreds of MB in tens of thousands of files, seconds of
-work) is not part of the swap: the folder is renamed to a uniquely named `.site-trash-<pid>-<n>`
+Deleting an old output (on a large site tens of thousands of files) is not part of the swap: the folder is renamed to a uniquely named `.site-trash-<pid>-<n>`
 beside `site/` — instantly — and removed by a detached background process that outlives the
 build and never delays it. Trash that is still there when the next build starts (the machine
 stopped before the deleter finished) is handed to a new deleter by that build.
@@ -182,7 +181,7 @@ def _to_trash(target: Path, folder: Path) -> Path:
 def files_under(root: Path, skipped: frozenset[str] = frozenset()) -> set[str]:
     """Every file under ``root``, as paths relative to it with ``/``; the top-level folders
     named in ``skipped`` are not entered. (One ``os.scandir`` a folder and plain string
-    operations, half the time of ``os.walk``: a site has a folder per page.)"""
+    operations, less work than ``os.walk`` does: a site has a folder per page.)"""
     return {path for path, _ in _entries_under(root, skipped)}
 
 

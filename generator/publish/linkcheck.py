@@ -1,7 +1,6 @@
 """Link check of the rendered site, the last gate before publishing (死链、断链).
 
-Every HTML page of the staging folder is read with an HTML parser — lexbor (selectolax) or
-lxml when installed, the standard library's html.parser otherwise — and every internal link,
+Every HTML page of the staging folder is read with lexbor (selectolax), and every internal link,
 ``#anchor``, image, stylesheet, script and attachment is resolved against the files of the
 build: in the Markdown body, and in what the templates generate around it (listings, browse
 pages, pagers, breadcrumbs, navigation, footer). Pages are read in parallel, one process per core.
@@ -17,6 +16,7 @@ External links are collected here and checked only on request (:mod:`.external_l
 from __future__ import annotations
 
 import gc
+import html
 import posixpath
 import re
 from collections import defaultdict
@@ -25,10 +25,11 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from functools import partial
-from html.parser import HTMLParser
 from multiprocessing import get_context
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from generator.capabilities import can_fork, usable_cores
 from generator.content.link_rules import MarkdownSource, markdown_sources
@@ -44,17 +45,6 @@ from generator.publish.external_links import (
     unreachable_message,
 )
 from generator.site.model import SiteModel
-
-# The parsers, fastest first (bench/LINKS.md): lexbor reads an item page's anchors and URLs in
-# about 0.25 ms, lxml in 0.5 ms, html.parser, the fallback that is always there, in 2.5 ms.
-try:
-    from selectolax.lexbor import LexborHTMLParser as _LexborHTMLParser
-except ImportError:  # pragma: no cover - depends on the installation
-    _LexborHTMLParser = None
-try:
-    from lxml import etree as _lxml_etree
-except ImportError:  # pragma: no cover - depends on the installation
-    _lxml_etree = None
 
 # Which attributes of which elements load or link to a URL.
 LINK_ATTRIBUTES: dict[str, tuple[str, ...]] = {
@@ -75,10 +65,6 @@ LINK_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 _ORIGIN_ONLY_RELS = {"preconnect", "dns-prefetch"}  # <link rel> that names a host, not a file
 _NOT_CHECKED_SCHEMES = {"mailto", "tel", "javascript", "data", "about", "sms", "blob"}
 _LANDMARKS = {"footer": "页脚", "nav": "导航", "header": "页眉", "aside": "侧栏", "table": "表格"}
-_VOID = {
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-    "track", "wbr",
-}  # fmt: skip
 _STAGING = re.compile(r"^\.(?P<name>.+)-staging-\d+$")  # generator.publish.atomic's folder name
 PARALLEL_FROM_PAGES = 300  # below this, starting processes costs more than it saves
 
@@ -182,49 +168,112 @@ class LinkState:
 
 Locator = Callable[[], HtmlLink]  # where a URL sits: asked only for the URLs that are broken
 
+# Every element that may hold an anchor or a URL, and the templates whose content holds more,
+# in one query: lexbor answers it in document order.
+_QUERY = "[id], a[name], template, " + ", ".join(
+    sorted({f"[{name}]" for names in LINK_ATTRIBUTES.values() for name in names})
+)
 
-class _PageParser(HTMLParser):
-    """html.parser backend: ids, link attributes with their line, and the open landmarks."""
 
-    def __init__(self) -> None:
-        # Text is never looked at, so character references in it need no decoding (faster);
-        # attribute values are decoded by the parser either way.
-        super().__init__(convert_charrefs=False)
-        self.anchors: set[str] = set()
-        self.urls: dict[str, Locator] = {}
-        self.open: list[tuple[str, str]] = []  # (tag, landmark description)
+def read_page(data: bytes) -> tuple[set[str], dict[str, Locator]]:
+    """Anchors (``id``, ``<a name>``) and URLs of one HTML page, each URL once, in the order
+    they first appear; where a URL sits is only worked out when asked (for the broken ones)."""
+    anchors: set[str] = set()
+    urls: dict[str, Locator] = {}
+    _read_elements(LexborHTMLParser(data).css(_QUERY), data, anchors, urls, "")
+    return anchors, urls
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_startendtag(tag, attrs)
-        if tag not in _VOID:
-            landmark = _describe(tag, dict(attrs)) if tag in _LANDMARKS else ""
-            self.open.append((tag, landmark))
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if value and (name == "id" or (name == "name" and tag == "a")):
-                self.anchors.add(value)
+def _read_elements(
+    elements: list[LexborNode],
+    data: bytes,
+    anchors: set[str],
+    urls: dict[str, Locator],
+    outer_landmark: str,
+) -> None:
+    for element in elements:
+        tag, attributes = element.tag or "", element.attributes
+        anchor = attributes.get("id")
+        if anchor:
+            anchors.add(anchor)
+        if tag == "template":  # its content is a fragment of its own, outside the tree
+            landmark = _landmark(element, outer_landmark)
+            for content in element.template_fragments():
+                _read_elements(content.css(_QUERY), data, anchors, urls, landmark)
+            continue
         names = LINK_ATTRIBUTES.get(tag)
-        if not names:
-            return
-        values = {name: value or "" for name, value in attrs}
-        if _names_a_host(tag, values.get("rel")):
-            return
-        line = self.getpos()[0]
+        if names is None:
+            continue
+        if tag == "a":
+            anchor = attributes.get("name")
+            if anchor:
+                anchors.add(anchor)
+        if _names_a_host(tag, attributes.get("rel")):
+            continue
         for name in names:
-            for url in _urls(name, values.get(name, "")):
-                if url not in self.urls:
-                    link = HtmlLink(url, tag, name, line, self._landmark())
-                    self.urls[url] = lambda link=link: link
+            for url in _urls(name, attributes.get(name) or ""):
+                if url not in urls:
+                    urls[url] = partial(_locate, data, element, name, url, outer_landmark)
 
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.open) - 1, -1, -1):
-            if self.open[depth][0] == tag:
-                del self.open[depth:]
-                return
 
-    def _landmark(self) -> str:
-        return next((text for _, text in reversed(self.open) if text), "")
+def _locate(
+    data: bytes, element: LexborNode, attribute: str, url: str, outer_landmark: str
+) -> HtmlLink:
+    tag = element.tag or ""
+    return HtmlLink(
+        url, tag, attribute, _line_of(data, tag, attribute, url), _landmark(element, outer_landmark)
+    )
+
+
+def _landmark(element: LexborNode, outer_landmark: str) -> str:
+    """The nearest landmark around ``element`` (footer, navigation, table…), described."""
+    parent = element.parent
+    while parent is not None:
+        if parent.tag in _LANDMARKS:
+            return _describe(parent.tag, parent.attributes)
+        parent = parent.parent
+    return outer_landmark
+
+
+_VALUE_ENDS = (b'"', b"'", b">", b" ", b"\t", b"\n", b"\r", b"\f")  # after an attribute value
+
+
+def _line_of(data: bytes, tag: str, attribute: str, url: str) -> int:
+    """The line of the first ``<tag …>`` whose ``attribute`` holds ``url``, found in the page's
+    bytes: lexbor keeps no positions. The URL is looked for as written and with its characters
+    escaped; line 1 if it is written another way still (character references)."""
+    opening, name = f"<{tag}".encode(), attribute.encode()
+    ends = (*_VALUE_ENDS, b",") if attribute == "srcset" else _VALUE_ENDS
+    for written in dict.fromkeys((url, html.escape(url, quote=False), html.escape(url))):
+        needle = written.encode()
+        found = data.find(needle)
+        while found >= 0:
+            start = data.rfind(b"<", 0, found)  # the tag it is in, if it is in one
+            in_tag = data[start:found]
+            if (
+                in_tag[: len(opening)].lower() == opening
+                and in_tag[len(opening) : len(opening) + 1].isspace()
+                and b">" not in in_tag
+                and data[found + len(needle) : found + len(needle) + 1] in ends
+                and _value_begins(in_tag, name)
+            ):
+                return data.count(b"\n", 0, start) + 1
+            found = data.find(needle, found + 1)
+    return 1
+
+
+def _value_begins(in_tag: bytes, attribute: bytes) -> bool:
+    """Whether a start tag read up to here ends where a value of ``attribute`` begins (or,
+    in a ``srcset``, one of its candidates): ``<a class="x" href="`` for ``href``."""
+    before = in_tag.removesuffix(b'"').removesuffix(b"'").rstrip()
+    if attribute == b"srcset" and before.endswith(b","):
+        return True
+    name = before.removesuffix(b"=").rstrip().lower()
+    return (
+        before.endswith(b"=")
+        and name.endswith(attribute)
+        and name[-len(attribute) - 1 : -len(attribute)].isspace()
+    )
 
 
 def _describe(tag: str, attributes: dict[str, str | None]) -> str:
@@ -250,119 +299,6 @@ def _urls(attribute: str, value: str) -> list[str]:
     return [value] if value else []
 
 
-def _read_with_html_parser(data: bytes) -> tuple[set[str], dict[str, Locator]]:
-    parser = _PageParser()
-    parser.feed(data.decode("utf-8", errors="replace"))
-    parser.close()
-    return parser.anchors, parser.urls
-
-
-_LXML_ANCHORS = _lxml_etree.XPath("//@id | //a/@name", smart_strings=False) if _lxml_etree else None
-
-
-def _read_with_lxml(data: bytes) -> tuple[set[str], dict[str, Locator]]:
-    assert _lxml_etree is not None and _LXML_ANCHORS is not None
-    root = _lxml_etree.fromstring(data, _lxml_etree.HTMLParser(encoding="utf-8"))
-    if root is None:
-        return set(), {}
-    urls: dict[str, Locator] = {}
-    for element in root.iter(*LINK_ATTRIBUTES):  # the tag filter runs in C: fast
-        attributes = element.attrib
-        if _names_a_host(element.tag, attributes.get("rel")):
-            continue
-        for name in LINK_ATTRIBUTES[element.tag]:
-            for url in _urls(name, attributes.get(name) or ""):
-                if url not in urls:
-                    urls[url] = _lxml_locator(url, element, name)
-    return set(_LXML_ANCHORS(root)), urls
-
-
-def _lxml_locator(url: str, element, attribute: str) -> Locator:
-    def locate() -> HtmlLink:
-        landmark = next(
-            (_describe(a.tag, dict(a.attrib)) for a in element.iterancestors(*_LANDMARKS)), ""
-        )
-        return HtmlLink(url, element.tag, attribute, element.sourceline or 1, landmark)
-
-    return locate
-
-
-# Every element that may hold an anchor or a URL, in one query (in document order): a third
-# faster than one query for the links and one for the anchors.
-_LEXBOR_QUERY = "[id], a[name], " + ", ".join(
-    sorted({f"[{name}]" for names in LINK_ATTRIBUTES.values() for name in names})
-)
-
-
-def _read_with_lexbor(data: bytes) -> tuple[set[str], dict[str, Locator]]:
-    """lexbor does not tell where in the source an element was: a URL found broken is located
-    by reading its page once more with the parser that does (:class:`_LocatedOnRequest`)."""
-    assert _LexborHTMLParser is not None
-    if b"<template" in data:  # lexbor keeps a template's content out of the tree; the others not
-        return read_page(data, _locating_parser())
-    located = _LocatedOnRequest(data)
-    anchors: set[str] = set()
-    urls: dict[str, Locator] = {}
-    for element in _LexborHTMLParser(data).css(_LEXBOR_QUERY):
-        tag, attributes = element.tag or "", element.attributes
-        anchor = attributes.get("id")
-        if anchor:
-            anchors.add(anchor)
-        names = LINK_ATTRIBUTES.get(tag)
-        if names is None:
-            continue
-        if tag == "a":
-            anchor = attributes.get("name")
-            if anchor:
-                anchors.add(anchor)
-        if _names_a_host(tag, attributes.get("rel")):
-            continue
-        for name in names:
-            for url in _urls(name, attributes.get(name) or ""):
-                if url not in urls:
-                    urls[url] = partial(located.link, url, tag, name)
-    return anchors, urls
-
-
-class _LocatedOnRequest:
-    """The line and landmark of a page's URLs, read with lxml or html.parser on the first
-    request: only pages with a broken link are read twice."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.urls: dict[str, Locator] | None = None
-
-    def link(self, url: str, tag: str, attribute: str) -> HtmlLink:
-        if self.urls is None:
-            self.urls = read_page(self.data, _locating_parser())[1]
-        locate = self.urls.get(url)
-        return locate() if locate is not None else HtmlLink(url, tag, attribute, 1)
-
-
-def read_page(data: bytes, parser: str = "") -> tuple[set[str], dict[str, Locator]]:
-    """Anchors (``id``, ``<a name>``) and URLs of one HTML page, each URL once."""
-    parser = parser or default_parser()
-    if parser == "lexbor":
-        return _read_with_lexbor(data)
-    if parser == "lxml":
-        return _read_with_lxml(data)
-    return _read_with_html_parser(data)
-
-
-def available_parsers() -> list[str]:
-    """The HTML parsers installed here, fastest first."""
-    installed = {"lexbor": _LexborHTMLParser, "lxml": _lxml_etree}
-    return [name for name, module in installed.items() if module is not None] + ["html.parser"]
-
-
-def default_parser() -> str:
-    return available_parsers()[0]
-
-
-def _locating_parser() -> str:
-    return "lxml" if _lxml_etree is not None else "html.parser"
-
-
 # Resolving URLs against the output ------------------------------------------------------------
 
 
@@ -379,7 +315,6 @@ class OutputFiles:
     origin: str = ""  # https://www.example.gov.cn
     base_path: str = "/"  # /xxgk/
     external: bool = False  # collect external URLs
-    parser: str = field(default_factory=default_parser)  # one of available_parsers()
     published: Path | None = None
 
     def read(self, page: str) -> bytes:
@@ -484,7 +419,7 @@ def scan_page(page: str) -> PageScan:
     """Read one page and check what it alone can tell (the worker's task)."""
     state = _STATE
     assert state is not None
-    anchors, urls = read_page(state.read(page), state.parser)
+    anchors, urls = read_page(state.read(page))
     scan = PageScan(page, frozenset(anchors))
     folder = posixpath.dirname(page)
     for url, locate in urls.items():
@@ -525,24 +460,12 @@ def site_address(root: Path, published: Path | None = None) -> tuple[str, str]:
     home = overlay_path(root, published, "index.html")
     if not home.is_file():
         return "", "/"
-    parser = _Canonical()
-    parser.feed(home.read_text(encoding="utf-8", errors="replace"))
-    parts = urlsplit(parser.href)
+    canonical = LexborHTMLParser(home.read_bytes()).css('link[rel~="canonical"][href]')
+    parts = urlsplit(next((href for link in canonical if (href := link.attributes["href"])), ""))
     if not parts.scheme or not parts.netloc:
         return "", "/"
     path = parts.path if parts.path.endswith("/") else posixpath.dirname(parts.path) + "/"
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}", path
-
-
-class _Canonical(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.href = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "link" and "canonical" in (values.get("rel") or "").split() and not self.href:
-            self.href = values.get("href") or ""
 
 
 # Top-level folders the check never reads: the search bundles, which no page links to and which
@@ -656,7 +579,7 @@ def scan_changed_pages(
     def anchors_of(page: str) -> frozenset[str]:
         if page not in anchors:
             try:
-                anchors[page] = frozenset(read_page(state.read(page), state.parser)[0])
+                anchors[page] = frozenset(read_page(state.read(page))[0])
             except OSError:
                 anchors[page] = frozenset()
         return anchors[page]

@@ -152,7 +152,7 @@ def items_document(model: SiteModel, identity: SiteIdentity) -> dict[str, Any]:
 
 def items_json(model: SiteModel, identity: SiteIdentity) -> bytes:
     """The document with one item per line: easy to read and to diff, and fast to write —
-    json.dumps with ``indent`` falls back to pure Python (a second at 10,000 items)."""
+    json.dumps with ``indent`` falls back to its pure-Python encoder."""
     document = items_document(model, identity)
     records = document.pop("items")
     head = json.dumps(document, ensure_ascii=False, indent=1).removesuffix("\n}")

@@ -223,8 +223,8 @@ class _ViewEncoder:
 
     The site model and identity are left out: what a template takes from them directly is
     covered by the site fingerprint or, for WHOLE_SITE_KINDS, by the hash of all items.
-    orjson writes text, numbers, lists, mappings and enumerations itself, several times faster
-    than the json module; dates and dataclasses come to :meth:`default`.
+    orjson writes text, numbers, lists, mappings and enumerations itself, faster than the json
+    module; dates and dataclasses come to :meth:`default`.
     """
 
     OPTIONS = (

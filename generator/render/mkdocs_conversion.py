@@ -1,7 +1,7 @@
 """Reading and converting a page's Markdown without MkDocs' per-page overhead (MkDocs 1.6).
 
-Profiled on the 10,000-item corpus (py-spy, both render processes), MkDocs spent a third of
-reading and converting the pages on work that a build of this site does not need:
+MkDocs spends much of reading and converting the pages on work that a build of this site does
+not need:
 
 - ``Page.read_source`` parses every page's front matter again with YAML, for its ``meta``. An
   item's front matter has been read and validated with the rest of the site, and its page is

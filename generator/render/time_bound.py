@@ -1,7 +1,7 @@
 """A time bound on one page's Markdown conversion.
 
 Python-Markdown is quadratic on some input that the check cannot tell from ordinary text (its
-raw-HTML reading of thousands of unclosed ``<a ``: 60 KB took a minute, 180 KB over five).
+raw-HTML reading of thousands of unclosed ``<a ``).
 A build must not hang on one item: each conversion runs under a bound, and an item that
 overruns it stops the build with an error that names it.
 

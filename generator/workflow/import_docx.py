@@ -30,7 +30,6 @@ from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from docx.types import ProvidesStoryPart
-from lxml import etree
 
 from generator.content.catalog import Catalog, Column, Unit
 from generator.content.dates import AsOf
@@ -242,13 +241,14 @@ def write_all(site: Path, files: dict[Path, bytes], item: Path, text: str) -> No
 
 
 # What python-docx raises for a file that is not a whole .docx, or for XML it cannot read
-# (a value outside its schema: an alignment "bogus", a size "abc", a colour "zzz").
+# (a value outside its schema: an alignment "bogus", a size "abc", a colour "zzz"; XML that
+# is not well formed: lxml's XMLSyntaxError, a SyntaxError, caught without importing lxml).
 UNREADABLE = (
     PackageNotFoundError,
     zipfile.BadZipFile,
     KeyError,
     ValueError,
-    etree.XMLSyntaxError,
+    SyntaxError,
     InvalidXmlError,
 )
 
