@@ -26,6 +26,8 @@ PAGE_TYPES = {
     "column": "fdzdgknr/zcwj/",
     "column, later page": "fdzdgknr/zcwj/page/2/",
     "item with 文号": "fdzdgknr/zcwj/20261016-dongchunji-qunuan-buzhu-fangan/",
+    "item with a table": "fdzdgknr/ghjh/20260212-shiwuwu-guihua-gangyao/",
+    "guide page": "zhinan/",
     "解读": "fdzdgknr/zcjd/20181214-tujie-jiaqiang-zhengwu-gongkai/",
     "年报 list": "nianbao/",
     "年报": "nianbao/20260128-huangyuan-2025-nianbao/",
