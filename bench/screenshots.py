@@ -2,8 +2,10 @@
 
     python bench/screenshots.py [--as-of 2026-11-20]
 
-Builds the reference site into a temporary folder, serves it on 127.0.0.1 and captures the home
-page, a column and an item (desktop) plus an item on a phone-sized window into bench/screenshots/.
+Builds the reference site into a temporary folder, serves it on 127.0.0.1 and captures, with
+Debian's Chromium driven by Playwright, the home page, a column and an item on a desktop window;
+an item and a column on a phone-sized window; the column on a phone and an item on a desktop in
+长者模式 (the site's own switch, remembered in localStorage) into bench/screenshots/.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import os
 import shutil
 import subprocess
 import sys
@@ -18,16 +21,24 @@ import tempfile
 import threading
 from pathlib import Path
 
+from playwright.sync_api import sync_playwright
+
 REPO = Path(__file__).resolve().parent.parent
 OUT = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM = os.environ.get("DISCLOSURE_CHROMIUM", "/usr/bin/chromium")
+ITEM = "fdzdgknr/zcwj/20181214-jiaqiang-zhengwu-gongkai/"
+# name: (address, window size, 长者模式)
 PAGES = {
-    "home": ("", (1280, 1300)),
-    "column": ("fdzdgknr/zcwj/", (1280, 1000)),
-    "item": ("fdzdgknr/zcwj/20181214-jiaqiang-zhengwu-gongkai/", (1280, 1300)),
-    "item-phone": ("fdzdgknr/zcwj/20181214-jiaqiang-zhengwu-gongkai/", (390, 1200)),
+    "home": ("", (1280, 1300), False),
+    "column": ("fdzdgknr/zcwj/", (1280, 1000), False),
+    "item": (ITEM, (1280, 1300), False),
+    "item-phone": (ITEM, (390, 1200), False),
+    "column-phone": ("fdzdgknr/zcwj/", (390, 1000), False),
+    "column-phone-elder": ("fdzdgknr/zcwj/", (390, 1000), True),
+    "item-elder": (ITEM, (1280, 1000), True),
 }
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--hide-scrollbars",
 ]  # fmt: skip
@@ -65,20 +76,24 @@ def main() -> None:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         OUT.mkdir(exist_ok=True)
-        profile = Path(temp) / "profile"
-        for name, (path, (width, height)) in PAGES.items():
-            target = OUT / f"{name}.png"
-            subprocess.run(
-                [
-                    "chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-                    f"--window-size={width},{height}", f"--screenshot={target}",
-                    f"http://127.0.0.1:{server.server_port}/{path}",
-                ],
-                check=True,
-                capture_output=True,
-                timeout=120,
-            )  # fmt: skip
-            print(f"{target.relative_to(REPO)}")
+        # Playwright's driver keeps its files in the temporary folder: this one, which goes.
+        os.environ["TMPDIR"] = temp
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            for name, (path, (width, height), elder) in PAGES.items():
+                context = browser.new_context(
+                    locale="zh-CN", viewport={"width": width, "height": height}
+                )
+                if elder:
+                    context.add_init_script("window.localStorage.setItem('dp-elder', '1')")
+                tab = context.new_page()
+                tab.goto(f"http://127.0.0.1:{server.server_port}/{path}")
+                tab.evaluate("document.fonts.ready")
+                target = OUT / f"{name}.png"
+                tab.screenshot(path=target)
+                context.close()
+                print(f"{target.relative_to(REPO)}")
+            browser.close()
         server.shutdown()
 
 

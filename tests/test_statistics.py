@@ -64,8 +64,13 @@ def test_the_month_chart_is_svg_in_the_page_with_a_title_and_description(stats_p
 def test_the_tables_repeat_the_charts_numbers(stats_page, public):
     months = months_up_to(date(2026, 11, 1), 12)
     table = stats_page.select("table.dp-data-table")[0]
-    header = [th.get_text() for th in table.thead.find_all("th")]
-    assert header == ["发布机构", *months, "合计", "累计"]
+    years, month_row = table.thead.find_all("tr")
+    assert [(th.get_text(), th.get("colspan")) for th in years.find_all("th")] == [
+        ("发布机构", None), ("2025年", "1"), ("2026年", "11"), ("合计", None), ("累计", None)
+    ]  # fmt: skip
+    assert [th.get_text() for th in month_row.find_all("th")] == [
+        f"{int(month[5:])}月" for month in months
+    ]
     rows = {
         tr.th.get_text(): [int(td.get_text()) for td in tr.find_all("td")]
         for tr in table.tbody.find_all("tr")

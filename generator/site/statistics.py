@@ -105,6 +105,13 @@ class Statistics:
     def recent_total(self) -> int:
         return sum(self.month_totals)
 
+    @property
+    def years(self) -> tuple[tuple[str, int], ...]:
+        """Each year of ``months`` with how many of them it has: the table's header groups the
+        months under their year, so that twelve month columns fit a desktop page."""
+        counts = Counter(month[:4] for month in self.months)
+        return tuple(counts.items())
+
 
 def _month(item: Item) -> str:
     return item.published.strftime("%Y-%m") if item.published else ""
