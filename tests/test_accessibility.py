@@ -33,7 +33,6 @@ PAGES = {
     "item": "fdzdgknr/zcwj/20181214-jiaqiang-zhengwu-gongkai/",
     "search": "search/?q=政务公开",
     "annual report": "nianbao/20260128-huangyuan-2025-nianbao/",
-    "inspection report": "report/",
     "browse": "browse/",
 }
 SCREENS = {"desktop": (1280, 900), "phone": (390, 844)}

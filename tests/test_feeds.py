@@ -182,8 +182,9 @@ def test_the_schema_is_described_in_chinese(built: Path):
     )
     page = html(built / "site" / "data" / "index.html")
     rows = [tr.find_all("td") for tr in page.select("table.dp-data-table tbody tr")]
-    assert [row[0].get_text() for row in rows] == list(fields)
-    assert [row[1].get_text() for row in rows] == [f["title"] for f in fields.values()]
+    assert [row[0].get_text() for row in rows] == [f["title"] for f in fields.values()]
+    assert [row[1].get_text() for row in rows] == [f["description"] for f in fields.values()]
+    assert [row[3].get_text() for row in rows] == list(fields)
     downloads = {a.get_text(): a["href"] for a in page.select(".dp-downloads a")}
     assert set(downloads) == {"items.json", "items.csv", "schema.json"}
     documented = (Path(__file__).parent.parent / "generator/publish/open_data_schema.md").read_text(

@@ -158,7 +158,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_reference_site_builds_clean(reference: Path):
-    assert (reference / "index.html").is_file() and (reference / "report/index.html").is_file()
+    assert (reference / "index.html").is_file() and (reference / "search/index.html").is_file()
 
 
 PARSERS = ["lexbor", "lxml", "html.parser"]

@@ -461,19 +461,6 @@ def test_rendering_on_several_processes_gives_the_same_site(
     assert tree_bytes(site / "site") == tree_bytes(reference / "site")
 
 
-def test_the_clerks_guide_is_published_outside_the_columns(reference: Path) -> None:
-    from generator.diagnostics import CODES
-
-    guide = html(page_of(reference, "guide"))
-    codes = {code.get_text() for code in guide.select("table code")}
-    assert set(CODES) <= codes
-    assert "新增一条信息" in guide.get_text()
-    nav = {a.get_text(strip=True) for a in guide.select("nav.md-nav a")}
-    assert "信息员指南" not in nav
-    footer_links = [a["href"] for a in html(reference / "site" / "index.html").select("footer a")]
-    assert "guide/" not in footer_links  # the clerks' guide is not the citizens' business
-
-
 def test_reusing_the_rendered_navigation_changes_no_byte(reference: Path, tmp_path: Path) -> None:
     site = copy_reference_site(tmp_path / "site")
     config = site / "mkdocs.yml"
