@@ -219,3 +219,60 @@ def test_no_output_file_holds_an_item_that_is_not_public(built: Path):
     assert leaks == []
     assert not (output / "fdzdgknr" / "zcwj" / "20260601-apply").exists()
     assert not (output / "nianbao" / "20270120-huangyuan-2026-nianbao").exists()
+
+
+# A feed opened in a browser (issue #26) -------------------------------------------------------
+
+
+def test_a_feed_names_its_stylesheet_by_a_relative_address(built: Path):
+    output = built / "site"
+    for feed in ("feeds/atom.xml", "feeds/fdzdgknr/zcwj.xml"):
+        head = (output / feed).read_text(encoding="utf-8").splitlines()[:2]
+        href = head[1].removeprefix('<?xml-stylesheet type="text/xsl" href="').removesuffix('"?>')
+        assert head[1] != href and not href.startswith(("/", "http")), head
+        assert (output / feed).parent.joinpath(href).resolve() == output / "feeds" / "feed.xsl"
+
+
+def test_a_feed_opened_in_chromium_is_a_chinese_page_wherever_the_site_is_mounted(
+    built: Path, tmp_path: Path
+):
+    from browser import launch_chromium, serve
+
+    root = tmp_path / "server"
+    (root / "some" / "other").mkdir(parents=True)
+    (root / "some" / "other" / "xxgk").symlink_to(built / "site", target_is_directory=True)
+    with serve(root) as base_url, launch_chromium() as browser:
+        page = browser.new_page()
+        failed: list[str] = []
+        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+        page.goto(base_url + "some/other/xxgk/feeds/fdzdgknr/zcwj.xml")
+        assert page.evaluate("document.contentType") == "text/html"  # the XSLT's result
+        assert page.locator("html").get_attribute("lang") == "zh-CN"
+        assert page.title() == "订阅：湟源县人民政府信息公开 - 政策文件"
+        assert page.locator("h1").inner_text() == "湟源县人民政府信息公开 - 政策文件"
+        text = page.locator("main").inner_text()
+        assert (
+            "这是一个订阅源" in text
+            and "自动读取。把浏览器地址栏中本页的地址复制到订阅工具" in text
+        )
+        assert "does not appear to have any style information" not in page.content()
+        entries = page.locator("main ol li")
+        assert entries.count() == len(
+            parse_feed(built / "site/feeds/fdzdgknr/zcwj.xml").findall(f"{ATOM}entry")
+        )
+        first = entries.first
+        assert first.locator("time").inner_text().startswith("发布日期：20")
+        first.locator("a").click()
+        page.wait_for_load_state()
+        assert page.url.startswith(base_url + "some/other/xxgk/fdzdgknr/zcwj/")
+        assert page.locator("h1").first.inner_text() == first_title(built)
+        page.goto(base_url + "some/other/xxgk/feeds/atom.xml")
+        page.get_by_role("link", name="打开网站页面").click()
+        page.wait_for_load_state()
+        assert page.url == base_url + "some/other/xxgk/"
+        assert failed == []
+
+
+def first_title(built: Path) -> str:
+    root = parse_feed(built / "site" / "feeds" / "fdzdgknr" / "zcwj.xml")
+    return root.find(f"{ATOM}entry/{ATOM}title").text
