@@ -273,6 +273,39 @@ def test_a_feed_opened_in_chromium_is_a_chinese_page_wherever_the_site_is_mounte
         assert failed == []
 
 
+def test_a_browser_without_xslt_shows_the_feed_styled_in_chinese(built: Path):
+    from browser import launch_chromium, serve
+
+    with (
+        serve(built / "site") as base_url,
+        launch_chromium("--disable-blink-features=XSLT") as browser,
+    ):
+        page = browser.new_page()
+        failed: list[str] = []
+        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+        page.goto(base_url + "feeds/atom.xml")
+        assert page.evaluate("document.contentType") != "text/html"  # no XSLT ran
+        shown = page.evaluate(
+            """() => {
+                const style = (e, pseudo) => getComputedStyle(e, pseudo || null);
+                const feed = document.documentElement;
+                const [updated] = feed.getElementsByTagName('updated');
+                const [entry] = feed.getElementsByTagName('entry');
+                const [id] = feed.getElementsByTagName('id');
+                return {
+                    feed: style(feed).display,
+                    about: style(updated, '::before').content,
+                    entry: style(entry).display,
+                    id: style(id).display,
+                    date: style(entry.getElementsByTagName('published')[0], '::before').content,
+                };
+            }"""
+        )
+        assert shown["feed"] == shown["entry"] == "block" and shown["id"] == "none"
+        assert "这是一个订阅源" in shown["about"] and shown["date"] == '"发布时间："'
+        assert failed == []
+
+
 def first_title(built: Path) -> str:
     root = parse_feed(built / "site" / "feeds" / "fdzdgknr" / "zcwj.xml")
     return root.find(f"{ATOM}entry/{ATOM}title").text

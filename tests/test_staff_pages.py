@@ -5,6 +5,7 @@ site, its sitemap, feeds and open data hold neither. The 数据开放 page speak
 from __future__ import annotations
 
 import gzip
+import re
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,16 @@ def test_a_staff_build_has_both_pages_kept_from_search_engines(staff: Path) -> N
     assert "/xxgk/guide/" not in sitemap and "/xxgk/report/" not in sitemap
     footer_links = [a["href"] for a in html(staff / "index.html").select("footer a")]
     assert not any(href.endswith(("guide/", "report/")) for href in footer_links)
+
+
+def test_the_staff_guide_renders_its_numbered_steps_as_lists(staff: Path) -> None:
+    """A step of a numbered list is a list item, never "2. …" run into the paragraph above."""
+    guide = html(staff / "guide" / "index.html").select_one(".dp-body")
+    run_together = [
+        p.get_text() for p in guide.find_all("p") if re.search(r"\s[2-9]\. \S", p.get_text())
+    ]
+    assert run_together == []
+    assert len(guide.select("ol > li")) >= 10
 
 
 def test_the_open_data_page_speaks_to_citizens(public: Path) -> None:

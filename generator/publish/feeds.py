@@ -15,6 +15,8 @@ unchanged site produces byte-identical feeds.
 Every feed names the XSLT stylesheet ``feeds/feed.xsl`` (``feed.xsl`` beside this module), by a
 relative address as its links: a browser that opens the feed shows a Chinese page saying what a
 feed is and listing the entries, instead of raw XML; feed readers ignore the instruction.
+Browsers are removing XSLT (Chromium warns about it): where it is gone, ``feeds/feed.css`` styles
+the feed's own elements instead, so the page stays a readable Chinese one.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from generator.site.model import SiteIdentity, SiteModel
 FEEDS_ROOT = "feeds"
 SITE_FEED = f"{FEEDS_ROOT}/atom.xml"
 FEED_STYLESHEET = f"{FEEDS_ROOT}/feed.xsl"
+FEED_STYLE_FALLBACK = f"{FEEDS_ROOT}/feed.css"  # when a browser no longer runs XSLT
 FEED_SIZE = 50
 ATOM = "http://www.w3.org/2005/Atom"
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://disclosure-generator/index-no")
@@ -134,10 +137,10 @@ def atom_feed(
         _element(entry, "summary", _summary(item), type="text")
     ET.indent(feed)
     # ElementTree writes no processing instruction before the root: the prolog is written here.
-    stylesheet = link(FEED_STYLESHEET)
     prolog = (
         "<?xml version='1.0' encoding='utf-8'?>\n"
-        f'<?xml-stylesheet type="text/xsl" href="{stylesheet}"?>\n'
+        f'<?xml-stylesheet type="text/xsl" href="{link(FEED_STYLESHEET)}"?>\n'
+        f'<?xml-stylesheet type="text/css" href="{link(FEED_STYLE_FALLBACK)}"?>\n'
     )
     return (prolog + ET.tostring(feed, encoding="unicode") + "\n").encode("utf-8")
 
@@ -157,6 +160,7 @@ def atom_feeds(model: SiteModel, identity: SiteIdentity) -> dict[str, bytes]:
     """Every feed of the site by its path under the output folder, and their stylesheet."""
     feeds = {
         FEED_STYLESHEET: files("generator.publish").joinpath("feed.xsl").read_bytes(),
+        FEED_STYLE_FALLBACK: files("generator.publish").joinpath("feed.css").read_bytes(),
         SITE_FEED: atom_feed(
             model,
             identity,

@@ -5,7 +5,8 @@
 // A query is cut as the index cut the text: runs of Chinese characters into overlapping pairs
 // (a lone character alone), runs of other letters and digits whole. Every token must match
 // (AND). Only the pieces a query needs are fetched: a bucket file or a token's own file per
-// token, a filter's file when it is chosen, and the result blocks of the results shown.
+// token, a filter's file when it is chosen, the 有效性 files of lapsed files when several results
+// are ranked, and the result blocks of the results shown.
 
 const PAGE_SIZE = 10;
 const CJK = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3ffff}";
@@ -287,7 +288,8 @@ class SearchIndex {
     if (sort === "oldest") numbers.sort((a, b) => a - b);
     else if (sort === "newest") numbers.sort((a, b) => b - a);
     else {
-      const lapsed = new Set((await Promise.all(ended.map((n) => this.filter("validity", n)))).flat());
+      const files = numbers.length > 1 ? ended : []; // one result needs no order
+      const lapsed = new Set((await Promise.all(files.map((n) => this.filter("validity", n)))).flat());
       const order = (n) => score.get(n) * 2 + (lapsed.has(n) ? 1 : 0);
       numbers.sort((a, b) => order(a) - order(b) || b - a);
     }
