@@ -1,6 +1,8 @@
 """Nothing internal in public (issue #26, point 5): the clerk's guide and the inspection report
 are built only when mkdocs.yml asks for them (``staff_pages: true``, a staff build); the public
-site, its sitemap, feeds and open data hold neither. The 数据开放 page speaks to citizens."""
+site, its sitemap, feeds and open data hold neither. `disclosure check --report --html FILE`
+writes the report as a page of its own, never into the site's output folder. The 数据开放 page
+speaks to citizens."""
 
 from __future__ import annotations
 
@@ -9,10 +11,27 @@ import re
 from pathlib import Path
 
 import pytest
-from sites import build, built_reference_site, copy_reference_site, html, meta_tags
+from sites import (
+    REFERENCE_AS_OF,
+    build,
+    built_reference_site,
+    copy_reference_site,
+    html,
+    meta_tags,
+    run_cli,
+    write_item,
+)
 
 STAFF_PAGES = ("guide", "report")
 LICENCE = "本站数据按《某某开放数据使用协议》提供。"
+SCHEDULED = {  # an item published after the as-of date: 定时发布
+    "index_no": "015180101/2026-00090",
+    "publisher": "湟源县城关镇人民政府",
+    "topic": "综合政务/政务公开",
+    "disclosure": "主动公开",
+    "published": "2026-12-01",
+    "genre": "通知",
+}
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +127,52 @@ def test_the_open_data_page_speaks_to_citizens(public: Path) -> None:
 def test_a_site_states_its_own_terms_of_use(staff: Path) -> None:
     text = html(staff / "data" / "index.html").select_one("article").get_text(" ", strip=True)
     assert LICENCE in text and "免费下载" not in text
+
+
+# `disclosure check --report --html FILE`: the report as a page of its own, outside site/ ------
+
+
+def test_the_report_as_a_file_of_its_own_outside_the_site(tmp_path: Path) -> None:
+    site = copy_reference_site(tmp_path / "site")
+    scheduled = dict(SCHEDULED, title="定时发布的一条通知")
+    write_item(site, "fdzdgknr/qtxx", "20261201-dingshi.md", scheduled, "通知如下。")
+    target = tmp_path / "staff" / "检查报告.html"
+    target.parent.mkdir()
+    result = run_cli(
+        "check", "--site", str(site), "--as-of", REFERENCE_AS_OF, "--report", "--html", str(target)
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"检查报告网页已写入 {target}" in result.stderr
+    assert "各发布机构每月发布数量" in result.stdout  # the text report as before
+    page = html(target)
+    assert page.find("html")["lang"] == "zh-CN"
+    assert meta_tags(page)["robots"] == "noindex, nofollow"
+    assert page.title.get_text() == "网站检查报告 - 湟源县人民政府信息公开"
+    text = page.get_text(" ", strip=True)
+    for words in (
+        "一、栏目更新情况",
+        "二、发布日期",
+        "定时发布（发布日期晚于截至时间，届时自动发布）：2 条",  # with the reference site's own
+    ):
+        assert words in text, words  # the staff see what the public page leaves out
+    links = {a["href"] for a in page.select("table a")}
+    assert "https://www.huangyuan.gov.cn/xxgk/fdzdgknr/zcwj/" in links
+    assert not (site / "site").exists()  # nothing built, nothing written into the site
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--html", "检查报告.html"), "--html 须与 --report 一起使用"),
+        (("--report", "--html", "site/检查报告.html"), "会随网站公开"),
+    ],
+)
+def test_the_report_file_needs_report_and_a_place_outside_site(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    site = copy_reference_site(tmp_path / "site")
+    (site / "site").mkdir()
+    result = run_cli("check", "--site", str(site), "--as-of", REFERENCE_AS_OF, *args, cwd=site)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert list((site / "site").iterdir()) == [] and not (site / "检查报告.html").exists()
