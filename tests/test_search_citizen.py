@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import pytest
 from browser import checked_tab, launch_chromium, serve
+from judged_queries import FIRST_RESULTS
 from playwright.sync_api import Browser, Page
 from sites import build, copy_reference_site, write_item
 from test_search_browser import NO_RESULTS, results, search
@@ -40,20 +41,6 @@ LAPSED_BODY = """\
 
 2026年2月10日前发放到位。
 """
-
-# (what a citizen types, the address of the first result)
-FIRST_RESULTS = [
-    ("城镇老旧小区改造项目", "fdzdgknr/zdjsxm/20260520-laojiu-xiaoqu-gaizao-pizhun/"),  # title
-    ("源政办〔2019〕45号", BANFA_2019),  # 文号, as written
-    ("源政办[2019]45号", BANFA_2019),  # … in square brackets
-    ("源政办（2019）45号", BANFA_2019),  # … in full-width parentheses
-    ("015180001/2025-00027", BANFA_2025),  # 索引号
-    ("最低生活保障", "fdzdgknr/msxx/20260408-dahua-2026q1-dibao-gongshi/"),  # topic
-    ("校园食品安全", "fdzdgknr/jdjc/20251120-xiaoyuan-shipin-anquan-jiancha/"),  # topic
-    ("湟源县教育局", "fdzdgknr/zcwj/20260422-yiwu-jiaoyu-zhaosheng-fangan/"),  # unit
-    ("2025 决算", "fdzdgknr/czyjs/20260908-2025-xianji-juesuan/"),  # year and a word
-    ("51号", "fdzdgknr/zcwj/20181214-jiaqiang-zhengwu-gongkai/"),  # the end of a 文号
-]
 
 
 @pytest.fixture(scope="module")
