@@ -34,6 +34,7 @@ PAGES = {
     "search": "search/?q=政务公开",
     "annual report": "nianbao/20260128-huangyuan-2025-nianbao/",
     "browse": "browse/",
+    "open data": "data/",
 }
 SCREENS = {"desktop": (1280, 900), "phone": (390, 844)}
 # Every page in the usual view; the enlarged and narrow layouts on the pages that differ most.
