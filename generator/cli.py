@@ -197,13 +197,12 @@ def check(
     from generator.publish.external_links import CACHE_DIR, check_markdown_external
     from generator.site.inspection import inspect_site, report_as_dict, report_as_text
 
-    if html_file is not None:
-        if not with_report:
-            raise click.UsageError(
-                "--html 须与 --report 一起使用：disclosure check --report --html 报告.html"
-            )
-        _check_writable(html_file, "--html")
-        site_name, site_url = _staff_file_site(site, html_file)
+    if html_file is not None and not with_report:
+        raise click.UsageError(
+            "--html 须与 --report 一起使用：disclosure check --report --html 报告.html"
+        )
+    # (name, address) of the site for the staff file, checked before anything is done
+    staff_site = _staff_file_site(site, html_file) if html_file is not None else None
     report = Report()
     collection = check_site(site, as_of, report, focus=_focus(site, paths))
     mode = _external_mode(external, external_strict)
@@ -222,10 +221,10 @@ def check(
         else:
             emit(selected, output_format)
             click.echo(("\n" if selected else "") + report_as_text(inspection))
-        if html_file is not None:
+        if html_file is not None and staff_site is not None:
             from generator.render.inspection_file import inspection_html
 
-            html_file.write_text(inspection_html(inspection, site_name, site_url), encoding="utf-8")
+            html_file.write_text(inspection_html(inspection, *staff_site), encoding="utf-8")
             click.echo(f"检查报告网页已写入 {html_file}", err=True)
     else:
         emit(selected, output_format)
@@ -304,6 +303,8 @@ def _staff_file_site(site: Path, staff_file: Path) -> tuple[str, str]:
     """The site's name and address (mkdocs.yml) for a staff file; refuses a file in the site's
     output folder, which is published (usage error, exit 2)."""
     from generator.render.mkdocs_build import CONFIG_FILE, BuildFailed, load_site_config
+
+    _check_writable(staff_file, "--html")
 
     if not (site / CONFIG_FILE).is_file():
         output, site_name, site_url = site / "site", site.resolve().name, ""
