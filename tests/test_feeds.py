@@ -181,7 +181,7 @@ def test_the_schema_is_described_in_chinese(built: Path):
         and "五位流水号" in fields["index_no"]["description"]
     )
     page = html(built / "site" / "data" / "index.html")
-    rows = [tr.find_all("td") for tr in page.select("table.dp-data-table tbody tr")]
+    rows = [tr.find_all(["th", "td"]) for tr in page.select("table.dp-data-table tbody tr")]
     assert [row[0].get_text() for row in rows] == [f["title"] for f in fields.values()]
     assert [row[1].get_text() for row in rows] == [f["description"] for f in fields.values()]
     assert [row[3].get_text() for row in rows] == list(fields)

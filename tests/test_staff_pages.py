@@ -116,7 +116,7 @@ def test_the_open_data_page_speaks_to_citizens(public: Path) -> None:
     text = article.get_text(" ", strip=True)
     for word in ("columns.yml", "site_url", "mkdocs", "site_name", "条目"):
         assert word not in text, word
-    rows = [[td.get_text() for td in tr.find_all("td")] for tr in article.select("tbody tr")]
+    rows = [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in article.select("tbody tr")]
     assert rows[0][:2] == ["标题", "信息的标题"]
     assert ["发布机构", "发布这条信息的机关或单位的全称"] in [row[:2] for row in rows]
     headings = [h.get_text() for h in article.select("h2")]
