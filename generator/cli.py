@@ -175,6 +175,12 @@ def _selected(
     help="同时输出检查报告：空白栏目、栏目更新、发布日期、定时发布、解读比例、各机构每月发布数量"
     '（--format json 时输出 {"diagnostics": […], "report": {…}}）',
 )
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="与 --report 一起使用：另把检查报告写成网页文件（供工作人员用浏览器查看，不能放在网站输出文件夹中）",
+)
 @external_options
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[路径]...")
 def check(
@@ -182,6 +188,7 @@ def check(
     as_of: AsOf,
     output_format: str,
     with_report: bool,
+    html_file: Path | None,
     external: bool,
     external_strict: bool,
     paths: tuple[Path, ...],
@@ -190,6 +197,12 @@ def check(
     from generator.publish.external_links import CACHE_DIR, check_markdown_external
     from generator.site.inspection import inspect_site, report_as_dict, report_as_text
 
+    if html_file is not None and not with_report:
+        raise click.UsageError(
+            "--html 须与 --report 一起使用：disclosure check --report --html 报告.html"
+        )
+    # (name, address) of the site for the staff file, checked before anything is done
+    staff_site = _staff_file_site(site, html_file) if html_file is not None else None
     report = Report()
     collection = check_site(site, as_of, report, focus=_focus(site, paths))
     mode = _external_mode(external, external_strict)
@@ -208,6 +221,11 @@ def check(
         else:
             emit(selected, output_format)
             click.echo(("\n" if selected else "") + report_as_text(inspection))
+        if html_file is not None and staff_site is not None:
+            from generator.render.inspection_file import inspection_html
+
+            html_file.write_text(inspection_html(inspection, *staff_site), encoding="utf-8")
+            click.echo(f"检查报告网页已写入 {html_file}", err=True)
     else:
         emit(selected, output_format)
     sys.exit(report.exit_code() if not paths else _exit_for(selected))
@@ -279,6 +297,30 @@ def build(
         document = json.dumps(timings.as_dict(), ensure_ascii=False, indent=2)
         timings_file.write_text(document + "\n", encoding="utf-8")
     _exit_at_once()
+
+
+def _staff_file_site(site: Path, staff_file: Path) -> tuple[str, str]:
+    """The site's name and address (mkdocs.yml) for a staff file; refuses a file in the site's
+    output folder, which is published (usage error, exit 2)."""
+    from generator.render.mkdocs_build import CONFIG_FILE, BuildFailed, load_site_config
+
+    _check_writable(staff_file, "--html")
+
+    if not (site / CONFIG_FILE).is_file():
+        output, site_name, site_url = site / "site", site.resolve().name, ""
+    else:
+        try:
+            config = load_site_config(site / CONFIG_FILE)
+        except BuildFailed as failure:
+            click.echo(str(failure), err=True)
+            sys.exit(failure.exit_code)
+        output, site_name, site_url = Path(config.site_dir), config.site_name, config.site_url or ""
+    if staff_file.resolve().is_relative_to(output.resolve()):
+        raise click.BadParameter(
+            f"{staff_file} 在网站输出文件夹 {output} 中，会随网站公开；请写到别处，如 检查报告.html。",
+            param_hint="--html",
+        )
+    return site_name, site_url
 
 
 def _check_writable(path: Path, option: str) -> None:

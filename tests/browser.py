@@ -72,8 +72,9 @@ BROWSER_TEMP_PREFIX = "chromium-"
 
 
 @contextmanager
-def launch_chromium() -> Iterator[Browser]:
-    """The system Chromium, headless, driven by Playwright."""
+def launch_chromium(*extra_args: str) -> Iterator[Browser]:
+    """The system Chromium, headless, driven by Playwright; ``extra_args`` for its command line
+    (e.g. ``--disable-blink-features=XSLT``, a browser that no longer runs XSLT)."""
     executable = chromium_or_skip()
     # Playwright's driver and Chromium keep files in the temporary folder while they run: a
     # folder of their own, which goes with them (tests/conftest.py checks that nothing else is
@@ -91,7 +92,7 @@ def launch_chromium() -> Iterator[Browser]:
         try:
             browser = playwright.chromium.launch(
                 executable_path=str(executable),
-                args=CHROMIUM_ARGS,
+                args=[*CHROMIUM_ARGS, *extra_args],
                 env=os.environ | {"TMPDIR": temp},
             )
             try:

@@ -47,3 +47,25 @@ JUDGED: list[tuple[str, str]] = [
     ("图解 政务公开", "fdzdgknr/zcjd/20181214-tujie-jiaqiang-zhengwu-gongkai/"),
     ("盐池县", "nianbao/20210128-yanchi-2020-nianbao/"),
 ]
+
+# Queries of each kind a citizen types (issue #26) and the item that must come first: a title
+# phrase, a 文号 in three bracket styles, a 索引号, topics, a unit, a year with a word, the end of
+# a 文号. tests/test_search_citizen.py requires each first on the search page.
+FIRST_RESULTS = [
+    ("城镇老旧小区改造项目", "fdzdgknr/zdjsxm/20260520-laojiu-xiaoqu-gaizao-pizhun/"),  # title
+    ("源政办〔2019〕45号", "fdzdgknr/zcwj/20190820-linshi-jiuzhu-banfa-2019/"),  # 文号, as written
+    (
+        "源政办[2019]45号",
+        "fdzdgknr/zcwj/20190820-linshi-jiuzhu-banfa-2019/",
+    ),  # … in []
+    (
+        "源政办（2019）45号",
+        "fdzdgknr/zcwj/20190820-linshi-jiuzhu-banfa-2019/",
+    ),  # … in （）
+    ("015180001/2025-00027", "fdzdgknr/zcwj/20250610-linshi-jiuzhu-banfa/"),  # 索引号
+    ("最低生活保障", "fdzdgknr/msxx/20260408-dahua-2026q1-dibao-gongshi/"),  # topic
+    ("校园食品安全", "fdzdgknr/jdjc/20251120-xiaoyuan-shipin-anquan-jiancha/"),  # topic
+    ("湟源县教育局", "fdzdgknr/zcwj/20260422-yiwu-jiaoyu-zhaosheng-fangan/"),  # unit
+    ("2025 决算", "fdzdgknr/czyjs/20260908-2025-xianji-juesuan/"),  # year and a word
+    ("51号", "fdzdgknr/zcwj/20181214-jiaqiang-zhengwu-gongkai/"),  # the end of a 文号
+]

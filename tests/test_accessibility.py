@@ -33,8 +33,8 @@ PAGES = {
     "item": "fdzdgknr/zcwj/20181214-jiaqiang-zhengwu-gongkai/",
     "search": "search/?q=政务公开",
     "annual report": "nianbao/20260128-huangyuan-2025-nianbao/",
-    "inspection report": "report/",
     "browse": "browse/",
+    "open data": "data/",
 }
 SCREENS = {"desktop": (1280, 900), "phone": (390, 844)}
 # Every page in the usual view; the enlarged and narrow layouts on the pages that differ most.

@@ -181,9 +181,10 @@ def test_the_schema_is_described_in_chinese(built: Path):
         and "五位流水号" in fields["index_no"]["description"]
     )
     page = html(built / "site" / "data" / "index.html")
-    rows = [tr.find_all("td") for tr in page.select("table.dp-data-table tbody tr")]
-    assert [row[0].get_text() for row in rows] == list(fields)
-    assert [row[1].get_text() for row in rows] == [f["title"] for f in fields.values()]
+    rows = [tr.find_all(["th", "td"]) for tr in page.select("table.dp-data-table tbody tr")]
+    assert [row[0].get_text() for row in rows] == [f["title"] for f in fields.values()]
+    assert [row[1].get_text() for row in rows] == [f["description"] for f in fields.values()]
+    assert [row[3].get_text() for row in rows] == list(fields)
     downloads = {a.get_text(): a["href"] for a in page.select(".dp-downloads a")}
     assert set(downloads) == {"items.json", "items.csv", "schema.json"}
     documented = (Path(__file__).parent.parent / "generator/publish/open_data_schema.md").read_text(
@@ -218,3 +219,93 @@ def test_no_output_file_holds_an_item_that_is_not_public(built: Path):
     assert leaks == []
     assert not (output / "fdzdgknr" / "zcwj" / "20260601-apply").exists()
     assert not (output / "nianbao" / "20270120-huangyuan-2026-nianbao").exists()
+
+
+# A feed opened in a browser (issue #26) -------------------------------------------------------
+
+
+def test_a_feed_names_its_stylesheet_by_a_relative_address(built: Path):
+    output = built / "site"
+    for feed in ("feeds/atom.xml", "feeds/fdzdgknr/zcwj.xml"):
+        head = (output / feed).read_text(encoding="utf-8").splitlines()[:2]
+        href = head[1].removeprefix('<?xml-stylesheet type="text/xsl" href="').removesuffix('"?>')
+        assert head[1] != href and not href.startswith(("/", "http")), head
+        assert (output / feed).parent.joinpath(href).resolve() == output / "feeds" / "feed.xsl"
+
+
+def test_a_feed_opened_in_chromium_is_a_chinese_page_wherever_the_site_is_mounted(
+    built: Path, tmp_path: Path
+):
+    from browser import launch_chromium, serve
+
+    root = tmp_path / "server"
+    (root / "some" / "other").mkdir(parents=True)
+    (root / "some" / "other" / "xxgk").symlink_to(built / "site", target_is_directory=True)
+    with serve(root) as base_url, launch_chromium() as browser:
+        page = browser.new_page()
+        failed: list[str] = []
+        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+        page.goto(base_url + "some/other/xxgk/feeds/fdzdgknr/zcwj.xml")
+        assert page.evaluate("document.contentType") == "text/html"  # the XSLT's result
+        assert page.locator("html").get_attribute("lang") == "zh-CN"
+        assert page.title() == "订阅：湟源县人民政府信息公开 - 政策文件"
+        assert page.locator("h1").inner_text() == "湟源县人民政府信息公开 - 政策文件"
+        text = page.locator("main").inner_text()
+        assert (
+            "这是一个订阅源" in text
+            and "自动读取。把浏览器地址栏中本页的地址复制到订阅工具" in text
+        )
+        assert "does not appear to have any style information" not in page.content()
+        entries = page.locator("main ol li")
+        assert entries.count() == len(
+            parse_feed(built / "site/feeds/fdzdgknr/zcwj.xml").findall(f"{ATOM}entry")
+        )
+        first = entries.first
+        assert first.locator("time").inner_text().startswith("发布日期：20")
+        first.locator("a").click()
+        page.wait_for_load_state()
+        assert page.url.startswith(base_url + "some/other/xxgk/fdzdgknr/zcwj/")
+        assert page.locator("h1").first.inner_text() == first_title(built)
+        page.goto(base_url + "some/other/xxgk/feeds/atom.xml")
+        page.get_by_role("link", name="打开网站页面").click()
+        page.wait_for_load_state()
+        assert page.url == base_url + "some/other/xxgk/"
+        assert failed == []
+
+
+def test_a_browser_without_xslt_shows_the_feed_styled_in_chinese(built: Path):
+    from browser import launch_chromium, serve
+
+    with (
+        serve(built / "site") as base_url,
+        launch_chromium("--disable-blink-features=XSLT") as browser,
+    ):
+        page = browser.new_page()
+        failed: list[str] = []
+        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+        page.goto(base_url + "feeds/atom.xml")
+        assert page.evaluate("document.contentType") != "text/html"  # no XSLT ran
+        shown = page.evaluate(
+            """() => {
+                const style = (e, pseudo) => getComputedStyle(e, pseudo || null);
+                const feed = document.documentElement;
+                const [updated] = feed.getElementsByTagName('updated');
+                const [entry] = feed.getElementsByTagName('entry');
+                const [id] = feed.getElementsByTagName('id');
+                return {
+                    feed: style(feed).display,
+                    about: style(updated, '::before').content,
+                    entry: style(entry).display,
+                    id: style(id).display,
+                    date: style(entry.getElementsByTagName('published')[0], '::before').content,
+                };
+            }"""
+        )
+        assert shown["feed"] == shown["entry"] == "block" and shown["id"] == "none"
+        assert "这是一个订阅源" in shown["about"] and shown["date"] == '"发布时间："'
+        assert failed == []
+
+
+def first_title(built: Path) -> str:
+    root = parse_feed(built / "site" / "feeds" / "fdzdgknr" / "zcwj.xml")
+    return root.find(f"{ATOM}entry/{ATOM}title").text

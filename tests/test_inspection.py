@@ -170,7 +170,7 @@ def test_interpretation_in_another_column_counts(site):
     assert document["report"]["interpretation"]["ratio"] == 1.0
 
 
-# --- the staff page report/ of the built site -------------------------------------------------
+# --- the staff page report/ of a staff build --------------------------------------------------
 
 
 def test_the_built_site_has_the_report_page(site):
@@ -178,6 +178,11 @@ def test_the_built_site_has_the_report_page(site):
     from linksite import buildable, run
 
     buildable(site)
+    config = site.root / "mkdocs.yml"  # a staff build: the report is not in the public site
+    config.write_text(
+        config.read_text("utf-8").replace("  - disclosure:\n", "  - disclosure:\n      staff_pages: true\n"),
+        encoding="utf-8",
+    )
     add_catalog(site, "inspection:\n  interpretation_ratio_min: 0.8\n")
     add_policy(site, "20181220-tongzhi.md", 90, title="关于开展政务公开专项检查的通知")
     add_policy(site, "20190501-dingshi.md", 91, published="2019-05-01", title="定时发布的秘密标题")

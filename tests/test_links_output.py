@@ -159,7 +159,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_reference_site_builds_clean(reference: Path):
-    assert (reference / "index.html").is_file() and (reference / "report/index.html").is_file()
+    assert (reference / "index.html").is_file() and (reference / "search/index.html").is_file()
 
 
 def test_the_reference_output_has_no_broken_link(reference: Path):

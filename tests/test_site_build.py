@@ -461,19 +461,6 @@ def test_rendering_on_several_processes_gives_the_same_site(
     assert tree_bytes(site / "site") == tree_bytes(reference / "site")
 
 
-def test_the_clerks_guide_is_published_outside_the_columns(reference: Path) -> None:
-    from generator.diagnostics import CODES
-
-    guide = html(page_of(reference, "guide"))
-    codes = {code.get_text() for code in guide.select("table code")}
-    assert set(CODES) <= codes
-    assert "新增一条信息" in guide.get_text()
-    nav = {a.get_text(strip=True) for a in guide.select("nav.md-nav a")}
-    assert "信息员指南" not in nav
-    footer_links = [a["href"] for a in html(reference / "site" / "index.html").select("footer a")]
-    assert "guide/" not in footer_links  # the clerks' guide is not the citizens' business
-
-
 def test_reusing_the_rendered_navigation_changes_no_byte(reference: Path, tmp_path: Path) -> None:
     site = copy_reference_site(tmp_path / "site")
     config = site / "mkdocs.yml"
@@ -656,14 +643,6 @@ def test_the_guide_page_shows_its_publisher_and_dates(reference: Path) -> None:
     assert rows["发布日期"] == "2026-02-10"
     assert rows["索引号"] == "015180001/2026-00090"
     assert not html(page_of(reference, "zhidu")).select(".dp-metadata")  # a plain introduction
-
-
-def test_the_published_guide_renders_its_numbered_steps_as_lists(reference: Path) -> None:
-    """A step of a numbered list is a list item, never "2. …" run into the paragraph above."""
-    guide = html(reference / "site" / "guide" / "index.html").select_one(".dp-body")
-    run_together = [p.get_text() for p in guide.find_all("p") if re.search(r"\s[2-9]\. \S", p.get_text())]
-    assert run_together == []
-    assert len(guide.select("ol > li")) >= 10
 
 
 def test_no_empty_metadata_rows_or_list_columns(reference: Path) -> None:

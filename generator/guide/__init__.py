@@ -2,7 +2,8 @@
 
 The field table comes from :data:`generator.content.fields.FIELDS` and the code table from
 :data:`generator.diagnostics.CODES`, so the guide cannot drift from what the checker does. The
-guide is published in the built site (``guide/``) and committed as ``generator/guide/README.md``.
+guide is committed as ``generator/guide/README.md``, printed by ``disclosure guide`` and, in a staff
+build only (mkdocs.yml ``staff_pages: true``), rendered as the page ``guide/``.
 """
 
 from __future__ import annotations

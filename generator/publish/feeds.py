@@ -11,6 +11,12 @@ the same files work wherever the site is mounted; only a feed's ``<id>`` is abso
 ``site_url``. Dates are the
 items' 发布日期 in Beijing time; a feed's ``<updated>`` is its newest entry's, so that an
 unchanged site produces byte-identical feeds.
+
+Every feed names the XSLT stylesheet ``feeds/feed.xsl`` (``feed.xsl`` beside this module), by a
+relative address as its links: a browser that opens the feed shows a Chinese page saying what a
+feed is and listing the entries, instead of raw XML; feed readers ignore the instruction.
+Browsers are removing XSLT (Chromium warns about it): where it is gone, ``feeds/feed.css`` styles
+the feed's own elements instead, so the page stays a readable Chinese one.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 from datetime import datetime
+from importlib.resources import files
 
 from generator.content.catalog import Column
 from generator.content.dates import BEIJING
@@ -27,6 +34,8 @@ from generator.site.model import SiteIdentity, SiteModel
 
 FEEDS_ROOT = "feeds"
 SITE_FEED = f"{FEEDS_ROOT}/atom.xml"
+FEED_STYLESHEET = f"{FEEDS_ROOT}/feed.xsl"
+FEED_STYLE_FALLBACK = f"{FEEDS_ROOT}/feed.css"  # when a browser no longer runs XSLT
 FEED_SIZE = 50
 ATOM = "http://www.w3.org/2005/Atom"
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://disclosure-generator/index-no")
@@ -127,7 +136,13 @@ def atom_feed(
             _element(entry, "category", term=str(item.topic), label=f"主题分类：{item.topic}")
         _element(entry, "summary", _summary(item), type="text")
     ET.indent(feed)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    # ElementTree writes no processing instruction before the root: the prolog is written here.
+    prolog = (
+        "<?xml version='1.0' encoding='utf-8'?>\n"
+        f'<?xml-stylesheet type="text/xsl" href="{link(FEED_STYLESHEET)}"?>\n'
+        f'<?xml-stylesheet type="text/css" href="{link(FEED_STYLE_FALLBACK)}"?>\n'
+    )
+    return (prolog + ET.tostring(feed, encoding="unicode") + "\n").encode("utf-8")
 
 
 def _summary(item: Item) -> str:
@@ -142,8 +157,10 @@ def _summary(item: Item) -> str:
 
 
 def atom_feeds(model: SiteModel, identity: SiteIdentity) -> dict[str, bytes]:
-    """Every feed of the site by its path under the output folder."""
+    """Every feed of the site by its path under the output folder, and their stylesheet."""
     feeds = {
+        FEED_STYLESHEET: files("generator.publish").joinpath("feed.xsl").read_bytes(),
+        FEED_STYLE_FALLBACK: files("generator.publish").joinpath("feed.css").read_bytes(),
         SITE_FEED: atom_feed(
             model,
             identity,
@@ -152,7 +169,7 @@ def atom_feeds(model: SiteModel, identity: SiteIdentity) -> dict[str, bytes]:
             title=identity.name,
             page_url="",
             subtitle="最新公开的政府信息",
-        )
+        ),
     }
     for column in feed_columns(model):
         items = [item for child in column.walk() for item in model.by_column.get(child.path, [])]

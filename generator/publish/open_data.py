@@ -1,8 +1,9 @@
 """数据开放: the metadata of every published item as ``data/items.json`` and ``data/items.csv``.
 
 The columns of the export are the public metadata fields of :data:`EXPORTED_KEYS` — those an item
-page shows — with the Chinese labels, help texts and kinds of
-:data:`generator.content.fields.FIELDS` (the one source of truth for item metadata), followed by a
+page shows — with the Chinese labels and kinds of
+:data:`generator.content.fields.FIELDS` (the one source of truth for item metadata), described
+for the reader of the data (:data:`READER_DESCRIPTIONS`), followed by a
 few values the site derives (the column, the page address, the publisher's code). The keys are an
 allow-list on purpose: a field added later for the workflow must not land in a public export
 unnoticed. ``data/schema.json`` is a JSON
@@ -38,6 +39,25 @@ EXPORTED_KEYS = (
     "genre", "keywords", "summary", "validity", "superseded_by", "interprets",
 )  # fmt: skip
 LIST_SEPARATOR = "、"  # keywords in one CSV cell
+# What each exported field means to the person who downloads the data. The help texts of
+# generator/content/fields.py speak to the clerk who writes front matter (columns.yml, how to
+# write a list); the export page and schema.json speak to citizens (issue #26).
+READER_DESCRIPTIONS = {
+    "title": "信息的标题",
+    "index_no": "索引号：发布机构代码/发布年份-五位流水号，每条信息一个，不会更改，可用来引用或查询",
+    "publisher": "发布这条信息的机关或单位的全称",
+    "doc_no": "公文的发文字号，如 源政办〔2018〕51号；不是公文的信息没有文号",
+    "topic": "主题分类，“一级”或“一级/二级”，如 民政、扶贫、救灾/社会福利",
+    "disclosure": "公开属性；这里的信息都是“主动公开”",
+    "written": "成文日期（公文落款的日期），YYYY-MM-DD",
+    "published": "在本站发布的日期，YYYY-MM-DD，或带时间 YYYY-MM-DD HH:MM（北京时间）",
+    "genre": "体裁（公文文种），如 通知、意见、公告，或“其他”",
+    "keywords": "关键词；JSON 中为列表，CSV 中用“、”分隔",
+    "summary": "内容概述，不超过 100 字",
+    "validity": "政策文件的有效性：现行有效、已修订、已废止 或 失效；其他信息为空",
+    "superseded_by": "已修订或已废止的文件：替代它的文件的索引号",
+    "interprets": "政策解读：所解读的政策文件的索引号",
+}
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$"
@@ -93,7 +113,7 @@ EXPORT_FIELDS: tuple[ExportField, ...] = (
         ExportField(
             key=f.key,
             label=f.alias,
-            description=f.help,
+            description=READER_DESCRIPTIONS[f.key],
             schema=_field_schema(f.kind, f.required),
             value=_field_value(f.key),
             required=f.required,
@@ -110,7 +130,7 @@ EXPORT_FIELDS: tuple[ExportField, ...] = (
     ExportField(
         "column",
         "栏目路径",
-        "条目所在栏目在网站中的路径，如 fdzdgknr/zcwj",
+        "所在栏目在本站网址中的路径，如 fdzdgknr/zcwj（政策文件）",
         {"type": "string"},
         lambda item, _: item.column.path,
         required=True,
@@ -118,7 +138,7 @@ EXPORT_FIELDS: tuple[ExportField, ...] = (
     ExportField(
         "column_name",
         "栏目",
-        "条目所在栏目的名称",
+        "所在栏目的名称，如 政策文件",
         {"type": "string"},
         lambda item, _: item.column.name,
         required=True,
@@ -126,7 +146,7 @@ EXPORT_FIELDS: tuple[ExportField, ...] = (
     ExportField(
         "url",
         "网址",
-        "条目页面的地址（配置了 site_url 时为完整网址，否则相对于网站根目录）",
+        "这条信息在本站的网页地址",
         {"type": "string"},
         lambda item, identity: _absolute(item.url, identity),
         required=True,

@@ -358,10 +358,21 @@ def result_record(item: Item, column: str, body: str) -> dict[str, Any]:
 
 
 _SPACES = re.compile(r"\s+")
+# Chinese punctuation (CJK Symbols and Punctuation, the full-width forms): the white space around
+# it is the page's line breaks between blocks, not a space of the text.
+_CJK_PUNCTUATION = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014-\u2026"
+_SPACE_AT_PUNCTUATION = re.compile(f"(?<=[{_CJK_PUNCTUATION}])\\s+|\\s+(?=[{_CJK_PUNCTUATION}])")
+# What an excerpt must not start with: closing or separating marks (an opening bracket or quote
+# may start it).
+_LEADING_MARKS = re.compile(r"^[\s.,;:!?)\]}、。，；：！？）】〕」』”’—…·]+")
 
 
 def excerpt(text: str) -> str:
-    text = _SPACES.sub(" ", text).strip()
+    """The start of an item's body for its search result, in the text's own punctuation: the
+    line breaks between blocks are one space, or none beside Chinese punctuation (第一条。第二条),
+    and no mark is put in nor left dangling at the start."""
+    text = _SPACE_AT_PUNCTUATION.sub("", _SPACES.sub(" ", text)).strip()
+    text = _LEADING_MARKS.sub("", text)
     return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "……"
 
 

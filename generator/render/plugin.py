@@ -95,9 +95,13 @@ class DisclosureConfig(Config):
     party_mark_url = WebAddress()  # 党政机关网站标识: its verification page (conac)
     party_mark_image = WebAddress()  # … and its image, as the registration gives them
     contact = option.Type(str, default="")
+    data_licence = option.Type(str, default="")  # terms of use shown on data/ (数据开放)
     workers = option.Type(int, default=0)  # processes that render pages; 0 = one per core
     reuse_navigation = option.Type(bool, default=True)  # see theme/partials/nav.html
     reuse_markdown = option.Type(bool, default=True)  # see generator/render/mkdocs_conversion.py
+    # The clerk's guide (guide/) and the inspection report (report/) in the output: for a staff
+    # build kept off the public server; the public site has neither (issue #26).
+    staff_pages = option.Type(bool, default=False)
     deploy_keep = option.Type(int, default=5)  # releases `disclosure deploy` keeps on the server
     # The bound on one page's Markdown conversion (generator/render/time_bound.py): well above
     # what the largest item allowed (5 MB of ordinary text) needs; see bench/README.md.
@@ -183,8 +187,9 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
             contact=self.config.contact,
             party_mark_url=self.config.party_mark_url,
             party_mark_image=self.config.party_mark_image,
+            data_licence=self.config.data_licence,
         )
-        self.views = plan_pages(self.model, identity)
+        self.views = plan_pages(self.model, identity, staff=self.config.staff_pages)
         self.identity = identity
         config.nav = _navigation(self.model)
         config.markdown_extensions.append(PlainTextExtension())  # same HTML, sooner
@@ -667,9 +672,11 @@ def _sitemap(
     base = base if base.endswith("/") else base + "/"
     # MkDocs joins them with urljoin; pages' URLs are relative and never climb (".."), so
     # that is appending.
+    pages = [(file, views.get(file.src_uri)) for file in files.documentation_pages()]
     return [
-        (base + file.url, _updated(views.get(file.src_uri), as_of))
-        for file in files.documentation_pages()
+        (base + file.url, _updated(view, as_of))
+        for file, view in pages
+        if view is None or not view.internal
     ]
 
 

@@ -77,8 +77,10 @@ class PageView:
     interpretations: list[Item] = field(default_factory=list)
     policy: Item | None = None
     replacement: Item | None = None
-    # The staff page report/ only
-    inspection: Inspection | None = None
+    # The staff pages (report/, guide/): built only with the plugin's `staff_pages` switch, and
+    # never listed in sitemap.xml
+    internal: bool = False
+    inspection: Inspection | None = None  # report/ only
     search: SearchPage | None = None  # the search page's filters
     # Links shown under a page's title (现行有效文件, 统计, 数据开放, 订阅): (title, url)
     related: list[tuple[str, str]] = field(default_factory=list)
@@ -135,7 +137,12 @@ def _column_extras(model: SiteModel, column: Column) -> dict[str, object]:
 
 
 @_without_collector
-def plan_pages(model: SiteModel, identity: SiteIdentity) -> dict[str, PageView]:
+def plan_pages(
+    model: SiteModel, identity: SiteIdentity, *, staff: bool = False
+) -> dict[str, PageView]:
+    """Every page of the site; the staff pages (the clerk's guide and the inspection report)
+    only when ``staff`` is set (mkdocs.yml: ``staff_pages: true``, for a build that is not
+    published), since citizens have no business with them (issue #26)."""
     views: dict[str, PageView] = {}
 
     def view(src_uri: str, **fields) -> None:
@@ -219,18 +226,6 @@ def plan_pages(model: SiteModel, identity: SiteIdentity) -> dict[str, PageView]:
             policy=model.policy_of(item),
             replacement=model.replacement_of(item),
         )
-    view(
-        GUIDE,
-        kind="guide",
-        template="column-page.html",
-        title="信息员指南",
-        meta=page_meta(identity),
-        generated=True,
-        in_nav=False,
-        hide_body_title=True,
-        markdown=render_guide(),
-        breadcrumbs=[("首页", ""), ("信息员指南", "guide/")],
-    )
     browse_crumbs = [("首页", ""), ("分类浏览", f"{BROWSE_ROOT}/")]
     view(
         f"{BROWSE_ROOT}/index.md",
@@ -281,19 +276,41 @@ def plan_pages(model: SiteModel, identity: SiteIdentity) -> dict[str, PageView]:
         breadcrumbs=[("首页", ""), ("站内检索", f"{SEARCH_ROOT}/")],
         search=search_page(model),
     )
+    if staff:
+        _plan_staff_pages(model, identity, view)
+    _plan_reference_pages(model, identity, view)
+    return views
+
+
+def _plan_staff_pages(model: SiteModel, identity: SiteIdentity, view: Callable[..., None]) -> None:
+    """The clerk's guide (guide/) and the inspection report (report/): kept from search engines
+    and from sitemap.xml even in a staff build."""
+    staff_meta = [*page_meta(identity), ("robots", "noindex, nofollow")]
+    view(
+        GUIDE,
+        kind="guide",
+        template="column-page.html",
+        title="信息员指南",
+        meta=staff_meta,
+        internal=True,
+        generated=True,
+        in_nav=False,
+        hide_body_title=True,
+        markdown=render_guide(),
+        breadcrumbs=[("首页", ""), ("信息员指南", "guide/")],
+    )
     view(
         f"{REPORT_ROOT}/index.md",
         kind="report",
         template="report.html",
         title="网站检查报告",
-        meta=[*page_meta(identity), ("robots", "noindex, nofollow")],
+        meta=staff_meta,
+        internal=True,
         generated=True,
         in_nav=False,
         breadcrumbs=[("首页", ""), ("网站检查报告", f"{REPORT_ROOT}/")],
         inspection=inspect_site(model.collection, model.as_of).redacted(),
     )
-    _plan_reference_pages(model, identity, view)
-    return views
 
 
 def _plan_reference_pages(

@@ -6,7 +6,8 @@ for a build at the as-of moment; :func:`report_findings` turns what falls short 
 with the severities that columns.yml ``inspection:`` sets (warnings by default, SPEC §7).
 
 The same :class:`Inspection` feeds ``disclosure check --report`` (text or JSON) and the staff page
-``report/`` of the built site. No MkDocs here.
+``report/`` of a staff build (mkdocs.yml ``staff_pages: true``; never in the public site). No
+MkDocs here.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from generator.content.dates import AsOf, months_up_to
 from generator.content.model import Collection, Item
 from generator.diagnostics import Report, Severity
 
-REPORT_ROOT = "report"  # the staff page of the built site: report/, not in the navigation
+REPORT_ROOT = "report"  # the staff page of a staff build: report/, not in the navigation
 POLICY_COLUMN_TYPE = "政策文件"  # 解读比例 = interpreted policies / policies of such columns
 RECENT_MONTHS = 12  # months shown in the text report and on the staff page
 EMPTY_COLUMNS_VETO = 5  # 单项否决: five or more empty columns (检查指标)

@@ -42,6 +42,7 @@ class SiteIdentity:
     contact: str = ""
     party_mark_url: str = ""  # 党政机关网站标识: where it is verified
     party_mark_image: str = ""  # … and the image of the mark
+    data_licence: str = ""  # the terms of use of the 数据开放 downloads; a default text if empty
 
     @property
     def police_record_url(self) -> str:

@@ -5,12 +5,14 @@
 // A query is cut as the index cut the text: runs of Chinese characters into overlapping pairs
 // (a lone character alone), runs of other letters and digits whole. Every token must match
 // (AND). Only the pieces a query needs are fetched: a bucket file or a token's own file per
-// token, a filter's file when it is chosen, and the result blocks of the results shown.
+// token, a filter's file when it is chosen, the 有效性 files of lapsed files when several results
+// are ranked, and the result blocks of the results shown.
 
 const PAGE_SIZE = 10;
 const CJK = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3ffff}";
 const RUN = new RegExp(`[${CJK}]+|(?:(?![${CJK}])[\\p{L}\\p{N}])+`, "gu");
 const IS_CJK = new RegExp(`^[${CJK}]`, "u");
+const ALNUM = new RegExp(`^(?![${CJK}])[\\p{L}\\p{N}]$`, "u"); // a letter or digit, not Chinese
 const SORTS = ["newest", "oldest"];
 // A whole 文号 (源政办〔2026〕145号, in any brackets) or 索引号 (015180001/2026-00234): looked up
 // exactly first (search_index.identifier_key).
@@ -26,6 +28,7 @@ function start(root) {
   const list = root.querySelector(".dp-search__results");
   const more = root.querySelector(".dp-search__more");
   const index = new SearchIndex(new URL(root.dataset.index, location.href));
+  const ended = endedValidity(selects);
 
   let generation = 0; // a newer search makes the older one stop rendering
   let current = null; // { found, shown, words }
@@ -84,7 +87,7 @@ function start(root) {
       return;
     }
     status.textContent = "正在检索……";
-    const found = await index.find(term, chosen, sortSelect.value);
+    const found = await index.find(term, chosen, sortSelect.value, ended);
     if (mine !== generation) return;
     current = { found, shown: 0, words: found.words || markedWords(term) };
     await showMore(mine, false);
@@ -250,9 +253,10 @@ class SearchIndex {
 
   // The results of a query: document numbers in the order shown, and what gave them (for the
   // filter counts). Relevance: every token in the title first, then in the 文号 / 索引号, then
-  // some in the title, then the rest; newest first within each. A whole 文号 or 索引号 found
-  // exactly is the answer by itself.
-  async find(term, chosen, sort) {
+  // some in the title, then the rest; within each, a file in force before one that is no longer
+  // (`ended`: the 有效性 filter's files of 已修订, 已废止 and 失效), then newest first. A whole
+  // 文号 or 索引号 found exactly is the answer by itself.
+  async find(term, chosen, sort, ended = []) {
     const meta = await this.load();
     const filterLists = {};
     await Promise.all(
@@ -283,7 +287,12 @@ class SearchIndex {
     const score = new Map(numbers.map((n) => [n, rank(n)]));
     if (sort === "oldest") numbers.sort((a, b) => a - b);
     else if (sort === "newest") numbers.sort((a, b) => b - a);
-    else numbers.sort((a, b) => score.get(a) - score.get(b) || b - a);
+    else {
+      const files = numbers.length > 1 ? ended : []; // one result needs no order
+      const lapsed = new Set((await Promise.all(files.map((n) => this.filter("validity", n)))).flat());
+      const order = (n) => score.get(n) * 2 + (lapsed.has(n) ? 1 : 0);
+      numbers.sort((a, b) => order(a) - order(b) || b - a);
+    }
     return { results: numbers, base, filterLists, words, sorted: SORTS.includes(sort) };
   }
 
@@ -403,9 +412,22 @@ function queryTokens(term) {
   return queryPairs(term).map(({ token }) => token);
 }
 
-// The words to mark in results: the query's runs, longest first.
+// The numbers of the 有效性 filter's files that list files no longer in force.
+function endedValidity(selects) {
+  const validity = selects.find((select) => select.dataset.filter === "validity");
+  if (!validity) return [];
+  const options = [...validity.options].filter((option) => option.value && option.value !== "现行有效");
+  return options.map((option) => option.dataset.n);
+}
+
+// The words to mark in results: the query's words as typed (51号 whole, not 51 and 号 apart),
+// a whole 文号 or 索引号 in the brackets the site writes, longest first.
 function markedWords(term) {
-  return [...new Set(runsOf(term))].sort((a, b) => b.length - a.length);
+  const identifier = identifierKey(term);
+  if (identifier) return [identifier];
+  const edges = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu; // quotes or brackets typed around a word
+  const words = normalize(term).split(/\s+/).map((word) => word.replace(edges, "")).filter(Boolean);
+  return [...new Set(words)].sort((a, b) => b.length - a.length);
 }
 
 function identifierKey(term) {
@@ -522,6 +544,13 @@ function resultItem(record, siteRoot, words) {
   link.href = new URL(record.url, siteRoot).href;
   appendMarked(link, record.title, words);
   heading.append(link);
+  if (record.validity) {
+    // the badge of the lists (partials/validity-badge.html)
+    const badge = element("span", "dp-validity");
+    if (record.validity !== "现行有效") badge.classList.add("dp-validity--ended");
+    badge.textContent = record.validity;
+    heading.append(" ", badge);
+  }
   item.append(heading);
 
   const facts = element("p", "dp-result__meta");
@@ -538,7 +567,6 @@ function resultItem(record, siteRoot, words) {
   fact("发布日期", record.date, false);
   fact("文号", record.doc_no, true);
   fact("索引号", record.index_no, true);
-  fact("有效性", record.validity, false);
   item.append(facts);
 
   const excerpt = element("p", "dp-result__excerpt");
@@ -555,14 +583,18 @@ function element(name, className) {
 
 // Text with every occurrence of the query's words wrapped in <mark>. Found in the normalized
 // text where normalizing keeps its length (full-width letters and digits match), else in the
-// lower case text.
+// lower case text. A word that starts or ends with a letter or digit is marked only where it
+// does not continue a longer run of them (51 is not marked inside 2018-00051).
 function appendMarked(target, text, words) {
   const folded = normalize(text);
   const lower = folded.length === text.length ? folded : text.toLowerCase();
   const marked = new Array(text.length).fill(false);
+  const joins = (a, b) => ALNUM.test(a || "") && ALNUM.test(b || "");
   for (const word of words) {
     for (let at = lower.indexOf(word); at !== -1; at = lower.indexOf(word, at + 1)) {
-      marked.fill(true, at, at + word.length);
+      const end = at + word.length;
+      if (joins(lower[at - 1], word[0]) || joins(word[word.length - 1], lower[end])) continue;
+      marked.fill(true, at, end);
     }
   }
   let from = 0;
