@@ -35,6 +35,8 @@ PAGE_TYPES = {
     "browse page": "browse/year/2026/",
     "现行有效": "xianxing/",
     "统计": "tongji/",
+    "数据开放": "data/",
+    "staff report": "report/",
     "search": "search/?q=政务公开",
     "404": "fdzdgknr/zcwj/no-such-item/",
 }
@@ -158,6 +160,13 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     assert count == 1
     catalog.write_text(text, encoding="utf-8")
+    # A staff build: the public pages are the same, and the staff report is laid out too.
+    config = site / "mkdocs.yml"
+    staff = config.read_text("utf-8").replace(
+        "  - disclosure:\n", "  - disclosure:\n      staff_pages: true\n"
+    )
+    assert "staff_pages" in staff
+    config.write_text(staff, encoding="utf-8")
     result = build(site)
     assert result.returncode == 0, result.stdout + result.stderr
     with serve(site / "site", NotFoundPage) as url:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -63,6 +64,12 @@ def months_up_to(day: date, count: int) -> tuple[str, ...]:
     """The ``count`` months up to and including ``day``'s month, oldest first, as ``YYYY-MM``."""
     index = day.year * 12 + day.month - 1
     return tuple(f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(index - count + 1, index + 1))
+
+
+def years_of(months: tuple[str, ...] | list[str]) -> tuple[tuple[str, int], ...]:
+    """Each year of ``months`` (``YYYY-MM``, in order) with how many of them it has: a table
+    groups its month columns under their year, so that twelve of them fit a desktop page."""
+    return tuple(Counter(month[:4] for month in months).items())
 
 
 # The as-of moments a build can stand for. The site's files carry time stamps in formats of

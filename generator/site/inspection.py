@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from generator.content.catalog import CATALOG_FILE, Column, InspectionRules
-from generator.content.dates import AsOf, months_up_to
+from generator.content.dates import AsOf, months_up_to, years_of
 from generator.content.model import Collection, Item
 from generator.diagnostics import Report, Severity
 
@@ -117,6 +117,9 @@ class Inspection:
     def recent_months(self, count: int = RECENT_MONTHS) -> list[str]:
         """The ``count`` months up to the as-of month, oldest first, as ``YYYY-MM``."""
         return list(months_up_to(self.as_of.day, count))
+
+    def month_years(self, months: list[str]) -> tuple[tuple[str, int], ...]:
+        return years_of(months)
 
     def monthly_rows(self, months: list[str]) -> list[tuple[str, list[int], int]]:
         """(unit, counts per month, total over those months) for every unit of the registry."""

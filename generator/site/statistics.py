@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from generator.content.catalog import Column
-from generator.content.dates import months_up_to
+from generator.content.dates import months_up_to, years_of
 from generator.content.model import Item
 from generator.site.inspection import RECENT_MONTHS
 from generator.site.model import SiteModel
@@ -107,10 +107,7 @@ class Statistics:
 
     @property
     def years(self) -> tuple[tuple[str, int], ...]:
-        """Each year of ``months`` with how many of them it has: the table's header groups the
-        months under their year, so that twelve month columns fit a desktop page."""
-        counts = Counter(month[:4] for month in self.months)
-        return tuple(counts.items())
+        return years_of(self.months)
 
 
 def _month(item: Item) -> str:
