@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from generator.click_chinese import use_chinese
-from generator.content.collection import check_site
 from generator.content.dates import AsOf, DateProblem
 from generator.diagnostics import Diagnostic, Report, format_report, summary_line
 from generator.publish.external_links import MODE_VARIABLE, ExternalMode
+from generator.site.check import check_site
 from generator.timings import BuildTimings
 
 use_chinese()  # Click's own texts (usage, option errors) in Chinese

@@ -1,4 +1,4 @@
-"""The feeds, open data, statistics CSV and identifier lookups (generator/render/views.py,
+"""The feeds, open data, statistics CSV and identifier lookups (generator/publish/generated_files.py,
 ``plan_files``): `disclosure build` writes them in a child process while it renders, into a
 scratch folder beside the staging folder (MkDocs empties the staging folder after on_config),
 and moves them in before the publish steps."""
@@ -11,12 +11,12 @@ import pytest
 from sites import REFERENCE_AS_OF, build, copy_reference_site, tree_bytes
 
 from generator import cli
-from generator.content.collection import check_site
 from generator.content.dates import AsOf
 from generator.diagnostics import Report
 from generator.publish.feeds import SITE_FEED
+from generator.publish.generated_files import plan_files
 from generator.render import plugin
-from generator.render.views import plan_files
+from generator.site.check import check_site
 from generator.site.model import SiteIdentity, build_site_model
 
 

@@ -23,9 +23,9 @@ from sites import (
     write_item,
 )
 
-from generator.content.collection import check_site
 from generator.content.dates import AsOf
 from generator.diagnostics import Report
+from generator.site.check import check_site
 
 
 @pytest.fixture(scope="module")

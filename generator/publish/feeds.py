@@ -24,9 +24,8 @@ from generator.content.catalog import Column
 from generator.content.dates import BEIJING
 from generator.content.model import Item
 from generator.site.model import SiteIdentity, SiteModel
+from generator.site.pages import SITE_FEED, feed_path
 
-FEEDS_ROOT = "feeds"
-SITE_FEED = f"{FEEDS_ROOT}/atom.xml"
 FEED_SIZE = 50
 ATOM = "http://www.w3.org/2005/Atom"
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://disclosure-generator/index-no")
@@ -39,11 +38,6 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def xml_text(value: str) -> str:
     return _NOT_XML.sub("\ufffd", value)
-
-
-def feed_path(column: Column | None = None) -> str:
-    """Where a feed is published: ``feeds/atom.xml`` or ``feeds/fdzdgknr/zcwj.xml``."""
-    return SITE_FEED if column is None else f"{FEEDS_ROOT}/{column.path}.xml"
 
 
 def feed_columns(model: SiteModel) -> list[Column]:

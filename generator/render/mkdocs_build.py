@@ -117,7 +117,7 @@ def build_site(
 ) -> Path:
     """Render the validated site with MkDocs; returns the output folder. With ``timings``, the
     plugin records the seconds of its stages there. Unless ``full``, pages whose inputs did not
-    change since the last build are taken over from it (generator/render/incremental.py)."""
+    change since the last build are taken over from it (generator/publish/incremental.py)."""
     _quiet_logging()
     config_file = site / CONFIG_FILE
     if not config_file.is_file():

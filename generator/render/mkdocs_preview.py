@@ -29,9 +29,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 from mkdocs.livereload import LiveReloadServer
 
-from generator.content.collection import check_site
 from generator.content.dates import AsOf
 from generator.diagnostics import Diagnostic, Report, Severity, format_report, summary_line
+from generator.site.check import check_site
 
 PROBLEMS_TEMPLATE = Path(__file__).parent / "preview" / "problems.html"
 

@@ -33,17 +33,15 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from generator.content.collection import CONTENT_DIR, check_site, symlinks_in
+from generator.children import ChildProcesses, ForkedValue
+from generator.content.collection import CONTENT_DIR, symlinks_in
 from generator.content.dates import BEIJING, AsOf, DateProblem
 from generator.content.model import Collection
 from generator.content.sanitize import may_be_refused, sanitize, url_scheme
 from generator.diagnostics import Report, Severity, summary_line
 from generator.publish.atomic import AtomicOutput, unsafe_output
-from generator.publish.lock import BuildLock, LockBusy
-from generator.publish.pipeline import Publication, run_publish_steps
-from generator.render.children import ChildProcesses, ForkedValue
-from generator.render.cjk_breaks import CjkLineBreaksExtension
-from generator.render.incremental import (
+from generator.publish.generated_files import write_generated_files
+from generator.publish.incremental import (
     BuildManifest,
     PageStates,
     RebuildPlan,
@@ -53,14 +51,18 @@ from generator.render.incremental import (
     site_fingerprint,
     source_hashes,
 )
+from generator.publish.lock import BuildLock, LockBusy
+from generator.publish.pipeline import Publication, run_publish_steps
+from generator.render.cjk_breaks import CjkLineBreaksExtension
 from generator.render.mkdocs_build import AS_OF_VARIABLE, SetupError
 from generator.render.mkdocs_conversion import MarkdownConversion
 from generator.render.mkdocs_parallel import RenderShare, default_workers, fork_workers
 from generator.render.plain_text import PlainTextExtension
 from generator.render.time_bound import TooSlow, time_bound
-from generator.render.views import PageView, plan_pages, write_generated_files
 from generator.site.annual_report import with_tables
+from generator.site.check import check_site
 from generator.site.model import SiteIdentity, SiteModel, build_site_model
+from generator.site.pages import PageView, plan_pages
 from generator.timings import BuildTimings
 
 log = logging.getLogger("mkdocs.plugins.disclosure")
@@ -124,7 +126,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self.failure = ""  # why the build failed, in Chinese where it is ours
         self.failure_exit_code = 1  # 2 when it failed on its configuration (SetupError)
         self.timings = BuildTimings()  # seconds per stage (`disclosure build --timings`)
-        # Incremental rebuilds (see generator/render/incremental.py); `--full` sets full_build.
+        # Incremental rebuilds (see generator/publish/incremental.py); `--full` sets full_build.
         self.full_build = False
         self.site_dir = Path(".")
         self.site_fingerprint = ""
@@ -327,7 +329,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         # `disclosure build` runs without the cyclic garbage collector until here: validating
         # and planning make objects that live to the end of the build, which the collector went
         # over again and again (half a second of a 10,000-item rebuild). Planning froze them
-        # (see generator/render/views.py); what MkDocs made since is garbage once it returns.
+        # (see generator/site/pages.py); what MkDocs made since is garbage once it returns.
         gc.enable()
         pages = [
             file.src_uri

@@ -46,9 +46,9 @@ from generator.content.dates import AsOf
 from generator.content.item_cache import CACHE_DIR, committed
 from generator.content.model import Collection, Item
 from generator.publish.atomic import file_stats
-from generator.render.views import PageView
 from generator.site.annual_report import SIDECAR_SUFFIX
 from generator.site.model import FacetValue, SiteIdentity, SiteModel
+from generator.site.pages import PageView
 
 MANIFEST_FILE = "build-manifest.json"
 FORMAT = 1
