@@ -674,9 +674,7 @@ def test_the_guide_page_shows_its_publisher_and_dates(reference: Path) -> None:
 def test_the_published_guide_renders_its_numbered_steps_as_lists(reference: Path) -> None:
     """A step of a numbered list is a list item, never "2. …" run into the paragraph above."""
     guide = html(reference / "site" / "guide" / "index.html").select_one(".dp-body")
-    run_together = [
-        p.get_text() for p in guide.find_all("p") if re.search(r"\s[2-9]\. \S", p.get_text())
-    ]
+    run_together = [p.get_text() for p in guide.find_all("p") if re.search(r"\s[2-9]\. \S", p.get_text())]
     assert run_together == []
     assert len(guide.select("ol > li")) >= 10
 

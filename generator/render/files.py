@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator.content.collection import symlinks_in
 from generator.content.dates import AsOf
+from generator.site.model import SiteModel
 from generator.site.pages import PageView
+
+log = logging.getLogger("mkdocs.plugins.disclosure")
 
 # Material's search (lunr and its web worker): this site has its own (generator/publish/search.py).
 MATERIAL_SEARCH_FILES = ("assets/javascripts/lunr/", "assets/javascripts/workers/")
@@ -51,6 +55,42 @@ def not_ours_to_publish(file: File, real: RealFolders, known: set[str]) -> bool:
     roots = [real.content] if from_content else real.theme_roots
     path = real.of_file(file.abs_src_path)
     return not any(path.startswith(root + os.sep) for root in roots)
+
+
+def keep_public_files(files: Files, config: MkDocsConfig, model: SiteModel) -> None:
+    """Drop every file that is not public: items not (yet) published, attachments no public
+    item links, anything outside content/ and the theme; items stay out of the navigation."""
+    items = {item.src_uri for item in model.collection.items}
+    attachments = set(model.collection.attachments)
+    public_items = {item.src_uri for item in model.items}
+    known = items | attachments | {page.src_uri for page in model.collection.pages}
+    real_folders = RealFolders(config)
+    for file in list(files):
+        uri = file.src_uri
+        if not_ours_to_publish(file, real_folders, known):
+            log.warning(
+                f"不发布 {uri}：它不是 content/ 中经过检查的文件，或指向 content/ 和主题以外。"
+            )
+            files.remove(file)
+        elif (uri in items and uri not in public_items) or (
+            uri in attachments and uri not in model.published_files
+        ):
+            files.remove(file)
+        elif uri in public_items:
+            file.inclusion = InclusionLevel.NOT_IN_NAV
+        elif uri.startswith(MATERIAL_SEARCH_FILES) or uri.endswith(".map"):
+            files.remove(file)  # Material's own search and source maps: not used here
+
+
+def add_generated_pages(files: Files, config: MkDocsConfig, views: dict[str, PageView]) -> None:
+    """The planned pages that have no source file (listings, browse…), as virtual files."""
+    for src_uri, view in views.items():
+        if view.generated and files.get_file_from_path(src_uri) is None:
+            content = view.markdown if view.markdown is not None else f"# {view.title}\n"
+            generated = File.generated(config, src_uri, content=content)
+            if not view.in_nav:
+                generated.inclusion = InclusionLevel.NOT_IN_NAV
+            files.append(generated)
 
 
 def _updated(view: PageView | None, as_of: AsOf) -> str:

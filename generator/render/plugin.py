@@ -26,7 +26,7 @@ import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -45,10 +45,9 @@ from generator.render.config import (
     theme_dirs,
 )
 from generator.render.files import (
-    MATERIAL_SEARCH_FILES,
-    RealFolders,
+    add_generated_pages,
+    keep_public_files,
     no_static_files,
-    not_ours_to_publish,
     sitemap,
 )
 from generator.render.mkdocs_conversion import MarkdownConversion
@@ -59,7 +58,7 @@ from generator.render.templates import (
     RenderedFragments,
     keep_compiled_templates,
 )
-from generator.render.time_bound import TooSlow, time_bound
+from generator.render.time_bound import bound_conversion
 from generator.site.annual_report import with_tables
 
 log = logging.getLogger("mkdocs.plugins.disclosure")
@@ -146,33 +145,8 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         assert core is not None and core.model is not None
         self.files = files
         model = core.model
-        items = {item.src_uri for item in model.collection.items}
-        attachments = set(model.collection.attachments)
-        public_items = {item.src_uri for item in model.items}
-        known = items | attachments | {page.src_uri for page in model.collection.pages}
-        real_folders = RealFolders(config)
-        for file in list(files):
-            uri = file.src_uri
-            if not_ours_to_publish(file, real_folders, known):
-                log.warning(
-                    f"不发布 {uri}：它不是 content/ 中经过检查的文件，或指向 content/ 和主题以外。"
-                )
-                files.remove(file)
-            elif (uri in items and uri not in public_items) or (
-                uri in attachments and uri not in model.published_files
-            ):
-                files.remove(file)
-            elif uri in public_items:
-                file.inclusion = InclusionLevel.NOT_IN_NAV
-            elif uri.startswith(MATERIAL_SEARCH_FILES) or uri.endswith(".map"):
-                files.remove(file)  # Material's own search and source maps: not used here
-        for src_uri, view in core.views.items():
-            if view.generated and files.get_file_from_path(src_uri) is None:
-                content = view.markdown if view.markdown is not None else f"# {view.title}\n"
-                generated = File.generated(config, src_uri, content=content)
-                if not view.in_nav:
-                    generated.inclusion = InclusionLevel.NOT_IN_NAV
-                files.append(generated)
+        keep_public_files(files, config, model)
+        add_generated_pages(files, config, core.views)
         self.sitemap = sitemap(files, config, core.views, model.as_of)
         if core.publishes:
             self._take_over_unchanged_pages(files)
@@ -223,38 +197,11 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
             view = self._view(page)
             item = view.item if view is not None and view.kind == "item" else None
             self.conversion.take_over(page, item.body_line if item is not None else None)
-        self._bound_conversion(page)
+        bound_conversion(page, self.config.markdown_seconds, self._page_failed)
         return page
 
     def _view(self, page: Page) -> Any:
         return self.core.views.get(page.file.src_uri) if self.core is not None else None
-
-    def _bound_conversion(self, page: Page) -> None:
-        """The page's conversion under the time bound: too slow, or nested too deep for the
-        recursion limit (what the check's bound missed), it is an error naming the file."""
-        render = page.render
-        seconds = self.config.markdown_seconds
-        source = f"{CONTENT_DIR}/{page.file.src_uri}"
-
-        def bounded(config: MkDocsConfig, files: Files) -> None:
-            try:
-                with time_bound(seconds):
-                    render(config, files)
-            except TooSlow:
-                self._page_failed(
-                    "E-MARKDOWN-SLOW",
-                    source,
-                    f"正文转换为网页超过 {seconds:g} 秒仍未完成，已停止生成。多为大量未闭合的 HTML 标签"
-                    "（如成串的“<a ”）或异常长的行，请删改后重新生成。",
-                )
-            except RecursionError:
-                self._page_failed(
-                    "E-MARKDOWN-NESTING",
-                    source,
-                    "正文嵌套过深，转换为网页时超出了递归深度；请删去多余的列表、引用或强调符号。",
-                )
-
-        page.render = bounded  # type: ignore[method-assign]
 
     def _page_failed(self, code: str, source: str, message: str) -> NoReturn:
         assert self.core is not None
