@@ -11,9 +11,10 @@ renderer gives it the site's settings and renders the planned pages into its sta
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -108,10 +109,13 @@ def build(
             raise BuildFailed(
                 f"校验未通过，未生成网站；{KEEPS_SITE}", report.exit_code(), checked=True
             )
-        core.plan(renderer.settings())
+        settings = renderer.settings()
+        with _stage_failures():
+            core.plan(settings)
         renderer.render(core)
-        core.check_output()
-        core.commit()
+        with _stage_failures():
+            core.check_output()
+            core.commit()
     except BaseException as error:
         core.abandon()
         report.extend(core.publish_report)
@@ -126,6 +130,17 @@ def build(
     report.extend(core.publish_report)
     assert core.output is not None
     return core.output.target
+
+
+@contextlib.contextmanager
+def _stage_failures() -> Iterator[None]:
+    """A stage's failure in the words of the renderer's own (generator/render/mkdocs_build.py)."""
+    try:
+        yield
+    except BuildFailed as failure:
+        raise BuildFailed(f"生成失败：{failure}", failure.exit_code) from None
+    except OSError as error:
+        raise BuildFailed(f"读写文件失败：{error}", 1) from None
 
 
 class Build:

@@ -22,7 +22,7 @@ every item.
 
 Anything the fingerprints cannot vouch for makes a full build: no manifest, another site
 fingerprint, a missing or altered output file. ``disclosure build --full`` forces one.
-No MkDocs here: the plugin gives this module its views and its output paths.
+No MkDocs here: the build core (generator/build.py) gives this module its views and output paths.
 """
 
 from __future__ import annotations
