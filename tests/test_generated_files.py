@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from sites import REFERENCE_AS_OF, build, copy_reference_site, tree_bytes
 
+from generator import build as build_core
 from generator import cli
 from generator.content.dates import AsOf
 from generator.diagnostics import Report
 from generator.publish.feeds import SITE_FEED
 from generator.publish.generated_files import plan_files
-from generator.render import plugin
 from generator.site.check import check_site
 from generator.site.model import SiteIdentity, build_site_model
 
@@ -68,7 +68,7 @@ def test_when_the_child_fails_the_build_fails_and_publishes_nothing(
         raise OSError(28, "No space left on device")
 
     # In this process, so that the forked child inherits it: the real build, a real fork.
-    monkeypatch.setattr(plugin, "write_generated_files", disk_full)
+    monkeypatch.setattr(build_core, "write_generated_files", disk_full)
     with pytest.raises(SystemExit) as exit_code:
         cli.main(["build", "--site", str(site), "--as-of", REFERENCE_AS_OF])
     assert exit_code.value.code == 1
