@@ -100,7 +100,6 @@ class MkDocsRenderer:
 
     def __init__(self, site: Path) -> None:
         self.site = site
-        self.config_file = site / CONFIG_FILE
         self.config: MkDocsConfig | None = None
         self.plugin: DisclosurePlugin | None = None
         _quiet_logging()
@@ -112,12 +111,7 @@ class MkDocsRenderer:
             return None
 
     def settings(self) -> SiteSettings:
-        if not self.config_file.is_file():
-            raise BuildFailed(f"找不到 {self.config_file}：站点目录中需要 mkdocs.yml。", 2)
-        self.config = load_site_config(self.config_file)
-        self.plugin = self.config.plugins.get("disclosure")
-        if self.plugin is None:
-            raise BuildFailed("mkdocs.yml 的 plugins 中缺少 disclosure，请加上“- disclosure”。", 2)
+        self.config, self.plugin = site_config(self.site)
         with self._failures():
             return site_settings(self.config, self.plugin.config)
 
@@ -163,7 +157,8 @@ class PublishSettings:
     keep: int  # releases kept on the server (the plugin's deploy_keep)
 
 
-def publish_settings(site: Path) -> PublishSettings:
+def site_config(site: Path) -> tuple[MkDocsConfig, DisclosurePlugin]:
+    """The site's mkdocs.yml, loaded, and our plugin in it; BuildFailed (exit 2) otherwise."""
     _quiet_logging()
     config_file = site / CONFIG_FILE
     if not config_file.is_file():
@@ -172,6 +167,11 @@ def publish_settings(site: Path) -> PublishSettings:
     plugin = config.plugins.get("disclosure")
     if plugin is None:
         raise BuildFailed("mkdocs.yml 的 plugins 中缺少 disclosure，请加上“- disclosure”。", 2)
+    return config, plugin
+
+
+def publish_settings(site: Path) -> PublishSettings:
+    config, plugin = site_config(site)
     url_path = urlsplit(config.site_url or "/").path or "/"
     return PublishSettings(Path(config.site_dir), url_path, plugin.config.deploy_keep)
 
