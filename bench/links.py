@@ -31,10 +31,10 @@ def run(command: list[str]) -> float:
 
 
 def time_link_check(site: Path, workers: int) -> dict[str, float | int | str]:
-    from generator.content.collection import check_site
     from generator.content.dates import AsOf
     from generator.diagnostics import Report
     from generator.publish import linkcheck
+    from generator.site.check import check_site
     from generator.site.model import build_site_model
 
     as_of = AsOf.parse(AS_OF)

@@ -36,10 +36,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from browser import QuietHandler, launch_chromium, serve  # noqa: E402
 
-from generator.content.collection import CONTENT_DIR, check_site  # noqa: E402
+from generator.content.collection import CONTENT_DIR  # noqa: E402
 from generator.content.dates import AsOf  # noqa: E402
 from generator.diagnostics import Report  # noqa: E402
 from generator.publish.search import INDEX_DIR, build_search_index  # noqa: E402
+from generator.site.check import check_site  # noqa: E402
 from generator.site.model import SiteModel, build_site_model  # noqa: E402
 
 COMPRESSIBLE = (".html", ".js", ".css", ".json")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import os
@@ -14,10 +13,10 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from generator.click_chinese import use_chinese
-from generator.content.collection import check_site
 from generator.content.dates import AsOf, DateProblem
 from generator.diagnostics import Diagnostic, Report, format_report, summary_line
-from generator.publish.external_links import MODE_VARIABLE, ExternalMode
+from generator.publish.external_links import ExternalMode
+from generator.site.check import check_site
 from generator.timings import BuildTimings
 
 use_chinese()  # Click's own texts (usage, option errors) in Chinese
@@ -262,34 +261,23 @@ def build(
     """
     if timings_file is not None:
         _check_writable(timings_file, "--timings")  # before site/ is replaced, not after
+    from generator.build import BuildFailed, BuildOptions
+    from generator.build import build as build_site
+    from generator.render.mkdocs_build import MkDocsRenderer
+
     timings = BuildTimings()
     timings.start("total")
-    from generator.render.mkdocs_build import BuildFailed, build_site, prepare_output
-
+    options = BuildOptions(
+        site, as_of, full=full, external=_external_mode(external, external_strict), timings=timings
+    )
+    report = Report()
     try:
-        recovered = prepare_output(site)
+        output = build_site(options, MkDocsRenderer(site), report, say=_say)
     except BuildFailed as failure:
+        if failure.checked:
+            emit(list(report), output_format)
         click.echo(str(failure), err=True)
         sys.exit(failure.exit_code)
-    if recovered:
-        click.echo(recovered, err=True)
-    gc.disable()  # until the site is planned: see DisclosurePlugin._fork
-
-    os.environ[MODE_VARIABLE] = _external_mode(external, external_strict).value
-
-    report = Report()
-    with timings.stage("validate"):
-        collection = check_site(site, as_of, report)
-    if collection is None or report.has_errors():
-        emit(list(report), output_format)
-        click.echo("校验未通过，未生成网站；原有 site/ 保持不变。", err=True)
-        sys.exit(report.exit_code())
-    try:
-        output = build_site(site, as_of, collection, report, timings, full=full)
-    except BuildFailed as failure:
-        emit(list(report), output_format)
-        click.echo(f"{failure}\n原有 site/ 保持不变。", err=True)
-        sys.exit(max(failure.exit_code, report.exit_code()))
     timings.stop("total")
     emit(list(report), output_format)
     click.echo(f"网站已生成：{output}（截至 {as_of}）", err=True)
@@ -323,6 +311,10 @@ def _staff_file_site(site: Path, staff_file: Path) -> tuple[str, str]:
     return site_name, site_url
 
 
+def _say(text: str) -> None:
+    click.echo(text, err=True)
+
+
 def _check_writable(path: Path, option: str) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -349,7 +341,8 @@ def _exit_at_once() -> NoReturn:
 @click.option("-a", "--dev-addr", "address", default="127.0.0.1:8000", show_default=True)
 def serve(site: Path, as_of: str | None, address: str) -> None:
     """本地预览，修改内容后自动刷新。"""
-    from generator.render.mkdocs_build import BuildFailed, serve_site
+    from generator.build import BuildFailed
+    from generator.render.mkdocs_build import serve_site
 
     try:
         parsed = AsOf.parse(as_of) if as_of else None
@@ -538,8 +531,9 @@ def deploy(
     known_hosts: Path | None,
 ) -> None:
     """把生成好的 site/ 发布为目标上的新版本（本机文件夹或 用户@服务器:/路径），再切换上线。"""
+    from generator.build import BuildFailed
     from generator.deploy import DeployError, deploy, list_releases, nginx_snippet
-    from generator.render.mkdocs_build import BuildFailed, publish_settings
+    from generator.render.mkdocs_build import publish_settings
 
     where = _target(target, port, identity, known_hosts)
     try:

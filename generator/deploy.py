@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.render.incremental import BuildManifest
+from generator.publish.incremental import BuildManifest
 
 RELEASES_MARKER = ".disclosure-releases"
 DEFAULT_KEEP = 5

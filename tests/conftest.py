@@ -135,9 +135,9 @@ class Site:
 
     def check(self, as_of: str = AS_OF) -> list:
         """Run the checker in-process (``check_site``); the sorted list of diagnostics."""
-        from generator.content.collection import check_site
         from generator.content.dates import AsOf
         from generator.diagnostics import Report
+        from generator.site.check import check_site
 
         report = Report()
         check_site(self.root, AsOf.parse(as_of), report)

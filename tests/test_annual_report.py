@@ -12,7 +12,6 @@ import pytest
 from marker_site import marker_site
 from sites import REFERENCE_AS_OF, REPO, build, html, run_cli
 
-from generator.content.collection import check_site
 from generator.content.dates import AsOf
 from generator.diagnostics import Report
 from generator.site.annual_report import (
@@ -22,6 +21,7 @@ from generator.site.annual_report import (
     count_documents,
     with_tables,
 )
+from generator.site.check import check_site
 
 HUANGYUAN = "content/nianbao/20260128-huangyuan-2025-nianbao"
 YANCHI = "content/nianbao/20210128-yanchi-2020-nianbao"

@@ -15,9 +15,9 @@ import shutil
 
 import pytest
 
-from generator.content.collection import check_site
 from generator.content.dates import AsOf
 from generator.diagnostics import Report
+from generator.site.check import check_site
 
 
 def run(site, as_of: str = "2019-03-01") -> Report:

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.content.collection import check_site
 from generator.content.dates import AsOf
 from generator.content.fields import KEY_BY_NAME
 from generator.diagnostics import CODES, Report
+from generator.site.check import check_site
 
 FUZZ_FILE = "content/fdzdgknr/zcwj/fuzz.md"
 AS_OF = AsOf.parse("2019-03-01")

@@ -276,9 +276,9 @@ def test_front_matter_that_is_not_key_value(site):
 
 def test_item_written_with_chinese_aliases_only_passes(site):
     site.write(ITEM, CHINESE_KEYS)
-    from generator.content.collection import check_site
     from generator.content.dates import AsOf
     from generator.diagnostics import Report
+    from generator.site.check import check_site
 
     report = Report()
     collection = check_site(site.root, AsOf.parse("2019-03-01"), report)

@@ -274,9 +274,9 @@ def test_scheduled_item_is_not_an_error(site):
         written="2019-05-20", published="2019-06-01 08:00",
     )  # fmt: skip
     assert site.check("2019-03-01") == []
-    from generator.content.collection import check_site
     from generator.content.dates import AsOf
     from generator.diagnostics import Report
+    from generator.site.check import check_site
 
     as_of = AsOf.parse("2019-03-01")
     collection = check_site(site.root, as_of, Report())

@@ -1,4 +1,4 @@
-"""Work in forked child processes (generator/render/children.py): a value computed beside the
+"""Work in forked child processes (generator/children.py): a value computed beside the
 build comes back whole, and a child that fails costs time, never the result."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from generator.render.children import ForkedValue
+from generator.children import ForkedValue
 
 
 def test_a_value_computed_in_a_child_comes_back() -> None:

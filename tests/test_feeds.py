@@ -16,10 +16,10 @@ import pytest
 from marker_site import EXTRA_ITEMS, MARKER_INDEX_NOS, MARKERS, marker_site
 from sites import REFERENCE_AS_OF, html
 
-from generator.content.collection import check_site
 from generator.content.dates import AsOf
 from generator.diagnostics import Report
 from generator.publish.feeds import FEED_SIZE
+from generator.site.check import check_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITE_URL = "https://www.huangyuan.gov.cn/xxgk/"
@@ -187,7 +187,7 @@ def test_the_schema_is_described_in_chinese(built: Path):
     assert [row[3].get_text() for row in rows] == list(fields)
     downloads = {a.get_text(): a["href"] for a in page.select(".dp-downloads a")}
     assert set(downloads) == {"items.json", "items.csv", "schema.json"}
-    documented = (Path(__file__).parent.parent / "generator/publish/open_data_schema.md").read_text(
+    documented = (Path(__file__).parent.parent / "generator/site/open_data_schema.md").read_text(
         encoding="utf-8"
     )
     assert all(f"`{key}`" in documented for key in fields)

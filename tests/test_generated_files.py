@@ -1,4 +1,4 @@
-"""The feeds, open data, statistics CSV and identifier lookups (generator/render/views.py,
+"""The feeds, open data, statistics CSV and identifier lookups (generator/publish/generated_files.py,
 ``plan_files``): `disclosure build` writes them in a child process while it renders, into a
 scratch folder beside the staging folder (MkDocs empties the staging folder after on_config),
 and moves them in before the publish steps."""
@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from sites import REFERENCE_AS_OF, build, copy_reference_site, tree_bytes
 
+from generator import build as build_core
 from generator import cli
-from generator.content.collection import check_site
 from generator.content.dates import AsOf
 from generator.diagnostics import Report
 from generator.publish.feeds import SITE_FEED
-from generator.render import plugin
-from generator.render.views import plan_files
+from generator.publish.generated_files import plan_files
+from generator.site.check import check_site
 from generator.site.model import SiteIdentity, build_site_model
 
 
@@ -68,7 +68,7 @@ def test_when_the_child_fails_the_build_fails_and_publishes_nothing(
         raise OSError(28, "No space left on device")
 
     # In this process, so that the forked child inherits it: the real build, a real fork.
-    monkeypatch.setattr(plugin, "write_generated_files", disk_full)
+    monkeypatch.setattr(build_core, "write_generated_files", disk_full)
     with pytest.raises(SystemExit) as exit_code:
         cli.main(["build", "--site", str(site), "--as-of", REFERENCE_AS_OF])
     assert exit_code.value.code == 1

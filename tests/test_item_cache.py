@@ -18,7 +18,6 @@ import pytest
 from conftest import AS_OF, POLICY, Site
 from sites import REFERENCE_AS_OF, copy_reference_site
 
-from generator.content.collection import check_site
 from generator.content.dates import AsOf
 from generator.content.item_cache import (
     BODIES_FILE,
@@ -34,6 +33,7 @@ from generator.content.item_cache import (
 )
 from generator.content.model import Item
 from generator.diagnostics import Report
+from generator.site.check import check_site
 
 ZCWJ = "fdzdgknr/zcwj"
 PROBLEMS = f"content/{ZCWJ}/20181215-problems.md"

@@ -4,7 +4,11 @@ on 127.0.0.1 (never the internet), cached with timestamps, warnings unless --ext
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import datetime
@@ -12,8 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
 import pytest
-from conftest import POLICY, front_matter
-from linksite import buildable, diagnostics, line_of, run
+from conftest import AS_OF, POLICY, front_matter
+from linksite import MKDOCS_YML, buildable, diagnostics, line_of, run
 
 POLICY_SRC = "content/fdzdgknr/zcwj/20181214-jiaqiang-zhengwu-gongkai.md"
 
@@ -142,3 +146,36 @@ def test_build_checks_external_links_of_the_output(linked):
     assert len(from_template) == 1 and f"“{server}/gone”" in from_template[0]["message"]
     assert "来自模板" in from_template[0]["message"]
     assert (site.root / "site/index.html").is_file()
+
+
+def mkdocs_build(site) -> subprocess.CompletedProcess[str]:
+    """A plain `mkdocs build` of the site, with no DISCLOSURE_* variable in its environment."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DISCLOSURE_")}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(site.root / "mkdocs.yml")],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env | {"NO_MKDOCS_2_WARNING": "1"},
+        timeout=300,
+    )
+
+
+def test_mkdocs_build_checks_external_links_when_mkdocs_yml_says_so(linked):
+    """A plain `mkdocs build` takes the date and the external-link mode from the plugin's options
+    in mkdocs.yml: off by default, and `external_links: strict` stops it at a dead address."""
+    site, server, refused = linked
+    buildable(site)
+    options = f'      as_of: "{AS_OF}"\n'
+    site.write("mkdocs.yml", MKDOCS_YML.replace("  - disclosure:\n", "  - disclosure:\n" + options))
+    result = mkdocs_build(site)
+    assert result.returncode == 0, result.stderr
+    assert f"{server}/gone" not in result.stderr  # off: nothing asked
+    shutil.rmtree(site.root / "site")
+    options += "      external_links: strict\n"
+    site.write("mkdocs.yml", MKDOCS_YML.replace("  - disclosure:\n", "  - disclosure:\n" + options))
+    result = mkdocs_build(site)
+    assert result.returncode != 0
+    assert f"{server}/gone" in result.stderr and refused in result.stderr
+    assert "发布前检查未通过，未更新网站" in result.stderr
+    assert not (site.root / "site").exists()

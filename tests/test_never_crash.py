@@ -22,12 +22,12 @@ from hypothesis import strategies as st
 from linksite import MKDOCS_YML, buildable, run
 from sites import tree_bytes
 
-from generator.content.collection import check_site
 from generator.content.dates import AsOf
 from generator.content.nesting import MAX_NESTING, deepest_line
 from generator.diagnostics import Report
 from generator.render.plain_text import PlainTextExtension
 from generator.render.time_bound import can_bound, time_bound
+from generator.site.check import check_site
 
 ITEM = "content/fdzdgknr/zcwj/20181220-hostile.md"
 HOSTILE = dict(POLICY, index_no="015180001/2018-00999", doc_no="源政办〔2018〕999号")

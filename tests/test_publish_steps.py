@@ -11,12 +11,12 @@ import pytest
 from sites import built_reference_site
 from test_search import ZIGONG_URL
 
-from generator.content.collection import check_site
 from generator.content.dates import AsOf
 from generator.diagnostics import Report
 from generator.publish import pipeline
 from generator.publish.pipeline import Publication
 from generator.publish.search import INDEX_DIR
+from generator.site.check import check_site
 from generator.site.model import SiteModel, build_site_model
 from generator.timings import BuildTimings
 

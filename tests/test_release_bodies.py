@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.content.collection import check_site
 from generator.content.dates import AsOf
 from generator.content.links import extract_links
 from generator.diagnostics import Report
 from generator.publish.linkcheck import SourceMap, output_page
+from generator.site.check import check_site
 from generator.site.model import build_site_model
 from tests.sites import REFERENCE_AS_OF, copy_reference_site
 

@@ -16,7 +16,7 @@ from conftest import POLICY, front_matter
 from linksite import MKDOCS_YML, buildable, run
 
 from generator.publish.feeds import xml_text
-from generator.publish.open_data import spreadsheet_safe
+from generator.site.open_data import spreadsheet_safe
 
 ZCWJ = "content/fdzdgknr/zcwj"
 FORMULAS = {

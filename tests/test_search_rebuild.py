@@ -22,7 +22,6 @@ import pytest
 from sites import build, copy_reference_site, write_item
 from test_search import Index, index_tree
 
-from generator.content.collection import check_site
 from generator.content.dates import AsOf
 from generator.diagnostics import Report
 from generator.publish.search import (
@@ -32,6 +31,7 @@ from generator.publish.search import (
     search_filters,
 )
 from generator.publish.search_index import index_files
+from generator.site.check import check_site
 from generator.site.model import SiteModel, build_site_model
 
 COLUMN = "fdzdgknr/qtxx"

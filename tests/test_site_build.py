@@ -23,9 +23,9 @@ from sites import (
     write_item,
 )
 
-from generator.content.collection import check_site
 from generator.content.dates import AsOf
 from generator.diagnostics import Report
+from generator.site.check import check_site
 
 
 @pytest.fixture(scope="module")
@@ -51,13 +51,26 @@ def page_of(site: Path, url: str) -> Path:
     return site / "site" / url / "index.html"
 
 
+def dated(site: Path) -> Path:
+    """The site with the reference as-of date in mkdocs.yml, the plugin's ``as_of`` option: how
+    a plain `mkdocs build` is told the date `disclosure build --as-of` gives."""
+    config = site / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  - disclosure:\n" in text
+    dated = text.replace(
+        "  - disclosure:\n", f'  - disclosure:\n      as_of: "{REFERENCE_AS_OF}"\n', 1
+    )
+    config.write_text(dated, encoding="utf-8")
+    return site
+
+
 def test_disclosure_build_and_mkdocs_build_give_the_same_site(
     reference: Path, tmp_path: Path
 ) -> None:
     expected = tree_bytes(reference / "site")
-    env = dict(os.environ, DISCLOSURE_AS_OF=REFERENCE_AS_OF, NO_MKDOCS_2_WARNING="1")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     env.pop("SOURCE_DATE_EPOCH", None)
-    other = copy_reference_site(tmp_path / "other")
+    other = dated(copy_reference_site(tmp_path / "other"))
     result = subprocess.run(
         ["mkdocs", "build", "-q", "-f", str(other / "mkdocs.yml")],
         capture_output=True,
@@ -81,8 +94,8 @@ def test_properdocs_builds_the_same_site_and_switching_engines_renders_all(
     """ProperDocs, the maintained fork of MkDocs 1.6, runs our plugin and Material to the same
     site (its name in the generator meta aside); a switch of engine is a full build."""
     expected = tree_bytes(reference / "site")
-    env = dict(os.environ, DISCLOSURE_AS_OF=REFERENCE_AS_OF, NO_MKDOCS_2_WARNING="1")
-    other = copy_reference_site(tmp_path / "other")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    other = dated(copy_reference_site(tmp_path / "other"))
     build(other)  # by MkDocs, as `disclosure build`
     logs = []
     for _ in range(2):
@@ -623,7 +636,7 @@ def test_materials_interface_texts_come_from_its_language_files() -> None:
     import jinja2
     import material
 
-    from generator.render.plugin import MaterialTranslations
+    from generator.render.templates import MaterialTranslations
 
     templates = Path(material.__file__).parent / "templates"
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True)
@@ -676,7 +689,9 @@ def test_the_footer_carries_the_marks_the_rules_want(tmp_path: Path) -> None:
     assert build(site).returncode == 0
     footer = html(site / "site" / "index.html").select_one("footer")
     mark = footer.select_one(".dp-party-mark a")
-    assert mark["href"].startswith("https://bszs.conac.cn/") and mark.img["alt"] == "党政机关网站标识"
+    assert (
+        mark["href"].startswith("https://bszs.conac.cn/") and mark.img["alt"] == "党政机关网站标识"
+    )
     links = {a.get_text(strip=True): a["href"] for a in footer.select("a")}
     assert links["青公网安备 63012302000123号"].endswith("code=63012302000123")
     assert links["青ICP备05000123号"] == "https://beian.miit.gov.cn/"

@@ -12,9 +12,9 @@ import pytest
 from marker_site import MARKERS, marker_site
 from sites import REFERENCE_AS_OF, html
 
-from generator.content.collection import check_site
 from generator.content.dates import AsOf, months_up_to
 from generator.diagnostics import Report
+from generator.site.check import check_site
 from generator.site.statistics import _nice_ceiling
 
 

@@ -11,9 +11,9 @@ from conftest import POLICY, front_matter
 from marker_site import MARKERS, PAGE_SIZE, marker_site
 from sites import REFERENCE_AS_OF, html, run_cli
 
-from generator.content.collection import check_site
 from generator.content.dates import AsOf
 from generator.diagnostics import Report
+from generator.site.check import check_site
 
 ZCWJ = "fdzdgknr/zcwj"
 

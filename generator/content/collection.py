@@ -403,22 +403,16 @@ def check_published_files(
     cache.save({f"{CONTENT_DIR}/{src_uri}" for src_uri in linked})
 
 
-def check_site(
+def check_content(
     site_dir: Path, as_of: AsOf, report: Report, focus: Callable[[str], bool] | None = None
 ) -> Collection | None:
-    """Everything `disclosure check` validates for a build at ``as_of`` (see read_collection)."""
+    """The content's own checks for a build at ``as_of`` (see read_collection): its items,
+    references, links and published files. The site-wide checks follow in
+    :func:`generator.site.check.check_site`."""
     collection = read_collection(site_dir, report, focus)
     if collection is None:
         return None
     check_public_references(collection.items, as_of, report)
     check_links(collection, as_of, report)
     check_published_files(site_dir, collection, report, focus)
-    # 年报 statistical tables (<item>.tables.yml beside a report): read, attached, checked.
-    from generator.site.annual_report import check_annual_reports
-
-    check_annual_reports(collection, site_dir / CONTENT_DIR, as_of, report)
-    # Site-wide findings (empty and stale columns, 解读比例) have one home, the inspection.
-    from generator.site.inspection import inspect_site, report_findings
-
-    report_findings(inspect_site(collection, as_of), report)
     return collection

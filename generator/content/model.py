@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from generator.content.catalog import Catalog, Column, Unit
 from generator.content.dates import AsOf
@@ -17,9 +17,6 @@ from generator.content.doc_number import DocNumber
 from generator.content.fields import PUBLIC_DISCLOSURE
 from generator.content.index_number import IndexNumber
 from generator.content.topics import Topic
-
-if TYPE_CHECKING:
-    from generator.site.annual_report import AnnualReport
 
 
 @dataclass(eq=False)
@@ -52,8 +49,10 @@ class Item:
     body: str = ""
     body_line: int = 1
     lines: dict[str, int] = field(default_factory=dict)  # field key → line in the file
-    # 年报 only: the statistical tables of its sidecar <name>.tables.yml, set by the site check
-    annual_report: AnnualReport | None = None
+    # 年报 only: the statistical tables of its sidecar <name>.tables.yml, attached by the site
+    # check (a generator.site.annual_report.AnnualReport; the content layer never reads it, and
+    # names no type of the site layer above it)
+    annual_report: Any = None
     body_chars: int = field(init=False)  # len(body), kept when the body is released
 
     def __post_init__(self) -> None:

@@ -4,7 +4,7 @@ A failed or killed build leaves the previous `site/` as it was. A full build swa
 folder for `site/`: two renames on the same filesystem; if a build dies between them, the next
 build restores the previous output from the `.site-previous` folder before it starts.
 
-An incremental build (generator/render/incremental.py) renders only the pages that changed, so
+An incremental build (generator/publish/incremental.py) renders only the pages that changed, so
 its staging folder holds only what is new; once it has passed every check it is applied to
 `site/` in place (:meth:`AtomicOutput.apply`): its files are moved over the published ones and
 the published files it no longer has are deleted, a few hundred renames after an edit instead of

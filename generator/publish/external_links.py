@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
@@ -34,7 +33,6 @@ CACHE_MAX_AGE = timedelta(hours=24)
 TIMEOUT_SECONDS = 10.0
 MAX_CONCURRENT = 16
 USER_AGENT = "disclosure-linkcheck/1.0"  # HTTP headers are Latin-1: no Chinese here
-MODE_VARIABLE = "DISCLOSURE_EXTERNAL_LINKS"  # how `disclosure build --external` tells the plugin
 _RETRY_WITH_GET = {403, 405, 501}
 
 
@@ -42,11 +40,6 @@ class ExternalMode(StrEnum):
     OFF = "off"
     CHECK = "check"  # unreachable addresses are warnings
     STRICT = "strict"  # … errors
-
-    @classmethod
-    def from_environment(cls) -> ExternalMode:
-        value = os.environ.get(MODE_VARIABLE, "").strip().lower()
-        return cls(value) if value in cls._value2member_map_ else cls.OFF
 
     @property
     def severity(self) -> Severity:

@@ -31,9 +31,8 @@ from generator.content.catalog import Column
 from generator.content.dates import BEIJING
 from generator.content.model import Item
 from generator.site.model import SiteIdentity, SiteModel
+from generator.site.pages import FEEDS_ROOT, SITE_FEED, feed_path
 
-FEEDS_ROOT = "feeds"
-SITE_FEED = f"{FEEDS_ROOT}/atom.xml"
 FEED_STYLESHEET = f"{FEEDS_ROOT}/feed.xsl"
 FEED_STYLE_FALLBACK = f"{FEEDS_ROOT}/feed.css"  # when a browser no longer runs XSLT
 FEED_SIZE = 50
@@ -48,11 +47,6 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def xml_text(value: str) -> str:
     return _NOT_XML.sub("\ufffd", value)
-
-
-def feed_path(column: Column | None = None) -> str:
-    """Where a feed is published: ``feeds/atom.xml`` or ``feeds/fdzdgknr/zcwj.xml``."""
-    return SITE_FEED if column is None else f"{FEEDS_ROOT}/{column.path}.xml"
 
 
 def feed_columns(model: SiteModel) -> list[Column]:

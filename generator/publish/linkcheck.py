@@ -820,6 +820,7 @@ def check_output_links(
     workers: int | None = None,
     published: Path | None = None,
     pause: Pause | None = None,
+    external: ExternalMode = ExternalMode.OFF,
 ) -> LinkState:
     """Publish step: check every link of the rendered site in ``output``.
 
@@ -828,9 +829,10 @@ def check_output_links(
     again (see scan_changed_pages); external links always need every page. ``workers``: the
     processes that read pages (default: one a core). With ``published``, ``output`` holds
     only the files written anew and the unchanged pages are in the published site. ``pause``
-    is called before each page read in this process (see scan_pages).
+    is called before each page read in this process (see scan_pages). ``external``: whether
+    links to other sites are checked too, and how their failures count.
     """
-    mode = ExternalMode.from_environment()
+    mode = external
     origin, base_path = site_address(output, published)
     files = all_files(output)
     if published is not None:  # an incremental build: what is new, and the unchanged pages

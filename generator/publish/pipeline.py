@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Report
+from generator.publish.external_links import ExternalMode
 from generator.site.model import SiteModel
 from generator.timings import BuildTimings
 
@@ -35,6 +36,7 @@ class Publication:
     unchanged: frozenset[str] = frozenset()
     rendered: frozenset[str] = frozenset()
     kept: set[str] = field(default_factory=set)
+    external: ExternalMode = ExternalMode.OFF  # also check links to other sites (--external)
 
     def previous_state(self, step: str) -> Any:
         return self.previous_states.get(step) if self.previous_site is not None else None
@@ -71,6 +73,7 @@ def check_links(publication: Publication) -> Any:
         p.unchanged,
         available_cores(),
         published=p.previous_site,
+        external=p.external,
     )
     return state.to_json()
 

@@ -1,4 +1,5 @@
-"""Site search (条例 第二十四条 检索): the search page's filters, and the build's index step.
+"""Site search (条例 第二十四条 检索): the build's index step (the search page's filters are
+planned in :mod:`generator.site.search_page`).
 
 The index (:mod:`generator.publish.search_index`) is made from the site model and the body text
 of each published item's rendered page, so it holds exactly the published items. The search
@@ -17,7 +18,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +25,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from generator.content.catalog import Catalog, Column
+from generator.content.catalog import Catalog
 from generator.content.model import Item
 from generator.diagnostics import Report
 from generator.publish.atomic import files_under, overlay_path
@@ -40,68 +40,9 @@ from generator.publish.search_index import (
     update_files,
 )
 from generator.site.model import SiteModel
+from generator.site.search_page import column_labels, filters_with_items
 
-SEARCH_ROOT = "search"  # the search page: search/?q=…
 INDEX_DIR = "search-index"  # the index files, outside search/ (the link check skips them)
-VALIDITY_ORDER = ("现行有效", "已修订", "已废止", "失效")
-
-
-@dataclass(frozen=True)
-class FilterChoice:
-    """One filter of the search page with its values and their totals, in catalog order. The
-    n-th value's documents are in the index file ``f/{key}-{n}.bin``."""
-
-    key: str
-    title: str
-    values: list[tuple[str, int]]
-
-
-@dataclass(frozen=True)
-class SearchPage:
-    """What the search page needs: the filters it offers."""
-
-    filters: list[FilterChoice]
-
-
-def search_page(model: SiteModel) -> SearchPage:
-    """The search page's filters (栏目, the browse facets, 有效性), with totals."""
-    return SearchPage([choice for choice, _ in _filters(model)])
-
-
-def _filters(model: SiteModel) -> list[tuple[FilterChoice, list[list[Item]]]]:
-    """Each filter with the items of each of its values."""
-    columns = column_labels(model.catalog)
-    found: list[tuple[FilterChoice, list[list[Item]]]] = []
-
-    def add(key: str, title: str, values: list[tuple[str, list[Item]]]) -> None:
-        values = [(name, items) for name, items in values if items]
-        if values:
-            choice = FilterChoice(key, title, [(name, len(items)) for name, items in values])
-            found.append((choice, [items for _, items in values]))
-
-    listed = model.catalog.list_columns()
-    add("column", "栏目", [(columns[c.path], model.by_column.get(c.path, [])) for c in listed])
-    for facet in model.facets:
-        add(facet.key, facet.title, [(value.name, value.items) for value in facet.values])
-    by_validity: dict[str, list[Item]] = {name: [] for name in VALIDITY_ORDER}
-    for item in model.items:
-        if item.validity in by_validity:
-            by_validity[item.validity].append(item)
-    add("validity", "有效性", list(by_validity.items()))
-    return found
-
-
-def column_labels(catalog: Catalog) -> dict[str, str]:
-    """The 栏目 filter value of each column: its name, or its trail where names repeat."""
-    columns = list(catalog.walk())
-    repeated = {name for name, count in Counter(c.name for c in columns).items() if count > 1}
-
-    def label(column: Column) -> str:
-        if column.name not in repeated:
-            return column.name
-        return " / ".join(c.name for c in column.trail())
-
-    return {column.path: label(column) for column in columns}
 
 
 # The build step ----------------------------------------------------------------------------
@@ -154,7 +95,7 @@ def search_filters(model: SiteModel, items: list[Item]) -> dict[str, list[list[i
     numbers = {item.src_uri: n for n, item in enumerate(items)}
     return {
         choice.key: [[numbers[item.src_uri] for item in value] for value in values]
-        for choice, values in _filters(model)
+        for choice, values in filters_with_items(model)
     }
 
 

@@ -1,4 +1,5 @@
-"""Running MkDocs for the `disclosure build` and `serve` commands (the adapter side of the CLI)."""
+"""Running MkDocs for `disclosure build` (the render step of generator/build.py), `serve` and
+`deploy` (the adapter side of the command line)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import gc
 import logging
 import os
 import signal
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,27 +22,13 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException, PluginError
 
+from generator.build import Build, BuildFailed, SiteSettings
 from generator.content.dates import AsOf
-from generator.content.model import Collection
-from generator.diagnostics import Report
-from generator.publish.atomic import recover, unsafe_output
-from generator.publish.lock import BuildLock, LockBusy
+from generator.render.config import SetupError, site_settings
 from generator.render.mkdocs_preview import Preview
-from generator.timings import BuildTimings
+from generator.render.plugin import DisclosurePlugin
 
 CONFIG_FILE = "mkdocs.yml"
-AS_OF_VARIABLE = "DISCLOSURE_AS_OF"  # --as-of for a plain `mkdocs build` (see README)
-
-
-class BuildFailed(Exception):
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-class SetupError(PluginError):
-    """A problem of the configuration or of how the build was started, not of the content: the
-    plugin raises it, and the build exits with 2."""
 
 
 # MkDocs' own words about mkdocs.yml, in the clerk's language; its message follows them.
@@ -106,57 +94,58 @@ def _quiet_logging() -> None:
     logger.setLevel(logging.WARNING)
 
 
-def build_site(
-    site: Path,
-    as_of: AsOf,
-    collection: Collection,
-    report: Report,
-    timings: BuildTimings | None = None,
-    *,
-    full: bool = False,
-) -> Path:
-    """Render the validated site with MkDocs; returns the output folder. With ``timings``, the
-    plugin records the seconds of its stages there. Unless ``full``, pages whose inputs did not
-    change since the last build are taken over from it (generator/render/incremental.py)."""
-    _quiet_logging()
-    config_file = site / CONFIG_FILE
-    if not config_file.is_file():
-        raise BuildFailed(f"找不到 {config_file}：站点目录中需要 mkdocs.yml。", 2)
-    plugin = None
-    config = load_site_config(config_file)
-    try:
-        plugin = config.plugins.get("disclosure")
-        if plugin is None:
-            raise BuildFailed("mkdocs.yml 的 plugins 中缺少 disclosure，请加上“- disclosure”。", 2)
-        plugin.as_of_override = as_of
-        plugin.preloaded = (collection, report)
-        plugin.command = "build"
-        plugin.full_build = full
-        plugin.publish_after_mkdocs = True
-        if timings is not None:
-            plugin.timings = timings
-        mkdocs_build(config)
+class MkDocsRenderer:
+    """The render step of :func:`generator.build.build`: MkDocs with our plugin, on the site's
+    mkdocs.yml. Its errors become BuildFailed, in Chinese, with MkDocs' own wording left out."""
+
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self.config: MkDocsConfig | None = None
+        self.plugin: DisclosurePlugin | None = None
+        _quiet_logging()
+
+    def output_dir(self) -> Path | None:
+        try:
+            return publish_settings(self.site).output_dir
+        except BuildFailed:
+            return None
+
+    def settings(self) -> SiteSettings:
+        self.config, self.plugin = site_config(self.site)
+        with self._failures():
+            return site_settings(self.config, self.plugin.config)
+
+    def render(self, build: Build) -> None:
+        assert self.config is not None and self.plugin is not None
+        self.plugin.render_for(build)
+        with self._failures():
+            mkdocs_build(self.config)
         release_free_memory()  # MkDocs' files, pages and navigation, before publishing
-        plugin.publish()
-        output = plugin.output.target if plugin.output else Path(config.site_dir)
-    except ConfigurationError as error:
-        raise BuildFailed(f"mkdocs.yml 配置错误：{error}", 2) from None
-    except (Abort, MkDocsException) as error:
-        reason = plugin.failure if plugin is not None and plugin.failure else str(error)
-        setup = plugin is not None and plugin.failure_exit_code == 2
-        raise BuildFailed(f"生成失败：{reason}", 2 if setup else 1) from None
-    except jinja2.TemplateSyntaxError as error:
-        raise BuildFailed(
-            f"模板语法错误：{error.filename}:{error.lineno}: {error.message}", 1
-        ) from None
-    except jinja2.TemplateError as error:
-        raise BuildFailed(f"模板错误：{error}", 1) from None
-    except OSError as error:
-        raise BuildFailed(f"读写文件失败：{error}", 1) from None
-    finally:
-        if plugin is not None:
-            report.extend(plugin.publish_report)
-    return output
+
+    @contextlib.contextmanager
+    def _failures(self) -> Iterator[None]:
+        plugin = self.plugin
+        try:
+            yield
+        except ConfigurationError as error:
+            raise BuildFailed(f"mkdocs.yml 配置错误：{error}", 2) from None
+        except (Abort, MkDocsException) as error:
+            failure = plugin.failure if plugin is not None else ""
+            if not failure and isinstance(error, PluginError):  # raised before MkDocs ran
+                logging.getLogger("mkdocs.commands.build").error(str(error))  # as MkDocs would
+            if failure:
+                setup = plugin is not None and plugin.failure_exit_code == 2
+            else:
+                setup = isinstance(error, SetupError)
+            raise BuildFailed(f"生成失败：{failure or error}", 2 if setup else 1) from None
+        except jinja2.TemplateSyntaxError as error:
+            raise BuildFailed(
+                f"模板语法错误：{error.filename}:{error.lineno}: {error.message}", 1
+            ) from None
+        except jinja2.TemplateError as error:
+            raise BuildFailed(f"模板错误：{error}", 1) from None
+        except OSError as error:
+            raise BuildFailed(f"读写文件失败：{error}", 1) from None
 
 
 @dataclass(frozen=True)
@@ -168,7 +157,8 @@ class PublishSettings:
     keep: int  # releases kept on the server (the plugin's deploy_keep)
 
 
-def publish_settings(site: Path) -> PublishSettings:
+def site_config(site: Path) -> tuple[MkDocsConfig, DisclosurePlugin]:
+    """The site's mkdocs.yml, loaded, and our plugin in it; BuildFailed (exit 2) otherwise."""
     _quiet_logging()
     config_file = site / CONFIG_FILE
     if not config_file.is_file():
@@ -177,27 +167,13 @@ def publish_settings(site: Path) -> PublishSettings:
     plugin = config.plugins.get("disclosure")
     if plugin is None:
         raise BuildFailed("mkdocs.yml 的 plugins 中缺少 disclosure，请加上“- disclosure”。", 2)
+    return config, plugin
+
+
+def publish_settings(site: Path) -> PublishSettings:
+    config, plugin = site_config(site)
     url_path = urlsplit(config.site_url or "/").path or "/"
     return PublishSettings(Path(config.site_dir), url_path, plugin.config.deploy_keep)
-
-
-def prepare_output(site: Path) -> str | None:
-    """What every build does first: refuse an output folder that a build may not replace
-    (exit 2, before anything is moved), then complete or undo what an interrupted build left
-    (generator/publish/atomic.py). Returns what `site/` now is when that was needed. A
-    mkdocs.yml that does not load is left for the build to report, after the content check."""
-    try:
-        settings = publish_settings(site)
-    except BuildFailed:
-        return None
-    reason = unsafe_output(site, settings.output_dir)
-    if reason is not None:
-        raise BuildFailed(f"mkdocs.yml 配置错误：{reason}；请改回 site_dir: site。", 2)
-    try:
-        with BuildLock(site):
-            return recover(settings.output_dir)
-    except LockBusy as busy:
-        raise BuildFailed(str(busy), 2) from None
 
 
 def release_free_memory() -> None:

@@ -95,7 +95,7 @@ def fork_workers(src_uris: Iterable[str], workers: int) -> RenderShare:
         return RenderShare()
     sys.stdout.flush()
     sys.stderr.flush()
-    gc.freeze()  # see generator/render/views.py: workers then do not copy pages to collect
+    gc.freeze()  # see generator/site/pages.py: workers then do not copy pages to collect
     children = []
     for index in range(1, workers):
         pid = os.fork()

@@ -29,9 +29,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 from mkdocs.livereload import LiveReloadServer
 
-from generator.content.collection import check_site
+from generator.build import Build, BuildOptions
 from generator.content.dates import AsOf
 from generator.diagnostics import Diagnostic, Report, Severity, format_report, summary_line
+from generator.render.config import site_settings
 
 PROBLEMS_TEMPLATE = Path(__file__).parent / "preview" / "problems.html"
 
@@ -47,7 +48,9 @@ class PreviewServer(LiveReloadServer):
         path = environ.get("PATH_INFO", "")
         page = self.problem_page
         if page is not None and not path.startswith("/livereload/") and _is_page(path):
-            start_response("503 Service Unavailable", [("Content-Type", "text/html; charset=utf-8")])
+            start_response(
+                "503 Service Unavailable", [("Content-Type", "text/html; charset=utf-8")]
+            )
             return [self._inject_js_into_html(page, self._visible_epoch)]
         return super().serve_request(environ, start_response)
 
@@ -70,17 +73,16 @@ class Preview:
         report = Report()
         try:
             config = config or self.config()
-            as_of = self.as_of or AsOf.now()
-            collection = check_site(self.site, as_of, report)
-            if collection is not None and not report.has_errors():
+            core = Build(BuildOptions(self.site, self.as_of or AsOf.now(), "serve"), report)
+            if core.load():
                 plugin = config.plugins["disclosure"]
-                plugin.command = "serve"
-                plugin.as_of_override = as_of
-                plugin.preloaded = (collection, report)
+                core.plan(site_settings(config, plugin.config))
+                plugin.render_for(core)
                 try:
                     mkdocs_build(config, serve_url=server.url)
+                    core.check_output()  # links and anchors of the pages, listed, never fatal
                 finally:
-                    report.extend(plugin.publish_report)  # links and anchors of the pages
+                    report.extend(core.publish_report)
         except (Abort, ConfigurationError, MkDocsException, jinja2.TemplateError, OSError) as error:
             report.add("E-PREVIEW", "mkdocs.yml", 1, f"预览生成失败：{error}")
         problems = sorted(report)
@@ -113,7 +115,11 @@ class Preview:
         )
         try:
             self.build(server, config)
-            for watched in (self.site / "content", self.site / "mkdocs.yml", self.site / "columns.yml"):
+            for watched in (
+                self.site / "content",
+                self.site / "mkdocs.yml",
+                self.site / "columns.yml",
+            ):
                 server.watch(str(watched))
             if (self.site / "theme").is_dir():
                 server.watch(str(self.site / "theme"))

@@ -784,7 +784,7 @@ def check_annual_reports(
 ) -> None:
     """Read every sidecar, attach its tables to the report item, and check them.
 
-    Called by :func:`generator.content.collection.check_site`, so that ``disclosure check``,
+    Called by :func:`generator.site.check.check_site`, so that ``disclosure check``,
     ``disclosure build`` and the MkDocs plugin all see the same tables and diagnostics.
     """
     items = {item.src_uri: item for item in collection.items}

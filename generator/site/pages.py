@@ -10,15 +10,11 @@ import functools
 import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from generator.content.catalog import Column
 from generator.content.model import Item
 from generator.guide import render_guide
-from generator.publish.feeds import SITE_FEED, atom_feeds, feed_path
-from generator.publish.open_data import DATA_ROOT, OpenDataPage, open_data_files, open_data_page
-from generator.publish.search import SEARCH_ROOT, SearchPage, search_page
 from generator.site.inspection import REPORT_ROOT, Inspection, inspect_site
 from generator.site.listings import ListingPage
 from generator.site.model import (
@@ -32,13 +28,13 @@ from generator.site.model import (
     metadata_rows,
     page_meta,
 )
+from generator.site.open_data import DATA_ROOT, OpenDataPage, open_data_page
+from generator.site.search_page import SEARCH_ROOT, SearchPage, search_page
 from generator.site.statistics import (
-    CSV_PATH,
     STATISTICS_ROOT,
     STATISTICS_TITLE,
     Statistics,
     site_statistics,
-    statistics_csv,
 )
 from generator.site.validity import (
     VALID_ROOT,
@@ -50,6 +46,13 @@ from generator.site.validity import (
 
 HOME = "index.md"
 GUIDE = "guide/index.md"  # the clerk's guide, outside the 专栏 columns
+FEEDS_ROOT = "feeds"  # the Atom feeds (generator/publish/feeds.py)
+SITE_FEED = f"{FEEDS_ROOT}/atom.xml"
+
+
+def feed_path(column: Column | None = None) -> str:
+    """Where a feed is published: ``feeds/atom.xml`` or ``feeds/fdzdgknr/zcwj.xml``."""
+    return SITE_FEED if column is None else f"{FEEDS_ROOT}/{column.path}.xml"
 
 
 @dataclass
@@ -93,7 +96,7 @@ Params = ParamSpec("Params")
 Planned = TypeVar("Planned")
 
 
-def _without_collector(plan: Callable[Params, Planned]) -> Callable[Params, Planned]:
+def without_collector(plan: Callable[Params, Planned]) -> Callable[Params, Planned]:
     """Plan with Python's cyclic garbage collector paused, then freeze what is alive.
 
     Planning creates some hundred thousand objects per 10,000 items (views, rows, records,
@@ -136,7 +139,7 @@ def _column_extras(model: SiteModel, column: Column) -> dict[str, object]:
     return {"related": [*related, feed], "feed": feed}
 
 
-@_without_collector
+@without_collector
 def plan_pages(
     model: SiteModel, identity: SiteIdentity, *, staff: bool = False
 ) -> dict[str, PageView]:
@@ -360,23 +363,3 @@ def _plan_reference_pages(
         breadcrumbs=[("首页", ""), ("数据开放", f"{DATA_ROOT}/")],
         open_data=open_data_page(model),
     )
-
-
-@_without_collector
-def plan_files(model: SiteModel, identity: SiteIdentity) -> dict[str, bytes]:
-    """The generated files that are not pages: feeds, open data, the statistics CSV."""
-    return {
-        **atom_feeds(model, identity),
-        **open_data_files(model, identity),
-        CSV_PATH: statistics_csv(model),
-    }
-
-
-def write_generated_files(model: SiteModel, identity: SiteIdentity, folder: Path) -> None:
-    """Write the files of :func:`plan_files` under ``folder``. `disclosure build` does it in a
-    child process while it renders (generator/render/children.py): a second of work at 10,000
-    items, half of it turning every item into a JSON record and a CSV row."""
-    for path, content in plan_files(model, identity).items():
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)

@@ -3,10 +3,10 @@
 A child starts from the build's state as it is at the fork, so it needs no arguments sent over.
 
 - :class:`ChildProcesses`: chores that write files nothing reads before the publish steps (the
-  feeds, open data and lookup files, generator/render/views.py). They send nothing back and
+  feeds, open data and lookup files, generator/site/pages.py). They send nothing back and
   leave with their exit code; the build waits for the codes before it publishes.
 - :class:`ForkedValue`: one value the build needs later, sent back (the page fingerprints and
-  the list of published files of an incremental build, generator/render/plugin.py).
+  the list of published files of an incremental build, generator/build.py).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ every item.
 
 Anything the fingerprints cannot vouch for makes a full build: no manifest, another site
 fingerprint, a missing or altered output file. ``disclosure build --full`` forces one.
-No MkDocs here: the plugin gives this module its views and its output paths.
+No MkDocs here: the build core (generator/build.py) gives this module its views and output paths.
 """
 
 from __future__ import annotations
@@ -46,9 +46,9 @@ from generator.content.dates import AsOf
 from generator.content.item_cache import CACHE_DIR, committed
 from generator.content.model import Collection, Item
 from generator.publish.atomic import file_stats
-from generator.render.views import PageView
 from generator.site.annual_report import SIDECAR_SUFFIX
 from generator.site.model import FacetValue, SiteIdentity, SiteModel
+from generator.site.pages import PageView
 
 MANIFEST_FILE = "build-manifest.json"
 FORMAT = 1

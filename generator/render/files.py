@@ -1,0 +1,122 @@
+"""Which of the files MkDocs collects reach site/, and the list of pages for sitemap.xml."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from generator.content.collection import symlinks_in
+from generator.content.dates import AsOf
+from generator.site.model import SiteModel
+from generator.site.pages import PageView
+
+log = logging.getLogger("mkdocs.plugins.disclosure")
+
+# Material's search (lunr and its web worker): this site has its own (generator/publish/search.py).
+MATERIAL_SEARCH_FILES = ("assets/javascripts/lunr/", "assets/javascripts/workers/")
+
+
+class RealFolders:
+    """Where files really are (links resolved), asked once per folder: a site has few folders
+    and many files, and resolving every file's path costs seconds at 10,000 items."""
+
+    def __init__(self, config: MkDocsConfig) -> None:
+        self._real: dict[str, str] = {}
+        self._links: dict[str, frozenset[str]] = {}  # folder → the names of its links
+        self.content = self.of(config.docs_dir)
+        self.theme_roots = [self.of(folder) for folder in config.theme.dirs]
+
+    def of(self, folder: str) -> str:
+        if folder not in self._real:
+            self._real[folder] = os.path.realpath(folder)
+        return self._real[folder]
+
+    def of_file(self, path: str) -> str:
+        folder, name = os.path.split(path)
+        if folder not in self._links:
+            self._links[folder] = symlinks_in(folder)
+        if name in self._links[folder]:
+            return os.path.realpath(path)
+        return os.path.join(self.of(folder), name)
+
+
+def not_ours_to_publish(file: File, real: RealFolders, known: set[str]) -> bool:
+    """Defence in depth for what reaches site/: only files of content/ that the checked
+    collection knows, and theme files, each really inside its folder (MkDocs follows links)."""
+    if file.generated_by is not None or file.abs_src_path is None:
+        return False
+    from_content = real.of(file.src_dir or "") == real.content
+    if from_content and file.src_uri not in known:
+        return True
+    roots = [real.content] if from_content else real.theme_roots
+    path = real.of_file(file.abs_src_path)
+    return not any(path.startswith(root + os.sep) for root in roots)
+
+
+def keep_public_files(files: Files, config: MkDocsConfig, model: SiteModel) -> None:
+    """Drop every file that is not public: items not (yet) published, attachments no public
+    item links, anything outside content/ and the theme; items stay out of the navigation."""
+    items = {item.src_uri for item in model.collection.items}
+    attachments = set(model.collection.attachments)
+    public_items = {item.src_uri for item in model.items}
+    known = items | attachments | {page.src_uri for page in model.collection.pages}
+    real_folders = RealFolders(config)
+    for file in list(files):
+        uri = file.src_uri
+        if not_ours_to_publish(file, real_folders, known):
+            log.warning(
+                f"不发布 {uri}：它不是 content/ 中经过检查的文件，或指向 content/ 和主题以外。"
+            )
+            files.remove(file)
+        elif (uri in items and uri not in public_items) or (
+            uri in attachments and uri not in model.published_files
+        ):
+            files.remove(file)
+        elif uri in public_items:
+            file.inclusion = InclusionLevel.NOT_IN_NAV
+        elif uri.startswith(MATERIAL_SEARCH_FILES) or uri.endswith(".map"):
+            files.remove(file)  # Material's own search and source maps: not used here
+
+
+def add_generated_pages(files: Files, config: MkDocsConfig, views: dict[str, PageView]) -> None:
+    """The planned pages that have no source file (listings, browse…), as virtual files."""
+    for src_uri, view in views.items():
+        if view.generated and files.get_file_from_path(src_uri) is None:
+            content = view.markdown if view.markdown is not None else f"# {view.title}\n"
+            generated = File.generated(config, src_uri, content=content)
+            if not view.in_nav:
+                generated.inclusion = InclusionLevel.NOT_IN_NAV
+            files.append(generated)
+
+
+def _updated(view: PageView | None, as_of: AsOf) -> str:
+    """A page's date in sitemap.xml (<lastmod>): its item's publication date, else the as-of date."""
+    item = view.item if view else None
+    return (item.published if item and item.published else as_of.moment).strftime("%Y-%m-%d")
+
+
+def sitemap(
+    files: Files, config: MkDocsConfig, views: dict[str, PageView], as_of: AsOf
+) -> list[tuple[str, str]]:
+    """(address, date) of every page for sitemap.xml — MkDocs' own template lists only the
+    pages it reads, and an incremental build does not read those it takes over."""
+    base = config.site_url or ""
+    if not base:
+        return []
+    base = base if base.endswith("/") else base + "/"
+    # MkDocs joins them with urljoin; pages' URLs are relative and never climb (".."), so
+    # that is appending.
+    pages = [(file, views.get(file.src_uri)) for file in files.documentation_pages()]
+    return [
+        (base + file.url, _updated(view, as_of))
+        for file, view in pages
+        if view is None or not view.internal  # staff pages stay out even of a staff build's map
+    ]
+
+
+def no_static_files(*args: Any, **kwargs: Any) -> None:
+    """Workers copy no static files: the parent does, once."""
