@@ -183,7 +183,17 @@ def test_the_schema_is_described_in_chinese(built: Path):
     page = html(built / "site" / "data" / "index.html")
     rows = [tr.find_all(["th", "td"]) for tr in page.select("table.dp-data-table tbody tr")]
     assert [row[0].get_text() for row in rows] == [f["title"] for f in fields.values()]
-    assert [row[1].get_text() for row in rows] == [f["description"] for f in fields.values()]
+    described = [
+        f["description"] + "".join(f"，如 {example}" for example in f.get("examples", []))
+        for f in fields.values()
+    ]
+    assert [row[1].get_text() for row in rows] == described
+    # An identifier given as an example stays whole on one line of the page.
+    assert fields["doc_no"]["examples"] == ["源政办〔2018〕51号"]
+    assert (
+        rows[list(fields).index("doc_no")][1].select_one(".dp-nowrap").get_text()
+        == "源政办〔2018〕51号"
+    )
     assert [row[3].get_text() for row in rows] == list(fields)
     downloads = {a.get_text(): a["href"] for a in page.select(".dp-downloads a")}
     assert set(downloads) == {"items.json", "items.csv", "schema.json"}

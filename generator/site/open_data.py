@@ -46,7 +46,7 @@ READER_DESCRIPTIONS = {
     "title": "信息的标题",
     "index_no": "索引号：发布机构代码/发布年份-五位流水号，每条信息一个，不会更改，可用来引用或查询",
     "publisher": "发布这条信息的机关或单位的全称",
-    "doc_no": "公文的发文字号，如 源政办〔2018〕51号；不是公文的信息没有文号",
+    "doc_no": "公文的发文字号；不是公文的信息没有文号",
     "topic": "主题分类，“一级”或“一级/二级”，如 民政、扶贫、救灾/社会福利",
     "disclosure": "公开属性；这里的信息都是“主动公开”",
     "written": "成文日期（公文落款的日期），YYYY-MM-DD",
@@ -57,6 +57,13 @@ READER_DESCRIPTIONS = {
     "validity": "政策文件的有效性：现行有效、已修订、已废止 或 失效；其他信息为空",
     "superseded_by": "已修订或已废止的文件：替代它的文件的索引号",
     "interprets": "政策解读：所解读的政策文件的索引号",
+}
+
+# Identifiers shown as examples: apart from the sentence, so that the page keeps them whole on
+# one line and schema.json lists them under "examples".
+READER_EXAMPLES = {
+    "index_no": "015180001/2018-00051",
+    "doc_no": "源政办〔2018〕51号",
 }
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
@@ -73,6 +80,7 @@ class ExportField:
     schema: dict[str, Any]
     value: Callable[[Item, SiteIdentity], Any]
     required: bool = False
+    example: str = ""  # an identifier as it is written, shown beside the description
 
 
 def _text(key: str) -> Callable[[Item, SiteIdentity], Any]:
@@ -117,6 +125,7 @@ EXPORT_FIELDS: tuple[ExportField, ...] = (
             schema=_field_schema(f.kind, f.required),
             value=_field_value(f.key),
             required=f.required,
+            example=READER_EXAMPLES.get(f.key, ""),
         )
         for f in (FIELDS_BY_KEY[key] for key in EXPORTED_KEYS)
     ),
@@ -210,7 +219,12 @@ def items_csv(model: SiteModel, identity: SiteIdentity) -> bytes:
 def schema_document(identity: SiteIdentity) -> dict[str, Any]:
     """The JSON Schema of items.json, generated from :data:`EXPORT_FIELDS`."""
     item_properties = {
-        field.key: {"title": field.label, "description": field.description, **field.schema}
+        field.key: {
+            "title": field.label,
+            "description": field.description,
+            **({"examples": [field.example]} if field.example else {}),
+            **field.schema,
+        }
         for field in EXPORT_FIELDS
     }
     schema_id = identity.url.rstrip("/") + "/" + SCHEMA_JSON if identity.url else SCHEMA_JSON
