@@ -197,6 +197,22 @@ def test_tokens_are_those_of_the_nfkc_text(text: str) -> None:
     }
 
 
+# Chinese characters of every range the index knows (the basic block, Extension A, the
+# compatibility ideographs, Extension B), with what splits their runs.
+CHINESE_ALPHABET = [*"政务公开湟源县㐀䶵豈郎𠀀𡈽𪚥", *"，。、 \n\0", *"aZ09_"]
+
+
+@given(st.text(st.sampled_from(CHINESE_ALPHABET), max_size=24))
+def test_tokens_of_chinese_runs_are_the_regex_matches(text: str) -> None:
+    """The build finds pairs as integers over UTF-32 units; they are the regex's matches."""
+    normalized = unicodedata.normalize("NFKC", text).lower()
+    assert tokens(text) == {
+        *PAIR.findall(normalized),
+        *LONE.findall(normalized),
+        *OTHER.findall(normalized),
+    }
+
+
 @pytest.mark.parametrize(
     "typed",
     ["自府办发〔2018〕44号", "自府办发[2018]44号", "自府办发（2018）44号", "自府办发【2018】44号"],
