@@ -311,10 +311,10 @@ def run_rebuild(items: int, site_dir: Path, edits: Sequence[str], built: bool) -
     if not built:
         timed_build(items, site_dir, f"items-{items}-rebuild-full", "--full")
     rows = []
-    for edit in edits:
+    for n, edit in enumerate(edits, 1):
         changed = EDITS[edit](site_dir)
         wait_for_trash(site_dir)
-        result, document = timed_build(items, site_dir, f"items-{items}-rebuild-{edit}")
+        result, document = timed_build(items, site_dir, f"items-{items}-rebuild-{n}-{edit}")
         seconds = {stage: float(document["seconds"][stage]) for stage in BUILD_STAGES}
         file = changed.relative_to(site_dir).as_posix() if changed else "—"
         row = RebuildRow(
