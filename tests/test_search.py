@@ -35,6 +35,7 @@ from generator.publish.search_index import (
     read_own_file,
     read_varint,
     tokens,
+    varint,
 )
 
 ZIGONG_URL = "fdzdgknr/zcwj/20180821-zigong-2018-zhengwu-gongkai-yaodian/"
@@ -228,6 +229,39 @@ def test_postings_decode_to_what_was_encoded(numbers: list[int]) -> None:
     decoded, end = decode_postings(data)
     assert decoded == numbers
     assert data[end:] == b"tail"
+
+
+def _forms(numbers: list[int]) -> list[tuple[int, bytes]]:
+    """Each of the three forms of a posting, written plainly, number by number."""
+    gaps = [b - a for a, b in zip([0, *numbers], numbers, strict=False)]
+    first = numbers[0] // 8
+    bitmap = bytearray(numbers[-1] // 8 - first + 1)
+    for number in numbers:
+        bitmap[number // 8 - first] |= 1 << number % 8
+    runs, end, at = [], 0, 0
+    while at < len(numbers):
+        length = 1
+        while at + length < len(numbers) and numbers[at + length] == numbers[at] + length:
+            length += 1
+        runs += [numbers[at] - end, length]
+        end, at = numbers[at] + length, at + length
+    return [
+        (DELTAS, b"".join(map(varint, gaps))),
+        (BITMAP, varint(first) + bytes(bitmap)),
+        (RUNS, b"".join(map(varint, runs))),
+    ]
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 3_000), st.integers(1, 40)), min_size=1, max_size=60).map(
+        lambda runs: sorted({start + n for start, length in runs for n in range(length)})
+    )
+)
+def test_a_posting_is_the_smallest_of_its_three_forms(numbers: list[int]) -> None:
+    """Whatever shortcuts the encoder takes, it writes the smallest form (the lower kind where
+    two are as small)."""
+    kind, body = min(_forms(numbers), key=lambda form: (len(form[1]), form[0]))
+    assert encode_postings(numbers) == varint(len(body) * 3 + kind) + body
 
 
 def _kind(data: bytes) -> int:

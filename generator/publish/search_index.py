@@ -208,34 +208,48 @@ def encode_postings(numbers: Sequence[int]) -> bytes:
     if not numbers:
         return b"\x00"
     forms: list[tuple[int, bytes]] = []
-    first, last = numbers[0] >> 3, numbers[-1] >> 3
-    gaps = [numbers[0], *map(sub, numbers[1:], numbers[:-1])]
-    if last - first + 1 >= len(numbers):  # else a bitmap is smaller than the deltas anyway
+    first, size = numbers[0] >> 3, (numbers[-1] >> 3) - (numbers[0] >> 3) + 1
+    runs = 0  # runs of consecutive numbers, counted from whichever form is made
+    if size >= len(numbers):  # else a bitmap is smaller than the deltas anyway
+        gaps = [numbers[0], *map(sub, numbers[1:], numbers[:-1])]
         forms.append((DELTAS, varints(gaps)))
-    if not forms or last - first + 1 < len(forms[0][1]):
-        forms.append((BITMAP, varint(first) + _bitmap(numbers, first << 3, last - first + 1)))
-    starts = list(compress(range(1, len(gaps)), map(ne, gaps[1:], repeat(1))))
-    if 2 * (len(starts) + 1) < min(len(body) for _, body in forms):
-        pairs, end = [], 0
-        for start, stop in zip([0, *starts], [*starts, len(numbers)], strict=True):
-            pairs += [numbers[start] - end, stop - start]
-            end = numbers[start] + stop - start
-        forms.append((RUNS, varints(pairs)))
+        runs = len(gaps) - gaps.count(1) + (gaps[0] == 1)  # a gap of 1 continues a run
+    if not forms or size < len(forms[0][1]):
+        bits = _bits(numbers, first, size)
+        forms.append((BITMAP, varint(first) + bits.to_bytes(size, "little")))
+        runs = (bits & ~(bits << 1)).bit_count()  # the set bits whose neighbour below is not
+    if 2 * runs < min(len(body) for _, body in forms):
+        forms.append((RUNS, varints(_runs(numbers))))
     kind, body = min(forms, key=lambda form: (len(form[1]), form[0]))
     return varint(len(body) * 3 + kind) + body
+
+
+def _runs(numbers: Sequence[int]) -> list[int]:
+    """For each run of consecutive numbers: its distance from the end of the one before, and
+    its length."""
+    gaps = [numbers[0], *map(sub, numbers[1:], numbers[:-1])]
+    starts = list(compress(range(1, len(gaps)), map(ne, gaps[1:], repeat(1))))
+    pairs, end = [], 0
+    for start, stop in zip([0, *starts], [*starts, len(numbers)], strict=True):
+        pairs += [numbers[start] - end, stop - start]
+        end = numbers[start] + stop - start
+    return pairs
 
 
 _DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 
 
-def _bitmap(numbers: Sequence[int], offset: int, size: int) -> bytes:
-    """``size`` bytes with bit ``n % 8`` of byte ``n // 8`` set for each number ``offset + n``.
-    Made in C loops: a byte a number, set by map over bytearray.__setitem__, then read as the
-    binary digits of one integer (the bytes reversed: the first number is its lowest bit)."""
-    flags = bytearray(size * 8)
-    deque(map(flags.__setitem__, map(sub, numbers, repeat(offset)), repeat(1)), maxlen=0)
+def _bits(numbers: Sequence[int], first: int, size: int) -> int:
+    """The bitmap of ``numbers`` from byte ``first`` on (``size`` bytes) as an integer: bit
+    ``n - 8 * first`` set for each number ``n``. Made in C loops, as postings of most of the
+    documents are long: a byte a number, set by map over bytearray.__setitem__, then read as
+    the binary digits of one integer (the bytes reversed: the first number is its lowest
+    bit)."""
+    flags = bytearray((first + size) * 8)
+    deque(map(flags.__setitem__, numbers, repeat(1)), maxlen=0)
+    del flags[: first * 8]
     flags.reverse()
-    return int(flags.translate(_DIGITS), 2).to_bytes(size, "little")
+    return int(flags.translate(_DIGITS), 2)
 
 
 def decode_postings(data: bytes, at: int = 0) -> tuple[list[int], int]:
