@@ -218,8 +218,8 @@ def test_an_update_reads_only_the_pages_rendered_anew(tmp_path: Path) -> None:
 
 def test_the_index_is_the_same_gathered_in_one_run_or_in_several(tmp_path: Path) -> None:
     """A large site's items are shared out over the cores, each run but the last in a forked
-    child (where the system forks): the files are those of one run over every item, which are
-    those the build wrote."""
+    child (where the system forks), and so are the tokens to encode: the files are those of
+    one run over every item, which are those the build wrote."""
     site = copy_reference_site(tmp_path / "site")
     built(site)
     model = site_model(site)
@@ -231,7 +231,7 @@ def test_the_index_is_the_same_gathered_in_one_run_or_in_several(tmp_path: Path)
         report = Report()
         gathered = gather_items(output, model, items, report, None, parts)
         assert gathered is not None and not report.has_errors(), list(report)
-        files[parts], _ = files_of(gathered, filters)
+        files[parts], _ = files_of(gathered, filters, parts)
     assert files[1] == files[2] == files[3] == index_tree(output)
 
 

@@ -143,10 +143,11 @@ def build_search_index(
     if update is not None:
         files, summary = update
     else:
-        gathered = gather_items(output, model, items, report, published)
+        parts = search_parts(len(items))
+        gathered = gather_items(output, model, items, report, published, parts)
         if gathered is None:
             return None
-        built, summary = files_of(gathered, filters)
+        built, summary = files_of(gathered, filters, parts)
         files = dict(built)
     if not _write(output, files, published, kept, update is not None, report):
         return None
@@ -347,26 +348,30 @@ def gather_items(
     merged in order, so the result is the same whatever the number of runs. ``None`` when an
     item page has no body text (reported)."""
     if parts is None:
-        many = can_fork() and len(items) >= PARALLEL_FROM
-        parts = min(len(usable_cores()), MAX_PARTS) if many else 1
+        parts = search_parts(len(items))
     bounds = [len(items) * n // parts for n in range(parts + 1)]
 
-    def run(n: int, into: Report) -> Callable[[], Gathered | None]:
-        return functools.partial(
-            _gather_run, output, model, items[bounds[n] : bounds[n + 1]], bounds[n], into, published
-        )
+    def run(n: int) -> Callable[[], Gathered | None]:
+        share = items[bounds[n] : bounds[n + 1]]
+        return functools.partial(_gather_run, output, model, share, bounds[n], Report(), published)
 
-    forked = [ForkedValue(run(n, Report())) for n in range(parts - 1)]
-    last = run(parts - 1, report)()
-    runs = [value.get() for value in forked]
-    if last is None:
-        return None
-    if any(value is None for value in runs):  # reported here, in the order of the items
+    forked = [ForkedValue(run(n)) for n in range(parts - 1)]
+    last = run(parts - 1)()
+    runs = [value.get() for value in forked] + [last]
+    if any(value is None for value in runs):  # the first page without body text, reported
         return _gather_run(output, model, items, 0, report, published)
-    return merge([*runs, last])  # type: ignore[list-item]
+    return merge(runs)  # type: ignore[arg-type]
 
 
 MAX_PARTS = 4  # beyond this the merge and the pickles cost more than the cores save
+
+
+def search_parts(items: int) -> int:
+    """In how many shares the index step gathers and encodes: one a usable core, where
+    processes can be forked and the items are many; else one."""
+    if can_fork() and items >= PARALLEL_FROM:
+        return min(len(usable_cores()), MAX_PARTS)
+    return 1
 
 
 def _gather_run(

@@ -42,6 +42,8 @@ from itertools import compress, islice, repeat
 from operator import ne, sub
 from typing import Any
 
+from generator.render.children import ForkedValue
+
 FORMAT = 1
 BLOCK_SIZE = 8  # documents a result block holds: a screen of 10 results fetches a few blocks
 OWN_FILE_BYTES = 256  # postings larger than this get a file of their own
@@ -328,14 +330,15 @@ def index_files(
 
 
 def files_of(
-    gathered: Gathered, filters: Mapping[str, Sequence[Sequence[int]]]
+    gathered: Gathered, filters: Mapping[str, Sequence[Sequence[int]]], parts: int = 1
 ) -> tuple[dict[str, bytes], IndexSummary]:
-    """:func:`index_files` of the documents ``gathered`` holds (all of them, from the first)."""
+    """:func:`index_files` of the documents ``gathered`` holds (all of them, from the first);
+    the postings encoded in ``parts`` shares (see :func:`_encoded`)."""
     files: dict[str, bytes] = {}
     entries: dict[str, bytes] = {}
     postings = {_token(key): value for key, value in gathered.postings.items()}
-    for token, value in sorted(postings.items()):
-        entry, own = _entry(value)
+    order = sorted(postings)
+    for token, (entry, own) in zip(order, _encoded(postings, order, parts), strict=True):
         if own is not None:
             files[_own_file(token)] = own
         entries[token] = entry
@@ -351,6 +354,26 @@ def files_of(
     summary = IndexSummary(gathered.fingerprints, total)
     files.update(_shared_files(summary, buckets, gathered.identifiers, filters))
     return files, summary
+
+
+def _encoded(
+    postings: Mapping[str, _Postings], order: list[str], parts: int
+) -> list[tuple[bytes, bytes | None]]:
+    """Each token's bucket entry and own file (:func:`_entry`), in ``order``. The tokens are
+    dealt out in turn to ``parts`` shares, each but the last encoded in a forked child
+    (generator/render/children.py) while this process encodes the last: where processes
+    cannot be forked, one after another here."""
+
+    def share(n: int) -> Callable[[], list[tuple[bytes, bytes | None]]]:
+        return lambda: [_entry(postings[token]) for token in order[n::parts]]
+
+    forked = [ForkedValue(share(n)) for n in range(parts - 1)]
+    last = share(parts - 1)()
+    shares = [value.get() for value in forked] + [last]
+    encoded: list[tuple[bytes, bytes | None]] = [(b"", None)] * len(order)
+    for n, values in enumerate(shares):
+        encoded[n::parts] = values
+    return encoded
 
 
 def update_files(
