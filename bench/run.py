@@ -1,13 +1,16 @@
 """Benchmark runner: generate a corpus per size, then time each stage as a subprocess.
 
-    python bench/run.py --items 1000 10000 100000 [--stages check,build] [--repeat 3] [--keep]
+    python bench/run.py --items 1000 10000 100000 [--stages check,build,rebuild] [--repeat 3]
 
 For every size it writes a synthetic site with bench/corpus.py into bench/out/items-N/ and runs
 
 - ``corpus``: the generator itself (for reference),
 - ``check``:  ``disclosure check --site DIR --as-of 2026-11-20 --format json``,
 - ``build``:  ``disclosure build --site DIR --as-of 2026-11-20 --timings FILE`` (a full build,
-  ``--full`` where the command has it; skipped while the command does not exist).
+  ``--full`` where the command has it; skipped while the command does not exist);
+- ``rebuild``: one item edited in the built site (its body, then another item's title, as a
+  clerk edits; see EDITS), and ``disclosure build`` run again, incremental, after each edit
+  (the full build first, untimed, where the ``build`` stage did not run).
 
 Each stage is one child process. ``corpus`` and ``check``: wall time from ``time.perf_counter``
 and peak resident memory from ``os.wait4`` (the child's own ``ru_maxrss``). ``build``: the
@@ -16,7 +19,8 @@ render, search, links, commit, total); as peak memory the build process's own ``
 ("build MB") and what the machine needed: the largest sum, sampled every two seconds, of the
 proportional set size of the build and all its children, render and link-check workers included
 ("machine MB", bench/memory.py; the samples are kept in bench/out/logs/*.memory.tsv); and the
-CPU time of the build and the children it waited for ("CPU s", from ``os.wait4``). The corpus
+CPU time of the build and the children it waited for ("CPU s", from ``os.wait4``). ``rebuild``:
+the same figures, and the wall time of the whole process ("seconds"). The corpus
 must be valid: if ``check`` reports any
 diagnostic other than a ``W-*`` warning the run stops with the offending diagnostics, since
 timings of a failing check say nothing. Results go to stdout and to bench/out/results.md; each
@@ -29,12 +33,13 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -45,7 +50,7 @@ REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "bench" / "out"
 LOGS = OUT / "logs"
 CORPUS = REPO / "bench" / "corpus.py"
-STAGES = ("check", "build")
+STAGES = ("check", "build", "rebuild")
 AS_OF = "2026-11-20"
 # The stages `disclosure build --timings` reports (generator/timings.py), in table order.
 BUILD_STAGES = ("validate", "model", "render", "search", "links", "commit", "total")
@@ -175,20 +180,26 @@ def build_help() -> str | None:
     return probe.stdout if probe.returncode == 0 else None
 
 
+def timed_build(items: int, site_dir: Path, log: str, *options: str) -> tuple[Measurement, dict]:
+    """One ``disclosure build`` of the site, measured; its ``--timings`` document."""
+    timings = LOGS / f"{log}.timings.json"
+    timings.unlink(missing_ok=True)
+    command = [*disclosure_command(), "build", "--site", str(site_dir), "--as-of", AS_OF]
+    command += ["--timings", str(timings), *options]
+    result = measure(command, log)
+    if result.returncode != 0 or not timings.is_file():
+        raise BenchFailure(
+            f"disclosure build 退出码 {result.returncode}（{items} 条）：\n{tail(result.stderr)}"
+        )
+    return result, json.loads(timings.read_text(encoding="utf-8"))
+
+
 def run_build(items: int, site_dir: Path, repeat: int, full: bool) -> list[BuildRow]:
     """``repeat`` full builds of the site; each writes its own timings file next to its logs."""
     rows = []
     for run in range(1, repeat + 1):
-        timings = LOGS / f"items-{items}-build-{run}.timings.json"
-        timings.unlink(missing_ok=True)
-        command = [*disclosure_command(), "build", "--site", str(site_dir), "--as-of", AS_OF]
-        command += ["--timings", str(timings), *(["--full"] if full else [])]
-        result = measure(command, f"items-{items}-build-{run}")
-        if result.returncode != 0 or not timings.is_file():
-            raise BenchFailure(
-                f"disclosure build 退出码 {result.returncode}（{items} 条）：\n{tail(result.stderr)}"
-            )
-        document = json.loads(timings.read_text(encoding="utf-8"))
+        options = ["--full"] if full else []
+        result, document = timed_build(items, site_dir, f"items-{items}-build-{run}", *options)
         seconds = {stage: float(document["seconds"][stage]) for stage in BUILD_STAGES}
         output = site_dir / "site"
         pages = sum(1 for _ in output.rglob("*.html")) if output.is_dir() else 0
@@ -199,6 +210,120 @@ def run_build(items: int, site_dir: Path, repeat: int, full: bool) -> list[Build
         print(
             f"{items:,} items: build {run}/{repeat} in {seconds['total']:.1f}s "
             f"(process {result.seconds:.1f}s, {result.cpu_seconds:.1f} CPU-s), {pages:,} HTML files",
+            file=sys.stderr,
+        )
+    return rows
+
+
+# The rebuild stage: one edit as a clerk makes it, then an incremental build ------------------
+
+
+def public_item(site_dir: Path, column: str) -> Path:
+    """The newest public item of a column folder (the one a clerk is most likely to correct)."""
+    for path in sorted((site_dir / "content").glob(f"{column}/2*.md"), reverse=True):
+        if "disclosure: 主动公开" in path.read_text(encoding="utf-8"):
+            return path
+    raise BenchFailure(f"{column} 中没有主动公开的条目")
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    if old not in text:
+        raise BenchFailure(f"{path}：找不到 {old!r}")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def edit_nothing(site_dir: Path) -> Path | None:
+    return None
+
+
+def edit_body(site_dir: Path) -> Path | None:
+    """A sentence added to the body of a policy document."""
+    path = public_item(site_dir, "fdzdgknr/zcwj")
+    replace_once(path, "\n## ", "\n本次修订补充了办理时限和咨询渠道。\n\n## ")
+    return path
+
+
+def edit_title(site_dir: Path) -> Path | None:
+    """An item's title corrected: its listing and browse pages change too."""
+    path = public_item(site_dir, "fdzdgknr/qtxx")
+    replace_once(path, "title: ", "title: （更正）")
+    return path
+
+
+def edit_new(site_dir: Path) -> Path | None:
+    """A new item published on the as-of day, a copy of another with its own 索引号."""
+    source = public_item(site_dir, "fdzdgknr/msxx")
+    text = source.read_text(encoding="utf-8")
+    number = re.search(r"^index_no: (\S+)-(\d+)$", text, re.MULTILINE)
+    if number is None:
+        raise BenchFailure(f"{source}：没有 index_no")
+    text = text.replace(number[0], f"index_no: {number[1]}-{int(number[2]) + 50000:05d}")
+    text = re.sub(r"^published: .*$", f"published: {AS_OF}", text, count=1, flags=re.MULTILINE)
+    target = source.with_name(f"{AS_OF.replace('-', '')}-999999.md")
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def edit_withdrawn(site_dir: Path) -> Path | None:
+    """An item changed to 依申请公开: its page and its search entries leave the site."""
+    path = public_item(site_dir, "fdzdgknr/jdjc")
+    replace_once(path, "disclosure: 主动公开", "disclosure: 依申请公开")
+    return path
+
+
+EDITS: dict[str, Callable[[Path], Path | None]] = {
+    "nothing": edit_nothing,
+    "body": edit_body,
+    "title": edit_title,
+    "new": edit_new,
+    "withdrawn": edit_withdrawn,
+}
+DEFAULT_EDITS = ("body", "title")
+
+
+@dataclass
+class RebuildRow:
+    """An incremental build after one edit: the wall time of the whole process, the stages it
+    timed itself, its CPU time and peak memory (as :class:`BuildRow`)."""
+
+    items: int
+    edit: str
+    file: str
+    process_seconds: float
+    seconds: dict[str, float]
+    cpu_seconds: float
+    tree_mb: float
+
+
+def wait_for_trash(site_dir: Path, limit: float = 600) -> None:
+    """Wait until the previous output, deleted in the background after each build
+    (generator/publish/atomic.py), is gone: a clerk edits for minutes between two builds, and
+    deleting the old site would otherwise compete for the disk with the rebuild measured."""
+    started = time.perf_counter()
+    while any(site_dir.glob(".site-trash-*")) and time.perf_counter() - started < limit:
+        time.sleep(0.5)
+
+
+def run_rebuild(items: int, site_dir: Path, edits: Sequence[str], built: bool) -> list[RebuildRow]:
+    """Each edit in turn on the built site (a full build first unless ``built``), each followed
+    by an incremental ``disclosure build``."""
+    if not built:
+        timed_build(items, site_dir, f"items-{items}-rebuild-full", "--full")
+    rows = []
+    for n, edit in enumerate(edits, 1):
+        changed = EDITS[edit](site_dir)
+        wait_for_trash(site_dir)
+        result, document = timed_build(items, site_dir, f"items-{items}-rebuild-{n}-{edit}")
+        seconds = {stage: float(document["seconds"][stage]) for stage in BUILD_STAGES}
+        file = changed.relative_to(site_dir).as_posix() if changed else "—"
+        row = RebuildRow(
+            items, edit, file, result.seconds, seconds, result.cpu_seconds, result.tree_mb
+        )
+        rows.append(row)
+        print(
+            f"{items:,} items: rebuild after the {edit} edit in {result.seconds:.2f}s "
+            f"({result.cpu_seconds:.1f} CPU-s)",
             file=sys.stderr,
         )
     return rows
@@ -233,6 +358,18 @@ def build_table(rows: Sequence[BuildRow], with_run: bool = False) -> str:
     return "\n".join(lines)
 
 
+def rebuild_table(rows: Sequence[RebuildRow]) -> str:
+    stages = BUILD_STAGES[:-1]
+    head = ["items", "edit", "seconds", *stages, "total", "CPU s", "machine MB", "file"]
+    lines = ["| " + " | ".join(head) + " |", "|---:|---|" + "---:|" * (len(head) - 3) + "---|"]
+    for row in rows:
+        cells = [f"{row.items:,}", row.edit, f"{row.process_seconds:.2f}"]
+        cells += [f"{row.seconds[stage]:.2f}" for stage in (*stages, "total")]
+        cells += [f"{row.cpu_seconds:.1f}", f"{row.tree_mb:,.0f}", f"`{row.file}`"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 CPU_REFERENCE_STEPS = 5_000_000
 
 
@@ -253,6 +390,7 @@ def write_results(
     rows: Sequence[Row],
     builds: Sequence[BuildRow],
     every_build: Sequence[BuildRow],
+    rebuilds: Sequence[RebuildRow],
     argv: Sequence[str],
     failure: str | None,
     reference: float,
@@ -284,6 +422,13 @@ def write_results(
         ]
     if len(every_build) > len(builds):
         parts += ["Every build run:", "", build_table(every_build, with_run=True), ""]
+    if rebuilds:
+        parts += [
+            "`disclosure build` after one edit (incremental), seconds:",
+            "",
+            rebuild_table(rebuilds),
+            "",
+        ]
     if failure:
         parts += ["**FAILED:**", "", "```", failure, "```", ""]
     path = OUT / "results.md"
@@ -294,7 +439,14 @@ def write_results(
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, nargs="+", default=[1000, 10000], help="sizes")
-    parser.add_argument("--stages", default="check,build", help="comma-separated: check,build")
+    parser.add_argument(
+        "--stages", default="check,build", help="comma-separated: check,build,rebuild"
+    )
+    parser.add_argument(
+        "--edits",
+        default=",".join(DEFAULT_EDITS),
+        help=f"the rebuild stage's edits, in order: {','.join(EDITS)}",
+    )
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per stage; the best counts")
     parser.add_argument("--site", type=Path, default=REPO, help="reference site (default: repo)")
@@ -304,6 +456,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     unknown = [s for s in args.stages if s not in STAGES]
     if unknown:
         parser.error(f"unknown stage(s) {', '.join(unknown)}; choose from {', '.join(STAGES)}")
+    args.edits = [e.strip() for e in args.edits.split(",") if e.strip()]
+    unknown = [e for e in args.edits if e not in EDITS]
+    if unknown:
+        parser.error(f"unknown edit(s) {', '.join(unknown)}; choose from {', '.join(EDITS)}")
     if args.repeat < 1 or any(n < 0 for n in args.items):
         parser.error("--repeat must be >= 1 and --items >= 0")
     return args
@@ -320,6 +476,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows: list[Row] = []
     builds: list[BuildRow] = []
     every_build: list[BuildRow] = []
+    rebuilds: list[RebuildRow] = []
     failure: str | None = None
     try:
         for items in args.items:
@@ -337,6 +494,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     rows.append(
                         Row(items, "build", note="skipped: `disclosure build` not available")
                     )
+            if "rebuild" in args.stages:
+                built = "build" in args.stages and help_text is not None
+                rebuilds += run_rebuild(items, site_dir, args.edits, built)
             if not args.keep:  # the last output's background deleter may still be at it
                 shutil.rmtree(site_dir, ignore_errors=True)
     except BenchFailure as error:
@@ -344,7 +504,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(table(rows))
     if builds:
         print("\n" + build_table(builds))
-    path = write_results(rows, builds, every_build, argv, failure, reference)
+    if rebuilds:
+        print("\n" + rebuild_table(rebuilds))
+    path = write_results(rows, builds, every_build, rebuilds, argv, failure, reference)
     print(f"\n→ {path.relative_to(REPO)}", file=sys.stderr)
     if failure:
         print(f"\nFAILED: {failure}", file=sys.stderr)

@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sites import build, copy_reference_site, html, write_item
 
@@ -35,6 +35,7 @@ from generator.publish.search_index import (
     read_own_file,
     read_varint,
     tokens,
+    varint,
 )
 
 ZIGONG_URL = "fdzdgknr/zcwj/20180821-zigong-2018-zhengwu-gongkai-yaodian/"
@@ -197,6 +198,23 @@ def test_tokens_are_those_of_the_nfkc_text(text: str) -> None:
     }
 
 
+# Chinese characters of every range the index knows (the basic block, Extension A, the
+# compatibility ideographs, Extension B), with what splits their runs.
+CHINESE_ALPHABET = [*"政务公开湟源县㐀䶵豈郎𠀀𡈽𪚥", *"，。、 \n\0", *"aZ09_"]
+
+
+@settings(deadline=None)
+@given(st.text(st.sampled_from(CHINESE_ALPHABET), max_size=24))
+def test_tokens_of_chinese_runs_are_the_regex_matches(text: str) -> None:
+    """The build finds pairs as integers over UTF-32 units; they are the regex's matches."""
+    normalized = unicodedata.normalize("NFKC", text).lower()
+    assert tokens(text) == {
+        *PAIR.findall(normalized),
+        *LONE.findall(normalized),
+        *OTHER.findall(normalized),
+    }
+
+
 @pytest.mark.parametrize(
     "typed",
     ["自府办发〔2018〕44号", "自府办发[2018]44号", "自府办发（2018）44号", "自府办发【2018】44号"],
@@ -212,6 +230,40 @@ def test_postings_decode_to_what_was_encoded(numbers: list[int]) -> None:
     decoded, end = decode_postings(data)
     assert decoded == numbers
     assert data[end:] == b"tail"
+
+
+def _forms(numbers: list[int]) -> list[tuple[int, bytes]]:
+    """Each of the three forms of a posting, written plainly, number by number."""
+    gaps = [b - a for a, b in zip([0, *numbers], numbers, strict=False)]
+    first = numbers[0] // 8
+    bitmap = bytearray(numbers[-1] // 8 - first + 1)
+    for number in numbers:
+        bitmap[number // 8 - first] |= 1 << number % 8
+    runs, end, at = [], 0, 0
+    while at < len(numbers):
+        length = 1
+        while at + length < len(numbers) and numbers[at + length] == numbers[at] + length:
+            length += 1
+        runs += [numbers[at] - end, length]
+        end, at = numbers[at] + length, at + length
+    return [
+        (DELTAS, b"".join(map(varint, gaps))),
+        (BITMAP, varint(first) + bytes(bitmap)),
+        (RUNS, b"".join(map(varint, runs))),
+    ]
+
+
+@settings(deadline=None)  # the plain writer of the three forms is slow on a busy machine
+@given(
+    st.lists(st.tuples(st.integers(0, 3_000), st.integers(1, 40)), min_size=1, max_size=60).map(
+        lambda runs: sorted({start + n for start, length in runs for n in range(length)})
+    )
+)
+def test_a_posting_is_the_smallest_of_its_three_forms(numbers: list[int]) -> None:
+    """Whatever shortcuts the encoder takes, it writes the smallest form (the lower kind where
+    two are as small)."""
+    kind, body = min(_forms(numbers), key=lambda form: (len(form[1]), form[0]))
+    assert encode_postings(numbers) == varint(len(body) * 3 + kind) + body
 
 
 def _kind(data: bytes) -> int:

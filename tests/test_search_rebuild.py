@@ -27,10 +27,11 @@ from generator.diagnostics import Report
 from generator.publish.search import (
     INDEX_DIR,
     build_search_index,
+    gather_items,
     search_documents,
     search_filters,
 )
-from generator.publish.search_index import index_files
+from generator.publish.search_index import files_of, index_files
 from generator.site.check import check_site
 from generator.site.model import SiteModel, build_site_model
 
@@ -213,3 +214,43 @@ def test_an_update_reads_only_the_pages_rendered_anew(tmp_path: Path) -> None:
         where = output if name in written else published
         assert f"{INDEX_DIR}/{name}" in kept or name in written, name
         assert (where / INDEX_DIR / name).read_bytes() == data, name
+
+
+def test_the_index_is_the_same_gathered_in_one_run_or_in_several(tmp_path: Path) -> None:
+    """A large site's items are shared out over the cores, each run but the last in a forked
+    child (where the system forks), and so are the tokens to encode: the files are those of
+    one run over every item, which are those the build wrote."""
+    site = copy_reference_site(tmp_path / "site")
+    built(site)
+    model = site_model(site)
+    output = site / "site"
+    items = list(reversed(model.items))
+    filters = search_filters(model, items)
+    files = {}
+    for parts in (1, 2, 3):
+        report = Report()
+        gathered = gather_items(output, model, items, report, None, parts)
+        assert gathered is not None and not report.has_errors(), list(report)
+        files[parts], _ = files_of(gathered, filters, parts)
+    assert files[1] == files[2] == files[3] == index_tree(output)
+
+
+def test_a_page_without_body_text_is_reported_once_in_any_run(tmp_path: Path) -> None:
+    """A run in a forked child that meets an item page without its body is gathered again in
+    the build process, which reports it: one diagnostic, as with one run."""
+    site = copy_reference_site(tmp_path / "site")
+    built(site)
+    model = site_model(site)
+    output = site / "site"
+    items = list(reversed(model.items))
+    broken = items[len(items) // 4]  # in the first of three runs: a forked child's
+    page = output / broken.url / "index.html"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace('class="dp-body"', 'class="other"'),
+        encoding="utf-8",
+    )
+    for parts in (1, 3):
+        report = Report()
+        assert gather_items(output, model, items, report, None, parts) is None
+        found = [(d.code, d.file) for d in report]
+        assert found == [("E-SEARCH-INCOMPLETE", broken.source)], found

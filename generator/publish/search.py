@@ -18,13 +18,15 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from generator.capabilities import can_fork, usable_cores
+from generator.children import ForkedValue
 from generator.content.catalog import Catalog
 from generator.content.model import Item
 from generator.diagnostics import Report
@@ -34,9 +36,12 @@ from generator.publish.search_index import (
     EXCERPT_CHARS,
     FORMAT,
     Document,
+    Gathered,
     IndexSummary,
     document,
-    index_files,
+    files_of,
+    gather,
+    merge,
     update_files,
 )
 from generator.site.model import SiteModel
@@ -79,10 +84,11 @@ def build_search_index(
     if update is not None:
         files, summary = update
     else:
-        documents = search_documents(output, model, items, report, published)
-        if documents is None:
+        parts = search_parts(len(items))
+        gathered = gather_items(output, model, items, report, published, parts)
+        if gathered is None:
             return None
-        built, summary = index_files(documents, filters)
+        built, summary = files_of(gathered, filters, parts)
         files = dict(built)
     if not _write(output, files, published, kept, update is not None, report):
         return None
@@ -263,20 +269,86 @@ def _body(page: Path, item: Item, report: Report) -> str | None:
     return body
 
 
+# Items shared out over the cores from this many on: fewer are gathered in a blink, and
+# forking a large build process costs tens of milliseconds.
+PARALLEL_FROM = 2000
+
+
+def gather_items(
+    output: Path,
+    model: SiteModel,
+    items: list[Item],
+    report: Report,
+    published: Path | None,
+    parts: int | None = None,
+) -> Gathered | None:
+    """What the index takes of ``items`` (search_index.gather), the items shared out in
+    ``parts`` consecutive runs (by default one a usable core, where processes can be forked
+    and the items are many): each run but the last is gathered in a forked child
+    (generator/children.py) while this process gathers the last, and the runs are
+    merged in order, so the result is the same whatever the number of runs. ``None`` when an
+    item page has no body text (reported)."""
+    if parts is None:
+        parts = search_parts(len(items))
+    bounds = [len(items) * n // parts for n in range(parts + 1)]
+
+    def run(n: int) -> Callable[[], Gathered | None]:
+        share = items[bounds[n] : bounds[n + 1]]
+        return functools.partial(_gather_run, output, model, share, bounds[n], Report(), published)
+
+    forked = [ForkedValue(run(n)) for n in range(parts - 1)]
+    last = run(parts - 1)()
+    runs = [value.get() for value in forked] + [last]
+    if any(value is None for value in runs):  # the first page without body text, reported
+        return _gather_run(output, model, items, 0, report, published)
+    return merge(runs)  # type: ignore[arg-type]
+
+
+MAX_PARTS = 4  # beyond this the merge and the pickles cost more than the cores save
+
+
+def search_parts(items: int) -> int:
+    """In how many shares the index step gathers and encodes: one a usable core, where
+    processes can be forked and the items are many; else one."""
+    if can_fork() and items >= PARALLEL_FROM:
+        return min(len(usable_cores()), MAX_PARTS)
+    return 1
+
+
+def _gather_run(
+    output: Path,
+    model: SiteModel,
+    items: list[Item],
+    start: int,
+    report: Report,
+    published: Path | None,
+) -> Gathered | None:
+    """``items`` gathered as documents numbered from ``start``; ``None`` when an item page has
+    no body text (reported)."""
+    gathered = gather(_documents(output, model, items, report, published), start)
+    return gathered if len(gathered.shown) == len(items) else None
+
+
 def search_documents(
     output: Path, model: SiteModel, items: list[Item], report: Report, published: Path | None
 ) -> list[Document] | None:
     """What the index takes of each item: the model's fields and its page's body text."""
+    documents = list(_documents(output, model, items, report, published))
+    return documents if len(documents) == len(items) else None
+
+
+def _documents(
+    output: Path, model: SiteModel, items: list[Item], report: Report, published: Path | None
+) -> Iterator[Document]:
+    """The document of each item, until the first whose page has no body text (reported)."""
     columns = column_labels(model.catalog)
     aliases = _aliases(model.catalog)
-    documents = []
     for item in items:
         body = _body(overlay_path(output, published, f"{item.url}index.html"), item, report)
         if body is None:
-            return None
+            return
         record = result_record(item, columns[item.column.path], body)
-        documents.append(document(record, aliases.get(record.get("publisher", ""), ()), body))
-    return documents
+        yield document(record, aliases.get(record.get("publisher", ""), ()), body)
 
 
 def result_record(item: Item, column: str, body: str) -> dict[str, Any]:

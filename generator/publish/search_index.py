@@ -31,15 +31,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 import unicodedata
 from array import array
 from bisect import bisect_left
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, MutableSequence, Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import compress, islice, repeat
 from operator import ne, sub
 from typing import Any
+
+from generator.children import ForkedValue
 
 FORMAT = 1
 BLOCK_SIZE = 8  # documents a result block holds: a screen of 10 results fetches a few blocks
@@ -102,12 +105,48 @@ def _token_text(text: str) -> str:
 
 def tokens(text: str) -> set[str]:
     """The tokens of a text: each Chinese run's overlapping pairs (a lone character alone),
-    each other run whole."""
+    each other run whole. The same as the matches of PAIR, LONE and OTHER in the normalized
+    text, found faster (:func:`token_keys`)."""
+    return set(map(_token, token_keys(text)))
+
+
+RUN = re.compile(f"[{CJK}]+")
+
+
+def token_keys(text: str) -> set[int | str]:
+    """:func:`tokens` with each pair of Chinese characters as an integer, its first character's
+    code point in the low 32 bits (:func:`pair_text` gives the pair back): an index of many
+    documents makes a pair for almost every character it reads, and an integer is made and
+    hashed in C loops where the regex's overlapping matches each make a string.
+
+    The runs are joined with NUL and encoded as UTF-32, one 4-byte unit a character; read as
+    64-bit integers from the first unit and again from the second, the units give every pair
+    of neighbours once. Those with a NUL half (a run's last character, the next one's first)
+    are dropped; a run of one character is a token by itself."""
     text = _token_text(text)
-    found = set(PAIR.findall(text))
-    found.update(LONE.findall(text))
-    found.update(OTHER.findall(text))
+    found: set[int | str] = set(OTHER.findall(text))
+    runs = RUN.findall(text)
+    if runs:
+        units = "\0".join(runs).encode("utf-32-le")
+        found.update(_units(units), _units(units[4:]))
+        found.difference_update(map(ord, [run[-1] for run in runs]))  # (last, NUL)
+        found.difference_update([ord(run[0]) << 32 for run in runs])  # (NUL, first)
+        found.update([run for run in runs if len(run) == 1])
     return found
+
+
+def _units(data: bytes) -> array[int]:
+    """``data`` (UTF-32-LE) as 64-bit integers, two characters each, little-endian wherever
+    this runs (an odd character at the end left out)."""
+    pairs = array("Q", data[: len(data) // 8 * 8])
+    if sys.byteorder == "big":
+        pairs.byteswap()
+    return pairs
+
+
+def pair_text(key: int) -> str:
+    """The two characters of a pair made by :func:`token_keys`."""
+    return chr(key & 0xFFFFFFFF) + chr(key >> 32)
 
 
 def identifier_key(text: str) -> str:
@@ -139,7 +178,7 @@ def varint(value: int) -> bytes:
 
 def varints(values: Iterable[int]) -> bytes:
     values = list(values)
-    if all(value < 0x80 for value in values):
+    if max(values, default=0) < 0x80:
         return bytes(values)
     return b"".join(map(varint, values))
 
@@ -171,34 +210,48 @@ def encode_postings(numbers: Sequence[int]) -> bytes:
     if not numbers:
         return b"\x00"
     forms: list[tuple[int, bytes]] = []
-    first, last = numbers[0] >> 3, numbers[-1] >> 3
-    gaps = [numbers[0], *map(sub, numbers[1:], numbers[:-1])]
-    if last - first + 1 >= len(numbers):  # else a bitmap is smaller than the deltas anyway
+    first, size = numbers[0] >> 3, (numbers[-1] >> 3) - (numbers[0] >> 3) + 1
+    runs = 0  # runs of consecutive numbers, counted from whichever form is made
+    if size >= len(numbers):  # else a bitmap is smaller than the deltas anyway
+        gaps = [numbers[0], *map(sub, numbers[1:], numbers[:-1])]
         forms.append((DELTAS, varints(gaps)))
-    if not forms or last - first + 1 < len(forms[0][1]):
-        forms.append((BITMAP, varint(first) + _bitmap(numbers, first << 3, last - first + 1)))
-    starts = list(compress(range(1, len(gaps)), map(ne, gaps[1:], repeat(1))))
-    if 2 * (len(starts) + 1) < min(len(body) for _, body in forms):
-        pairs, end = [], 0
-        for start, stop in zip([0, *starts], [*starts, len(numbers)], strict=True):
-            pairs += [numbers[start] - end, stop - start]
-            end = numbers[start] + stop - start
-        forms.append((RUNS, varints(pairs)))
+        runs = len(gaps) - gaps.count(1) + (gaps[0] == 1)  # a gap of 1 continues a run
+    if not forms or size < len(forms[0][1]):
+        bits = _bits(numbers, first, size)
+        forms.append((BITMAP, varint(first) + bits.to_bytes(size, "little")))
+        runs = (bits & ~(bits << 1)).bit_count()  # the set bits whose neighbour below is not
+    if 2 * runs < min(len(body) for _, body in forms):
+        forms.append((RUNS, varints(_runs(numbers))))
     kind, body = min(forms, key=lambda form: (len(form[1]), form[0]))
     return varint(len(body) * 3 + kind) + body
+
+
+def _runs(numbers: Sequence[int]) -> list[int]:
+    """For each run of consecutive numbers: its distance from the end of the one before, and
+    its length."""
+    gaps = [numbers[0], *map(sub, numbers[1:], numbers[:-1])]
+    starts = list(compress(range(1, len(gaps)), map(ne, gaps[1:], repeat(1))))
+    pairs, end = [], 0
+    for start, stop in zip([0, *starts], [*starts, len(numbers)], strict=True):
+        pairs += [numbers[start] - end, stop - start]
+        end = numbers[start] + stop - start
+    return pairs
 
 
 _DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 
 
-def _bitmap(numbers: Sequence[int], offset: int, size: int) -> bytes:
-    """``size`` bytes with bit ``n % 8`` of byte ``n // 8`` set for each number ``offset + n``.
-    Made in C loops: a byte a number, set by map over bytearray.__setitem__, then read as the
-    binary digits of one integer (the bytes reversed: the first number is its lowest bit)."""
-    flags = bytearray(size * 8)
-    deque(map(flags.__setitem__, map(sub, numbers, repeat(offset)), repeat(1)), maxlen=0)
+def _bits(numbers: Sequence[int], first: int, size: int) -> int:
+    """The bitmap of ``numbers`` from byte ``first`` on (``size`` bytes) as an integer: bit
+    ``n - 8 * first`` set for each number ``n``. Made in C loops, as postings of most of the
+    documents are long: a byte a number, set by map over bytearray.__setitem__, then read as
+    the binary digits of one integer (the bytes reversed: the first number is its lowest
+    bit)."""
+    flags = bytearray((first + size) * 8)
+    deque(map(flags.__setitem__, numbers, repeat(1)), maxlen=0)
+    del flags[: first * 8]
     flags.reverse()
-    return int(flags.translate(_DIGITS), 2).to_bytes(size, "little")
+    return int(flags.translate(_DIGITS), 2)
 
 
 def decode_postings(data: bytes, at: int = 0) -> tuple[list[int], int]:
@@ -266,17 +319,26 @@ def fingerprint(document: Document) -> str:
 
 
 def index_files(
-    documents: Sequence[Document], filters: Mapping[str, Sequence[Sequence[int]]]
+    documents: Iterable[Document], filters: Mapping[str, Sequence[Sequence[int]]]
 ) -> tuple[dict[str, bytes], IndexSummary]:
     """Every file of the index, by path under ``search-index/``, and its summary.
 
     ``documents`` in publication order, oldest first; ``filters``: for each filter key of the
     search page, the document numbers of each of its values, in the page's order.
     """
+    return files_of(gather(documents), filters)
+
+
+def files_of(
+    gathered: Gathered, filters: Mapping[str, Sequence[Sequence[int]]], parts: int = 1
+) -> tuple[dict[str, bytes], IndexSummary]:
+    """:func:`index_files` of the documents ``gathered`` holds (all of them, from the first);
+    the postings encoded in ``parts`` shares (see :func:`_encoded`)."""
     files: dict[str, bytes] = {}
     entries: dict[str, bytes] = {}
-    for token, postings in sorted(_postings(documents).items()):
-        entry, own = _entry(postings)
+    postings = {_token(key): value for key, value in gathered.postings.items()}
+    order = sorted(postings)
+    for token, (entry, own) in zip(order, _encoded(postings, order, parts), strict=True):
         if own is not None:
             files[_own_file(token)] = own
         entries[token] = entry
@@ -286,13 +348,32 @@ def index_files(
     for token, entry in entries.items():
         grouped[fnv1a(token) % buckets][token] = entry
     files.update({f"b/{n}.bin": _bucket(group) for n, group in enumerate(grouped)})
-    for start in range(0, len(documents), BLOCK_SIZE):
-        block = [document.shown for document in documents[start : start + BLOCK_SIZE]]
-        files[f"r/{start // BLOCK_SIZE}.json"] = _json(block)
-    summary = IndexSummary([fingerprint(document) for document in documents], total)
-    identifiers = [document.identifiers for document in documents]
-    files.update(_shared_files(summary, buckets, identifiers, filters))
+    shown = gathered.shown
+    for start in range(0, len(shown), BLOCK_SIZE):
+        files[f"r/{start // BLOCK_SIZE}.json"] = _json(shown[start : start + BLOCK_SIZE])
+    summary = IndexSummary(gathered.fingerprints, total)
+    files.update(_shared_files(summary, buckets, gathered.identifiers, filters))
     return files, summary
+
+
+def _encoded(
+    postings: Mapping[str, _Postings], order: list[str], parts: int
+) -> list[tuple[bytes, bytes | None]]:
+    """Each token's bucket entry and own file (:func:`_entry`), in ``order``. The tokens are
+    dealt out in turn to ``parts`` shares, each but the last encoded in a forked child
+    (generator/children.py) while this process encodes the last: where processes
+    cannot be forked, one after another here."""
+
+    def share(n: int) -> Callable[[], list[tuple[bytes, bytes | None]]]:
+        return lambda: [_entry(postings[token]) for token in order[n::parts]]
+
+    forked = [ForkedValue(share(n)) for n in range(parts - 1)]
+    last = share(parts - 1)()
+    shares = [value.get() for value in forked] + [last]
+    encoded: list[tuple[bytes, bytes | None]] = [(b"", None)] * len(order)
+    for n, values in enumerate(shares):
+        encoded[n::parts] = values
+    return encoded
 
 
 def update_files(
@@ -543,23 +624,45 @@ def _shared_files(
     return files
 
 
+@dataclass
+class Gathered:
+    """What the index takes of a run of consecutive documents: each token's postings (a pair
+    as :func:`token_keys` makes it), and each document's result record, fingerprint and
+    identifiers. The documents' text is not kept."""
+
+    postings: dict[int | str, _Postings]
+    shown: list[Mapping[str, Any]]
+    fingerprints: list[str]
+    identifiers: list[tuple[str, ...]]
+
+
 PARTITION = 4096  # documents whose postings are gathered in lists before they are packed
 
 
-def _postings(documents: Sequence[Document]) -> dict[str, _Postings]:
-    """Each token's postings. Gathered in lists a partition of documents at a time, then
-    appended to arrays of 32-bit numbers: half the memory of lists at 100,000 items."""
-    found: dict[str, _Postings] = {}
-    for start in range(0, len(documents), PARTITION):
-        anywhere: dict[str, list[int]] = defaultdict(list)
-        title: dict[str, list[int]] = defaultdict(list)
-        identifiers: dict[str, list[int]] = defaultdict(list)
-        for number, document in enumerate(documents[start : start + PARTITION], start):
-            in_title = tokens(document.title)
-            in_identifiers = tokens(" ".join(document.identifiers))
+def gather(documents: Iterable[Document], start: int = 0) -> Gathered:
+    """Gather ``documents``, numbered from ``start``, one after another. Postings are
+    gathered in lists a partition of documents at a time, then appended to arrays of 32-bit
+    numbers: half the memory of lists at 100,000 items."""
+    gathered = Gathered({}, [], [], [])
+    found = gathered.postings
+    documents = iter(documents)
+    while partition := list(islice(documents, PARTITION)):
+        anywhere: dict[int | str, list[int]] = defaultdict(list)
+        title: dict[int | str, list[int]] = defaultdict(list)
+        identifiers: dict[int | str, list[int]] = defaultdict(list)
+        for number, document in enumerate(partition, start):
+            in_title = token_keys(document.title)
+            in_identifiers = token_keys(" ".join(document.identifiers))
+            in_text = token_keys(document.text)
+            in_text |= in_title
+            in_text |= in_identifiers
             _append(title, in_title, number)
             _append(identifiers, in_identifiers, number)
-            _append(anywhere, in_title | in_identifiers | tokens(document.text), number)
+            _append(anywhere, in_text, number)
+            gathered.shown.append(document.shown)
+            gathered.fingerprints.append(fingerprint(document))
+            gathered.identifiers.append(document.identifiers)
+        start += len(partition)
         for token, numbers in anywhere.items():
             postings = found.get(token)
             if postings is None:
@@ -567,10 +670,37 @@ def _postings(documents: Sequence[Document]) -> dict[str, _Postings]:
             postings.anywhere.extend(numbers)
             postings.title.extend(title.get(token, ()))
             postings.identifiers.extend(identifiers.get(token, ()))
-    return found
+    return gathered
 
 
-def _append(postings: defaultdict[str, list[int]], found: set[str], number: int) -> None:
+def merge(parts: Iterable[Gathered]) -> Gathered:
+    """The runs of documents ``parts`` gathered, one after another, as one (the first part's
+    objects extended)."""
+    parts = iter(parts)
+    merged = next(parts)
+    found = merged.postings
+    for part in parts:
+        for token, postings in part.postings.items():
+            into = found.get(token)
+            if into is None:
+                found[token] = postings
+                continue
+            into.anywhere.extend(postings.anywhere)
+            into.title.extend(postings.title)
+            into.identifiers.extend(postings.identifiers)
+        merged.shown += part.shown
+        merged.fingerprints += part.fingerprints
+        merged.identifiers += part.identifiers
+    return merged
+
+
+def _token(key: int | str) -> str:
+    return pair_text(key) if isinstance(key, int) else key
+
+
+def _append(
+    postings: defaultdict[int | str, list[int]], found: set[int | str], number: int
+) -> None:
     """Append ``number`` to the list of each token found, the loop in C (map over list.append):
     a third of the time of a Python loop, over some 1,700 tokens a document."""
     deque(map(list.append, map(postings.__getitem__, found), repeat(number)), maxlen=0)
