@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from browser import BROWSER_TEMP_PREFIX
+from browser import BROWSER_TEMP_PREFIX, launch_chromium
+from playwright.sync_api import Browser
 
 AS_OF = "2019-03-01"
 
@@ -236,3 +237,10 @@ def nothing_left_in_temp(private_temp_dir: Path) -> Iterator[None]:
     for name in left:
         shutil.rmtree(private_temp_dir / name, ignore_errors=True)
     assert left == [], f"留在临时文件夹中的文件：{left}"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One Debian Chromium for a test module's pages (tests/browser.py)."""
+    with launch_chromium() as chromium:
+        yield chromium

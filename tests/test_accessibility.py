@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import launch_chromium, serve
+from browser import serve
 from marker_site import marker_site
 from playwright.sync_api import Browser, Page
 from sites import REPO
@@ -50,12 +50,6 @@ VIEWS = {
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with serve(marker_site(tmp_path_factory) / "site") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture

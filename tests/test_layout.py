@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import QuietHandler, launch_chromium, serve
+from browser import QuietHandler, serve
 from playwright.sync_api import Browser, Page
 from sites import build, copy_reference_site
 
@@ -171,12 +171,6 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert result.returncode == 0, result.stdout + result.stderr
     with serve(site / "site", NotFoundPage) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 def open_view(browser: Browser, base_url: str, page_type: str, width: int, elder: bool) -> Page:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import markdown
 import pytest
-from browser import launch_chromium, serve
+from browser import serve
 from playwright.sync_api import Browser
 from sites import REFERENCE_AS_OF, REPO, build, copy_reference_site, html, run_cli
 
@@ -297,12 +297,6 @@ PROBE = """() => {
     footer: document.querySelector("footer.dp-footer") !== null,
   };
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 def probe(browser: Browser, url: str) -> dict:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from browser import checked_tab, launch_chromium, serve
+from browser import checked_tab, serve
 from playwright.sync_api import Browser, Page
 from sites import REPO, build, copy_reference_site
 from test_search import (
@@ -34,12 +34,6 @@ class Result:
     url: str
     facts: list[str]
     excerpt_marks: list[str]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from browser import checked_tab, launch_chromium, serve
+from browser import checked_tab, serve
 from judged_queries import FIRST_RESULTS
 from playwright.sync_api import Browser, Page
 from sites import build, copy_reference_site, write_item
@@ -70,12 +70,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def site_url(site: Path) -> Iterator[str]:
     with serve(site / "site") as base_url:
         yield base_url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture
