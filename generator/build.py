@@ -232,8 +232,8 @@ class Build:
     def _plan_page_states(self, sources: dict[str, str]) -> ForkedValue[PageStates] | PageStates:
         """The page fingerprints and, for an incremental build, the files of site/ — in a child
         process while the renderer collects its files when this build is likely incremental
-        (on the core the rebuild leaves idle); here when it is full anyway (at 100,000 items,
-        a second process would copy memory the render needs)."""
+        (on the core the rebuild leaves idle); here when it is full anyway (on a large site a
+        second process would copy memory the render needs)."""
         assert self.model is not None and self.output is not None
         previous = self.output.target
         incremental = (

@@ -326,8 +326,8 @@ def _check_writable(path: Path, option: str) -> None:
 
 
 def _exit_at_once() -> NoReturn:
-    """End a successful build without freeing its objects one by one, a quarter of a second
-    at 10,000 items for nothing (mypy ends the same way). Everything is written by now: the
+    """End a successful build without freeing its objects one by one, work that grows with
+    the site and serves nothing (mypy ends the same way). Everything is written by now: the
     site, the caches, the output; the streams are flushed here."""
     logging.shutdown()
     sys.stdout.flush()

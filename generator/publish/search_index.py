@@ -642,7 +642,7 @@ PARTITION = 4096  # documents whose postings are gathered in lists before they a
 def gather(documents: Iterable[Document], start: int = 0) -> Gathered:
     """Gather ``documents``, numbered from ``start``, one after another. Postings are
     gathered in lists a partition of documents at a time, then appended to arrays of 32-bit
-    numbers: half the memory of lists at 100,000 items."""
+    numbers, which take much less memory than lists of Python integers."""
     gathered = Gathered({}, [], [], [])
     found = gathered.postings
     documents = iter(documents)

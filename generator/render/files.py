@@ -22,7 +22,7 @@ MATERIAL_SEARCH_FILES = ("assets/javascripts/lunr/", "assets/javascripts/workers
 
 class RealFolders:
     """Where files really are (links resolved), asked once per folder: a site has few folders
-    and many files, and resolving every file's path costs seconds at 10,000 items."""
+    and many files, and resolving every file's path is slow on a large site."""
 
     def __init__(self, config: MkDocsConfig) -> None:
         self._real: dict[str, str] = {}

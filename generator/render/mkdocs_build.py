@@ -180,7 +180,7 @@ def release_free_memory() -> None:
     """Collect garbage and hand freed memory back to the system (glibc's ``malloc_trim``).
 
     Python keeps the memory of freed objects for its next allocations; the build needs it
-    given back while the publish steps run (issue #9: 4 GB at 100,000 items). Elsewhere than
+    given back while the publish steps run (the machine's memory budget, issue #9). Elsewhere than
     glibc only the collection happens.
     """
     gc.collect()

@@ -279,8 +279,8 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Forget the page's Markdown and HTML: MkDocs writes ``output`` and never reads them
-        again, but keeps every page until the build ends — at 100,000 items gigabytes, held in
-        the parent and every render worker while the search index and link check run. (Its
+        again, but keeps every page until the build ends — on a large site most of the
+        memory, held in the parent and every render worker while the search index and link check run. (Its
         title stays: ``meta["title"]`` is set for every page of ours.)"""
         page.markdown = ""
         page.content = ""
@@ -291,8 +291,8 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """The generated files beside the pages. The caller that handed the core in publishes
-        once MkDocs has returned (the memory of MkDocs' files, pages and navigation — a
-        gigabyte at 100,000 items — is free again by then); else it happens here."""
+        once MkDocs has returned (the memory of MkDocs' files, pages and navigation, which
+        grows with the site, is free again by then); else it happens here."""
         if self.share.is_worker:
             self.share.finish_worker(succeeded=True)
         failed = self.share.wait_for_workers()

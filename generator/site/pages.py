@@ -99,10 +99,9 @@ Planned = TypeVar("Planned")
 def without_collector(plan: Callable[Params, Planned]) -> Callable[Params, Planned]:
     """Plan with Python's cyclic garbage collector paused, then freeze what is alive.
 
-    Planning creates some hundred thousand objects per 10,000 items (views, rows, records,
-    file contents) that live until the build ends, and no garbage cycles. With the collector
-    running, every full collection during planning walks all of them again: a quarter of the
-    planning time. ``gc.freeze`` afterwards keeps later collections (in the render workers too)
+    Planning creates many objects per item (views, rows, records, file contents) that live
+    until the build ends, and no garbage cycles. With the collector running, every full
+    collection during planning walks all of them again (bench/README.md has the cost). ``gc.freeze`` afterwards keeps later collections (in the render workers too)
     from walking them, so a forked worker does not copy those memory pages just to look at
     them. The previous freeze is undone first, so that ``disclosure serve``, which plans
     again on every change, can still collect the plans it no longer uses.
