@@ -177,8 +177,12 @@ def test_a_focused_check_reports_the_attachments_it_is_given(site) -> None:
 
 @pytest.mark.parametrize(
     "body",
-    ["名单见[名 [单] 表](mingdan.pdf)。\n", "名单见附件mingdan.pdf（另行报送）。\n"],
-    ids=["brackets-in-link-text", "name-in-prose"],
+    [
+        "名单见[名 [单] 表](mingdan.pdf)。\n",
+        "名单见附件mingdan.pdf（另行报送）。\n",
+        "名单见附件mingdan.pdf、qingdan.xlsx等1.5万字材料。\n",
+    ],
+    ids=["brackets-in-link-text", "name-in-prose", "names-in-a-run-of-prose"],
 )
 def test_a_file_a_withheld_item_names_in_any_way_is_withheld(site, body: str) -> None:
     site.write(f"{ZCWJ}/mingdan.pdf", b"%PDF-1.7\n")

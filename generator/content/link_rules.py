@@ -32,7 +32,8 @@ from generator.content.nesting import convertible
 from generator.diagnostics import Report
 
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")  # C:\Users\… or C:/Users/…
-_FILE_NAME = re.compile(r"[^\s()<>\[\]\"'|*]+\.[A-Za-z0-9]{1,5}(?![A-Za-z0-9])")
+_NAME_RUN = re.compile(r"[^\s()<>\[\]\"'|*]+")  # text that may hold a file's name
+_EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,5})(?![A-Za-z0-9])")
 
 
 @dataclass(frozen=True)
@@ -82,28 +83,34 @@ def withheld_files(collection: Collection, as_of: AsOf) -> dict[str, Item]:
     "Uses": links to or embeds — and, to be safe whatever Markdown makes of an odd link
     (``[名 [单] 表](名单.pdf)``), names anywhere in its body."""
     files = set(collection.attachments)
+    extensions = {posixpath.splitext(path)[1][1:] for path in files}
     used: dict[str, Item] = {}
     for item in collection.items:
         if item.is_public(as_of) or not item.body:
             continue
         targets = [resolve(item.src_uri, link) for link in extract_links(item.body, item.body_line)]
-        targets += _files_named(item.body, posixpath.dirname(item.src_uri), files)
+        targets += _files_named(item.body, posixpath.dirname(item.src_uri), files, extensions)
         for target in targets:
             if target in files:
                 used.setdefault(target, item)
     return used
 
 
-def _files_named(body: str, folder: str, files: set[str]) -> list[str]:
+def _files_named(body: str, folder: str, files: set[str], extensions: set[str]) -> list[str]:
     """The files of ``files`` that ``body`` names, relative to ``folder``. Chinese prose runs
-    into a name (见附件名单.pdf): of each written name, the longest ending that is a file."""
+    into a name (见附件名单.pdf、表.xls): before each extension of an attachment, the longest
+    ending that is a file."""
     named = []
-    for written in _FILE_NAME.findall(body):
-        for start in range(len(written)):
-            path = posixpath.normpath(posixpath.join(folder, unquote(written[start:])))
-            if path in files:
-                named.append(path)
-                break
+    for run in _NAME_RUN.findall(body):
+        for ending in _EXTENSION.finditer(run):
+            if ending[1] not in extensions:
+                continue  # 1.5亿, v2.0: not the extension of any attachment
+            written = run[: ending.end()]
+            for start in range(len(written)):
+                path = posixpath.normpath(posixpath.join(folder, unquote(written[start:])))
+                if path in files:
+                    named.append(path)
+                    break
     return named
 
 
