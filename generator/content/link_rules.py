@@ -82,6 +82,9 @@ def withheld_files(collection: Collection, as_of: AsOf) -> dict[str, Item]:
 
     "Uses": links to or embeds — and, to be safe whatever Markdown makes of an odd link
     (``[名 [单] 表](名单.pdf)``), names anywhere in its body."""
+    known = collection.withheld.get(as_of.moment)
+    if known is not None:
+        return known
     files = set(collection.attachments)
     extensions = {posixpath.splitext(path)[1][1:] for path in files}
     used: dict[str, Item] = {}
@@ -93,6 +96,7 @@ def withheld_files(collection: Collection, as_of: AsOf) -> dict[str, Item]:
         for target in targets:
             if target in files:
                 used.setdefault(target, item)
+    collection.withheld[as_of.moment] = used
     return used
 
 
@@ -223,7 +227,11 @@ class LinkRules:
             source,
             link,
             f"链接的{_what(resolved)}“{target}”不存在（应在 content/{resolved}）。"
-            + (HTML_ADDRESS_HINT if link.in_html and folder != posixpath.dirname(source.src_uri) else "")
+            + (
+                HTML_ADDRESS_HINT
+                if link.in_html and folder != posixpath.dirname(source.src_uri)
+                else ""
+            )
             + self.hint(path, resolved, folder),
         )
 
@@ -276,7 +284,11 @@ class LinkRules:
             source,
             link,
             f"链接“{link.target}”的锚点 #{fragment} 在{page}中不存在。"
-            + (f"该页面的锚点有：{listed}。" if listed else "该页面没有标题锚点；请删除 # 及其后的部分。"),
+            + (
+                f"该页面的锚点有：{listed}。"
+                if listed
+                else "该页面没有标题锚点；请删除 # 及其后的部分。"
+            ),
         )
 
     def why_not_public(self, item: Item) -> str:
@@ -295,7 +307,10 @@ class LinkRules:
                 f"路径分隔符应为“/”，应写为 {_relative(resolved, folder)}"
                 "（disclosure fix 可自动改正）。"
             )
-        for moved in (resolved.removesuffix(".md") + "/index.md", resolved.removesuffix("/index.md") + ".md"):
+        for moved in (
+            resolved.removesuffix(".md") + "/index.md",
+            resolved.removesuffix("/index.md") + ".md",
+        ):
             if moved != resolved and moved in self.files:  # an item moved into or out of a folder
                 return f"该条目的文件在 content/{moved}，应写为 {_relative(moved, folder)}。"
         same_but_case = self.by_lower.get(resolved.lower())

@@ -124,6 +124,9 @@ class Collection:
     hashes: dict[str, str] = field(default_factory=dict)  # item src_uri → SHA-256 of its file
     # Set by release_bodies: the site folder the items' files are read again from.
     bodies_released_from: Path | None = None
+    # The attachments withheld items use, by as-of moment: asked by the link check and the site
+    # model, worked out once (generator/content/link_rules.py).
+    withheld: dict[datetime, dict[str, Item]] = field(default_factory=dict)
 
     def item_by_index_no(self) -> dict[str, Item]:
         return {str(item.index_no): item for item in self.items if item.index_no}

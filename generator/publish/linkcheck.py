@@ -118,29 +118,36 @@ class LinkState:
     A page that the next build takes over unchanged needs no second reading: its links are
     still sound if every file it links to is still there and the anchors it expects in other
     pages are still in them (pages that changed are read again, so their anchors are known).
+    Most pages link to the same files (the navigation, the assets): equal lists of files are
+    one tuple, shared, and stored once.
     """
 
-    targets: dict[str, list[str]]  # page → the files it links to
+    targets: dict[str, tuple[str, ...]]  # page → the files it links to, sorted
     anchors: dict[str, list[tuple[str, str]]]  # page → (other page, fragment) it links to
 
     @classmethod
     def of(cls, scans: Iterable[PageScan]) -> LinkState:
         state = cls({}, {})
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
         for scan in scans:
-            state.targets[scan.page] = sorted(scan.targets)
+            targets = tuple(sorted(scan.targets))
+            state.targets[scan.page] = shared.setdefault(targets, targets)
             state.anchors[scan.page] = sorted(
                 {(p.target, p.fragment) for p in scan.foreign_anchors}
             )
         return state
 
     def to_json(self) -> dict[str, object]:
-        files = sorted({target for targets in self.targets.values() for target in targets})
+        lists: dict[tuple[str, ...], int] = {}
+        pages = {
+            page: lists.setdefault(targets, len(lists)) for page, targets in self.targets.items()
+        }
+        files = sorted({target for targets in lists for target in targets})
         number = {file: n for n, file in enumerate(files)}
         return {
             "files": files,
-            "targets": {
-                page: [number[t] for t in targets] for page, targets in self.targets.items()
-            },
+            "lists": [[number[t] for t in targets] for targets in lists],
+            "targets": pages,
             "anchors": {
                 page: [list(pair) for pair in pairs]
                 for page, pairs in self.anchors.items()
@@ -153,7 +160,8 @@ class LinkState:
         try:
             assert isinstance(data, dict)
             files = [str(file) for file in data["files"]]
-            targets = {str(page): [files[n] for n in ns] for page, ns in data["targets"].items()}
+            lists = [tuple(files[n] for n in ns) for ns in data["lists"]]
+            targets = {str(page): lists[n] for page, n in data["targets"].items()}
             anchors = {
                 str(page): [(str(target), str(fragment)) for target, fragment in pairs]
                 for page, pairs in data["anchors"].items()
@@ -561,8 +569,11 @@ def scan_changed_pages(
     Returns the scans of the pages read (with their problems) and the state of the whole site.
     """
     pages = sorted(file for file in state.files if file.endswith(".html"))  # no second walk
-    kept = {page for page in pages if page in unchanged and page in previous.targets}
-    kept = {page for page in kept if state.files.issuperset(previous.targets[page])}
+    lists = {id(targets): targets for targets in previous.targets.values()}  # shared tuples
+    complete = {key for key, targets in lists.items() if state.files.issuperset(targets)}
+    kept = {
+        page for page in pages if page in unchanged and id(previous.targets.get(page)) in complete
+    }
     scans = scan_pages(state, [page for page in pages if page not in kept], workers, pause=pause)
     anchors = {scan.page: scan.anchors for scan in scans}
     broken = {
