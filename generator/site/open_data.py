@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from generator.content.fields import FIELDS_BY_KEY, Kind
 from generator.content.model import Item
 from generator.site.model import SiteIdentity, SiteModel
@@ -167,27 +169,20 @@ def item_record(item: Item, identity: SiteIdentity) -> dict[str, Any]:
     return {field.key: field.value(item, identity) for field in EXPORT_FIELDS}
 
 
-def items_document(model: SiteModel, identity: SiteIdentity) -> dict[str, Any]:
-    return {
+def items_json(model: SiteModel, identity: SiteIdentity, records: list[dict[str, Any]]) -> bytes:
+    """The document with one item per line: easy to read and to diff."""
+    head = {
         "$schema": "schema.json",
         "schema_version": SCHEMA_VERSION,
         "site": identity.name,
         "site_url": identity.url,
         "as_of": str(model.as_of),
-        "count": len(model.items),
-        "items": [item_record(item, identity) for item in model.items],
+        "count": len(records),
     }
-
-
-def items_json(model: SiteModel, identity: SiteIdentity) -> bytes:
-    """The document with one item per line: easy to read and to diff, and fast to write —
-    json.dumps with ``indent`` falls back to its pure-Python encoder."""
-    document = items_document(model, identity)
-    records = document.pop("items")
-    head = json.dumps(document, ensure_ascii=False, indent=1).removesuffix("\n}")
-    lines = ",\n".join("  " + json.dumps(record, ensure_ascii=False) for record in records)
-    items = f"[\n{lines}\n ]" if records else "[]"
-    return f'{head},\n "items": {items}\n}}\n'.encode()
+    lines = b",\n".join(b"  " + orjson.dumps(record) for record in records)
+    items = b"[\n" + lines + b"\n ]" if records else b"[]"
+    text = json.dumps(head, ensure_ascii=False, indent=1).removesuffix("\n}")
+    return text.encode() + b',\n "items": ' + items + b"\n}\n"
 
 
 # A cell that starts with one of these is read as a formula by Excel, WPS and LibreOffice
@@ -201,17 +196,18 @@ def spreadsheet_safe(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def items_csv(model: SiteModel, identity: SiteIdentity) -> bytes:
+def items_csv(records: list[dict[str, Any]]) -> bytes:
     """One row per item, Chinese column labels; UTF-8 with BOM and CRLF so that Excel opens it."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([field.label for field in EXPORT_FIELDS])
-    for item in model.items:
+    keys = [field.key for field in EXPORT_FIELDS]
+    for record in records:
         row = []
-        for field in EXPORT_FIELDS:
-            value = field.value(item, identity)
+        for key in keys:
+            value = record[key]
             text = LIST_SEPARATOR.join(value) if isinstance(value, list) else value or ""
-            row.append(spreadsheet_safe(str(text)))
+            row.append(spreadsheet_safe(text))
         writer.writerow(row)
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -265,9 +261,10 @@ def schema_json(identity: SiteIdentity) -> bytes:
 
 
 def open_data_files(model: SiteModel, identity: SiteIdentity) -> dict[str, bytes]:
+    records = [item_record(item, identity) for item in model.items]
     return {
-        ITEMS_JSON: items_json(model, identity),
-        ITEMS_CSV: items_csv(model, identity),
+        ITEMS_JSON: items_json(model, identity, records),
+        ITEMS_CSV: items_csv(records),
         SCHEMA_JSON: schema_json(identity),
     }
 
