@@ -20,7 +20,7 @@ from generator.content.dates import AsOf
 from generator.content.fields import DISCLOSURE_VALUES, PUBLIC_DISCLOSURE
 from generator.content.item_cache import ItemCache, ItemResult, fingerprint
 from generator.content.link_rules import check_links
-from generator.content.links import extract_links, resolve
+from generator.content.links import resolve
 from generator.content.load import SourceFile, read_source
 from generator.content.model import Collection, ColumnPage, Item
 from generator.content.nesting import check_nesting
@@ -376,14 +376,12 @@ def check_published_files(
         check_catalog_text(site_dir, unit_codes, report)
     existing = set(collection.attachments)
     linked: set[str] = set()
-    sources = [
-        (item.src_uri, item.body, item.body_line)
-        for item in collection.items
-        if item.disclosure not in WITHHELD_DISCLOSURES
-    ] + [(page.src_uri, page.body, page.body_line) for page in collection.pages]
-    for src_uri, body, body_line in sources:
-        for link in extract_links(body, body_line):
-            target = None if link.is_external else resolve(src_uri, link)
+    sources: list[Item | ColumnPage] = [
+        item for item in collection.items if item.disclosure not in WITHHELD_DISCLOSURES
+    ]
+    for source in [*sources, *collection.pages]:
+        for link in source.links:
+            target = None if link.is_external else resolve(source.src_uri, link)
             if target in existing:
                 linked.add(target)
     cache = AttachmentCache(site_dir)

@@ -25,7 +25,7 @@ from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
 from generator.content.dates import AsOf
-from generator.content.links import TABLES_SUFFIX, Link, attachment_type, extract_links, resolve
+from generator.content.links import TABLES_SUFFIX, Link, attachment_type, resolve
 from generator.content.markdown_html import to_html
 from generator.content.model import Collection, Item
 from generator.content.nesting import convertible
@@ -45,18 +45,21 @@ class MarkdownSource:
     body: str
     body_line: int
     published: bool  # ends up on the public site at the as-of moment
+    written_links: list[Link]  # its links, as generator.content.links reads them
 
     def links(self) -> list[Link]:
-        return extract_links(self.body, self.body_line)
+        return self.written_links
 
 
 def markdown_sources(collection: Collection, as_of: AsOf) -> list[MarkdownSource]:
     """Every item and column page; column pages are always published."""
     return [
-        MarkdownSource(item.source, item.src_uri, item.body, item.body_line, item.is_public(as_of))
+        MarkdownSource(
+            item.source, item.src_uri, item.body, item.body_line, item.is_public(as_of), item.links
+        )
         for item in collection.items
     ] + [
-        MarkdownSource(page.source, page.src_uri, page.body, page.body_line, True)
+        MarkdownSource(page.source, page.src_uri, page.body, page.body_line, True, page.links)
         for page in collection.pages
     ]
 
@@ -91,7 +94,7 @@ def withheld_files(collection: Collection, as_of: AsOf) -> dict[str, Item]:
     for item in collection.items:
         if item.is_public(as_of) or not item.body:
             continue
-        targets = [resolve(item.src_uri, link) for link in extract_links(item.body, item.body_line)]
+        targets = [resolve(item.src_uri, link) for link in item.links]
         targets += _files_named(item.body, posixpath.dirname(item.src_uri), files, extensions)
         for target in targets:
             if target in files:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from generator.content.dates import AsOf
 from generator.content.doc_number import DocNumber
 from generator.content.fields import PUBLIC_DISCLOSURE
 from generator.content.index_number import IndexNumber
+from generator.content.links import Link, extract_links
 from generator.content.topics import Topic
 
 
@@ -60,6 +62,12 @@ class Item:
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)
+
+    @cached_property
+    def links(self) -> list[Link]:
+        """The links its body writes, read once: the link rules, the check of published files
+        and the site model each go over them (and the body may be released after)."""
+        return extract_links(self.body, self.body_line)
 
     def is_public(self, as_of: AsOf) -> bool:
         """SPEC §6: 主动公开, not a draft, and published no later than the as-of moment."""
@@ -111,6 +119,10 @@ class ColumnPage:
     body_line: int
     # A page column's page written as a document: its publisher, dates, 索引号 (else None)
     document: Item | None = None
+
+    @cached_property
+    def links(self) -> list[Link]:
+        return extract_links(self.body, self.body_line)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from generator.content.catalog import Column
 from generator.content.dates import AsOf
 from generator.content.fields import label
 from generator.content.link_rules import withheld_files
-from generator.content.links import attachment_type, extract_links, human_size, resolve
+from generator.content.links import attachment_type, human_size, resolve
 from generator.content.model import Collection, ColumnPage, Item
 from generator.site.listings import ListingPage, paginate
 
@@ -134,15 +134,13 @@ def build_site_model(collection: Collection, as_of: AsOf, content_dir: Path) -> 
     existing_files = set(collection.attachments) - set(withheld_files(collection, as_of))
     attachments: dict[str, list[Attachment]] = {}
     published_files: set[str] = set()
-    linking_sources: list[tuple[str, str, int]] = [
-        (item.src_uri, item.body, item.body_line) for item in public
-    ] + [(page.src_uri, page.body, page.body_line) for page in collection.pages]
-    for src_uri, body, body_line in linking_sources:
+    linking_sources: list[Item | ColumnPage] = [*public, *collection.pages]
+    for source in linking_sources:
         found = []
-        for link in extract_links(body, body_line):
+        for link in source.links:
             if link.is_external:
                 continue
-            target = resolve(src_uri, link)
+            target = resolve(source.src_uri, link)
             if target in existing_files and target not in published_files:
                 published_files.add(target)
             if target in existing_files:
@@ -153,7 +151,7 @@ def build_site_model(collection: Collection, as_of: AsOf, content_dir: Path) -> 
                     )
                 )
         if found:
-            attachments[src_uri] = found
+            attachments[source.src_uri] = found
     return SiteModel(
         collection=collection,
         as_of=as_of,
