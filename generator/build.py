@@ -217,6 +217,10 @@ class Build:
             self.output = AtomicOutput(settings.output_dir, self.lock_file)
         except LockBusy as busy:
             raise BuildFailed(str(busy), 2) from None
+        sources = source_hashes(self.collection, settings.content_dir)
+        # Planned: no body is read any more. Before the children are forked, which would each
+        # copy every item's memory when the build then changed it.
+        self.collection.release_bodies(options.site_dir)
         scratch = self.output.scratch()  # MkDocs empties the staging folder before it renders
         self.generating = ChildProcesses(
             [functools.partial(write_generated_files, self.model, settings.identity, scratch)]
@@ -224,9 +228,7 @@ class Build:
         self.site_fingerprint = site_fingerprint(
             options.site_dir, settings.config_file, settings.theme_dirs, options.as_of
         )
-        sources = source_hashes(self.collection, settings.content_dir)
         self.page_states = self._plan_page_states(sources)
-        self.collection.release_bodies(options.site_dir)  # planned: no body is read any more
         self.timings.stop("model")
 
     def _plan_page_states(self, sources: dict[str, str]) -> ForkedValue[PageStates] | PageStates:

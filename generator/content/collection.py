@@ -305,10 +305,12 @@ def read_collection(
     items: list[Item] = []
     hashes: dict[str, str] = {}
     cache = ItemCache.open(site_dir, cache_fingerprint, catalog)
+    folder = str(content_dir)  # paths as text: a Path for each of many files costs
     for src_uri, column in files.items:
         rel = f"{CONTENT_DIR}/{src_uri}"
         focused = focus is None or focus(rel)
-        result = read_item(content_dir / src_uri, src_uri, column, catalog, cache, focused)
+        path = os.path.join(folder, src_uri)
+        result = read_item(path, src_uri, column, catalog, cache, focused)
         if result.item is not None:
             items.append(result.item)
             hashes[src_uri] = result.sha256
@@ -328,7 +330,7 @@ def read_collection(
 
 
 def read_item(
-    path: Path, src_uri: str, column: Column, catalog: Catalog, cache: ItemCache, focused: bool
+    path: str, src_uri: str, column: Column, catalog: Catalog, cache: ItemCache, focused: bool
 ) -> ItemResult:
     """One item file read and checked on its own — or, unchanged since, its result from the cache.
 
@@ -339,7 +341,7 @@ def read_item(
     if cached is not None:
         return cached
     own = Report()
-    source = read_source(path, rel, own)
+    source = read_source(Path(path), rel, own)
     item = None
     if source.readable:
         item = ItemValidator(source, column, catalog, own).run(src_uri)

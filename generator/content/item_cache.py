@@ -201,7 +201,7 @@ class ItemCache:
             entries = {}
         return cls(folder, fingerprint, catalog, entries, token)
 
-    def stamp(self, path: Path) -> FileStamp | None:
+    def stamp(self, path: str | Path) -> FileStamp | None:
         """The stat to take before reading ``path``; None when it cannot be taken."""
         try:
             stat = os.stat(path)
@@ -212,7 +212,7 @@ class ItemCache:
         return FileStamp(key, max(key[0], key[1]) >= self.opened_ns - RACY_NS)
 
     def lookup(
-        self, rel: str, path: Path, stamp: FileStamp | None, column: Column, with_body: bool
+        self, rel: str, path: str | Path, stamp: FileStamp | None, column: Column, with_body: bool
     ) -> ItemResult | None:
         """The result for an unchanged file, rebuilt; None when the file must be read again.
 
@@ -328,9 +328,9 @@ def _replace(path: Path, chunks: list[bytes | memoryview]) -> None:
     temporary.replace(path)
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: str | Path) -> str:
     """The hash read_source takes: of the first MAX_FILE_BYTES + 1 bytes."""
-    with path.open("rb") as stream:
+    with open(path, "rb") as stream:
         return hashlib.sha256(stream.read(MAX_FILE_BYTES + 1)).hexdigest()
 
 

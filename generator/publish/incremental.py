@@ -180,9 +180,11 @@ def source_hashes(collection: Collection, content_dir: Path) -> dict[str, str]:
     hashes: dict[str, str] = {}
     for item in collection.items:
         known = collection.hashes.get(item.src_uri)
-        path = content_dir / item.src_uri
-        digest = hashlib.sha256(known.encode() if known else path.read_bytes())
+        if known is None:
+            known = hashlib.sha256((content_dir / item.src_uri).read_bytes()).hexdigest()
+        digest = hashlib.sha256(known.encode())
         if item.annual_report is not None:
+            path = content_dir / item.src_uri
             sidecar = path.with_name(path.name.removesuffix(".md") + SIDECAR_SUFFIX)
             digest.update(b"|tables|")
             digest.update(sidecar.read_bytes() if sidecar.is_file() else b"")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -100,7 +101,7 @@ def _updated(view: PageView | None, as_of: AsOf) -> str:
 
 
 def sitemap(
-    files: Files, config: MkDocsConfig, views: dict[str, PageView], as_of: AsOf
+    pages: Sequence[File], config: MkDocsConfig, views: dict[str, PageView], as_of: AsOf
 ) -> list[tuple[str, str]]:
     """(address, date) of every page for sitemap.xml — MkDocs' own template lists only the
     pages it reads, and an incremental build does not read those it takes over."""
@@ -110,10 +111,10 @@ def sitemap(
     base = base if base.endswith("/") else base + "/"
     # MkDocs joins them with urljoin; pages' URLs are relative and never climb (".."), so
     # that is appending.
-    pages = [(file, views.get(file.src_uri)) for file in files.documentation_pages()]
+    viewed = [(file, views.get(file.src_uri)) for file in pages]
     return [
         (base + file.url, _updated(view, as_of))
-        for file, view in pages
+        for file, view in viewed
         if view is None or not view.internal  # staff pages stay out even of a staff build's map
     ]
 

@@ -17,7 +17,7 @@ import html
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
@@ -26,7 +26,7 @@ import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -147,17 +147,17 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         model = core.model
         keep_public_files(files, config, model)
         add_generated_pages(files, config, core.views)
-        self.sitemap = sitemap(files, config, core.views, model.as_of)
+        pages = files.documentation_pages()  # a walk over every file: once
+        self.sitemap = sitemap(pages, config, core.views, model.as_of)
         if core.publishes:
-            self._take_over_unchanged_pages(files)
-            self._fork(files, config)
+            self._take_over_unchanged_pages(pages)
+            self._fork(pages, files, config)
         core.timings.start("render")
         return files
 
-    def _take_over_unchanged_pages(self, files: Files) -> None:
+    def _take_over_unchanged_pages(self, pages: Sequence[File]) -> None:
         """Pages the core takes over unchanged from site/: MkDocs need not render them."""
         assert self.core is not None
-        pages = files.documentation_pages()
         rebuild = self.core.take_over({file.src_uri: file.dest_uri for file in pages})
         if rebuild.incremental:
             log.info(f"沿用上次生成的 {len(rebuild.reused)} 个页面，重新生成其余页面。")
@@ -172,7 +172,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         assert self.core is not None
         return self.share.owns(page) and page.file.src_uri not in self.core.rebuild.reused
 
-    def _fork(self, files: Files, config: MkDocsConfig) -> None:
+    def _fork(self, pages: Sequence[File], files: Files, config: MkDocsConfig) -> None:
         # `disclosure build` runs without the cyclic garbage collector until here: validating
         # and planning make objects that live to the end of the build, which the collector went
         # over again and again (half a second of a 10,000-item rebuild). Planning froze them
@@ -180,9 +180,9 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         gc.enable()
         assert self.core is not None
         reused = self.core.rebuild.reused
-        pages = [file.src_uri for file in files.documentation_pages() if file.src_uri not in reused]
-        workers = self.config.workers or default_workers(len(pages))
-        self.share = fork_workers(pages, workers)
+        rendered = [file.src_uri for file in pages if file.src_uri not in reused]
+        workers = self.config.workers or default_workers(len(rendered))
+        self.share = fork_workers(rendered, workers)
         if self.share.is_worker:
             # Shared outputs (assets, attachments, sitemap.xml, 404.html) are the parent's job.
             files.copy_static_files = no_static_files  # type: ignore[method-assign]

@@ -212,6 +212,7 @@ def plan_pages(
                     listing=listing,
                     **common,
                 )
+    trails = {column.path: _crumbs(column) for column in model.catalog.walk()}  # shared
     for item in model.items:
         view(
             item.src_uri,
@@ -221,7 +222,7 @@ def plan_pages(
             meta=page_meta(identity, column=item.column, item=item, page_url=item.url),
             column=item.column,
             item=item,
-            breadcrumbs=_crumbs(item.column),
+            breadcrumbs=trails[item.column.path],
             rows=[(name, value) for name, value in metadata_rows(item) if value],  # no empty rows
             attachments=model.attachments.get(item.src_uri, []),
             interpretations=model.interpretations.get(str(item.index_no), []),
