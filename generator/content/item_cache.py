@@ -401,14 +401,17 @@ def _item(data: Any, rel: str, column: Column, catalog: Catalog, body: str) -> I
         raise _Damaged("item")
     if data["source"] != rel or data["column"] != column.path:
         raise _Damaged("item of another file")
-    stored = {name: data[name] for name in _STORED_TYPES}
-    if not all(type(stored[name]) in types for name, types in _STORED_TYPES.items()):
-        raise _Damaged("field of the wrong type")
+    stored = {}
+    for name, types in _STORED_TYPES.items():
+        stored[name] = value = data[name]
+        if type(value) not in types:
+            raise _Damaged("field of the wrong type")
     keywords, lines = data["keywords"], data["lines"]
-    if type(keywords) is not list or not all(type(word) is str for word in keywords):
+    if type(keywords) is not list or not set(map(type, keywords)) <= {str}:
         raise _Damaged("keywords")
-    if type(lines) is not dict or not all(type(n) is int and n > 0 for n in lines.values()):
-        raise _Damaged("lines")  # the keys of a JSON object are text
+    numbers = lines.values() if type(lines) is dict else None  # the keys of JSON are text
+    if numbers is None or not set(map(type, numbers)) <= {int} or min(numbers, default=1) < 1:
+        raise _Damaged("lines")
     item = Item(
         **stored,
         column=column,

@@ -568,13 +568,14 @@ def scan_changed_pages(
 
     Returns the scans of the pages read (with their problems) and the state of the whole site.
     """
-    pages = sorted(file for file in state.files if file.endswith(".html"))  # no second walk
+    pages = [file for file in state.files if file.endswith(".html")]  # no second walk
     lists = {id(targets): targets for targets in previous.targets.values()}  # shared tuples
     complete = {key for key, targets in lists.items() if state.files.issuperset(targets)}
     kept = {
         page for page in pages if page in unchanged and id(previous.targets.get(page)) in complete
     }
-    scans = scan_pages(state, [page for page in pages if page not in kept], workers, pause=pause)
+    changed = sorted(page for page in pages if page not in kept)
+    scans = scan_pages(state, changed, workers, pause=pause)
     anchors = {scan.page: scan.anchors for scan in scans}
     broken = {
         page
