@@ -23,14 +23,14 @@ from generator.children import ChildProcesses, ForkedValue
 from generator.content.dates import AsOf
 from generator.content.model import Collection
 from generator.diagnostics import Report, summary_line
-from generator.publish.atomic import AtomicOutput, recover, unsafe_output
+from generator.publish.atomic import AtomicOutput, file_stats, recover, unsafe_output
 from generator.publish.external_links import ExternalMode
 from generator.publish.generated_files import write_generated_files
 from generator.publish.incremental import (
     BuildManifest,
     PageStates,
     RebuildPlan,
-    page_states,
+    page_fingerprints,
     plan_rebuild,
     published_pages,
     site_fingerprint,
@@ -161,7 +161,8 @@ class Build:
         self.generating: ChildProcesses | None = None  # feeds, open data, CSV being written
         # Incremental rebuilds (generator/publish/incremental.py).
         self.site_fingerprint = ""
-        self.page_states: ForkedValue[PageStates] | PageStates | None = None
+        self.page_fingerprints: ForkedValue[dict[str, str]] | dict[str, str] | None = None
+        self.published_listing: ForkedValue[dict[str, tuple[int, int] | None]] | None = None
         self.fingerprints: dict[str, str] = {}
         self.published_files: dict[str, tuple[int, int] | None] | None = None  # site/, listed
         self.outputs: dict[str, str] = {}  # source URI → output file, relative to site/
@@ -191,7 +192,11 @@ class Build:
             self.lock_file.acquire()
         except LockBusy as busy:
             raise BuildFailed(str(busy), 2) from None
-        return recover(output_dir)
+        recovered = recover(output_dir)
+        if self._incremental(output_dir.resolve()):
+            # The files of site/, listed by a child while the content is checked on one core.
+            self.published_listing = ForkedValue(functools.partial(file_stats, output_dir))
+        return recovered
 
     def load(self) -> bool:
         """Read and validate content/ against columns.yml; False when the site has errors."""
@@ -228,25 +233,24 @@ class Build:
         self.site_fingerprint = site_fingerprint(
             options.site_dir, settings.config_file, settings.theme_dirs, options.as_of
         )
-        self.page_states = self._plan_page_states(sources)
+        # The page fingerprints: in a child while the renderer collects its files when this
+        # build is likely incremental (on the core the rebuild leaves idle); here when it is
+        # full anyway (on a large site a second process would copy memory the render needs).
+        compute = functools.partial(page_fingerprints, self.views, self.model, sources)
+        incremental = self._incremental(self.output.target)
+        self.page_fingerprints = ForkedValue(compute) if incremental else compute()
+        if incremental and self.published_listing is None:  # `mkdocs build`: no lock() before
+            self.published_listing = ForkedValue(functools.partial(file_stats, self.output.target))
         self.timings.stop("model")
 
-    def _plan_page_states(self, sources: dict[str, str]) -> ForkedValue[PageStates] | PageStates:
-        """The page fingerprints and, for an incremental build, the files of site/ — in a child
-        process while the renderer collects its files when this build is likely incremental
-        (on the core the rebuild leaves idle); here when it is full anyway (on a large site a
-        second process would copy memory the render needs)."""
-        assert self.model is not None and self.output is not None
-        previous = self.output.target
-        incremental = (
-            not self.options.full
+    def _incremental(self, published: Path) -> bool:
+        """Whether this build may take pages over from the last one, published at ``published``."""
+        return (
+            self.publishes
+            and not self.options.full
             and BuildManifest.path(self.options.site_dir).is_file()
-            and previous.is_dir()
+            and published.is_dir()
         )
-        compute = functools.partial(
-            page_states, self.views, self.model, sources, previous if incremental else None
-        )
-        return ForkedValue(compute) if incremental else compute()
 
     # Render -------------------------------------------------------------------------------------
 
@@ -255,11 +259,13 @@ class Build:
         assert self.output is not None
         self.outputs = outputs
         manifest = None if self.options.full else BuildManifest.load(self.options.site_dir)
-        states = self.page_states
-        if isinstance(states, ForkedValue):
-            states = states.get()
-        assert states is not None
-        self.page_states = None
+        fingerprints = self.page_fingerprints
+        if isinstance(fingerprints, ForkedValue):
+            fingerprints = fingerprints.get()
+        assert fingerprints is not None
+        listing = self.published_listing
+        self.page_fingerprints = self.published_listing = None
+        states = PageStates(fingerprints, listing.get() if listing is not None else {})
         self.fingerprints = states.fingerprints
         self.published_files = states.published_files or None
         self.rebuild = plan_rebuild(
@@ -322,9 +328,10 @@ class Build:
 
     def abandon(self) -> None:
         """Stop what runs beside the build and delete the staging folder; `site/` stays."""
-        if isinstance(self.page_states, ForkedValue):
-            self.page_states.stop()
-        self.page_states = None
+        for child in (self.page_fingerprints, self.published_listing):
+            if isinstance(child, ForkedValue):
+                child.stop()
+        self.page_fingerprints = self.published_listing = None
         if self.generating is not None:
             self.generating.stop()
             self.generating = None

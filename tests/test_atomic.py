@@ -127,7 +127,7 @@ def files_of(root: Path) -> dict[str, str]:
 @pytest.mark.parametrize("listed", [False, True], ids=["listed-when-applied", "listed-before"])
 def test_an_incremental_build_is_applied_in_place(tmp_path: Path, listed: bool) -> None:
     """Whether apply lists site/ itself or is given the list a build made earlier (under
-    the build lock, see Build._plan_page_states in generator/build.py), the same files are deleted."""
+    the build lock, see Build.lock in generator/build.py), the same files are deleted."""
     target = tmp_path / "site"
     write_tree(target, "旧网站", files=40)
     untouched = (target / "c0" / "p1" / "index.html").stat()

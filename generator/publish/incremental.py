@@ -45,7 +45,6 @@ from generator.content.catalog import Catalog, Column
 from generator.content.dates import AsOf
 from generator.content.item_cache import CACHE_DIR, committed
 from generator.content.model import Collection, Item
-from generator.publish.atomic import file_stats
 from generator.site.annual_report import SIDECAR_SUFFIX
 from generator.site.model import FacetValue, SiteIdentity, SiteModel
 from generator.site.pages import PageView
@@ -213,10 +212,11 @@ def page_fingerprints(
     return fingerprints
 
 
-# The fields of an item page's view that come from more than the item itself (see default()).
-_ITEM_VIEW_DERIVED = frozenset({"meta", "rows", "breadcrumbs", "title"})
+# The fields of an item page's view that its fingerprint leaves out: made from the item and the
+# catalog alone (see default()), or the site model and identity, which every view holds.
+_ITEM_VIEW_LEFT_OUT = frozenset({"meta", "rows", "breadcrumbs", "title", "model", "identity"})
 _ITEM_VIEW_FIELDS = tuple(
-    f.name for f in dataclasses.fields(PageView) if f.name not in _ITEM_VIEW_DERIVED
+    f.name for f in dataclasses.fields(PageView) if f.name not in _ITEM_VIEW_LEFT_OUT
 )
 
 
@@ -292,17 +292,6 @@ class PageStates:
     # The files of the published site as this build found them: path → (size, mtime_ns), None
     # for a broken link; empty when the build is full anyway.
     published_files: dict[str, tuple[int, int] | None]
-
-
-def page_states(
-    views: Mapping[str, PageView],
-    model: SiteModel,
-    sources: Mapping[str, str],
-    published_site: Path | None,
-) -> PageStates:
-    """The fingerprint of every planned page, and the files of ``published_site`` (if any)."""
-    fingerprints = page_fingerprints(views, model, sources)
-    return PageStates(fingerprints, file_stats(published_site) if published_site else {})
 
 
 def plan_rebuild(
