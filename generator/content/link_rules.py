@@ -144,8 +144,8 @@ class LinkRules:
         self.page_addresses = {item.url.rstrip("/") for item in collection.items} | {
             c.path for c in collection.catalog.walk()
         }
-        self.bodies: dict[str, str] = {
-            source.src_uri: source.body for source in markdown_sources(collection, as_of)
+        self.bodies: dict[str, str] = {item.src_uri: item.body for item in collection.items} | {
+            page.src_uri: page.body for page in collection.pages
         }
         self.anchors: dict[str, frozenset[str] | None] = {}  # by source, once asked
         self.reported_anchors: set[tuple[str, str, str]] = set()

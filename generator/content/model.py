@@ -98,7 +98,8 @@ class Item:
     def published_text(self) -> str:
         if self.published is None:
             return ""
-        return self.published.strftime("%Y-%m-%d %H:%M" if self.published_has_time else "%Y-%m-%d")
+        text = self.published.isoformat(" ", "minutes")  # as strftime, several times faster
+        return text if self.published_has_time else text[:10]
 
     @property
     def sort_key(self) -> tuple[datetime, str]:

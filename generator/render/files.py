@@ -28,21 +28,29 @@ class RealFolders:
     def __init__(self, config: MkDocsConfig) -> None:
         self._real: dict[str, str] = {}
         self._links: dict[str, frozenset[str]] = {}  # folder → the names of its links
+        self._inside: dict[tuple[str, tuple[str, ...]], bool] = {}  # (folder, roots) → answer
         self.content = self.of(config.docs_dir)
-        self.theme_roots = [self.of(folder) for folder in config.theme.dirs]
+        self.theme_roots = tuple(self.of(folder) for folder in config.theme.dirs)
 
     def of(self, folder: str) -> str:
         if folder not in self._real:
             self._real[folder] = os.path.realpath(folder)
         return self._real[folder]
 
-    def of_file(self, path: str) -> str:
+    def inside(self, path: str, roots: tuple[str, ...]) -> bool:
+        """Whether the file ``path`` really is inside one of ``roots``."""
         folder, name = os.path.split(path)
         if folder not in self._links:
             self._links[folder] = symlinks_in(folder)
         if name in self._links[folder]:
-            return os.path.realpath(path)
-        return os.path.join(self.of(folder), name)
+            return _within(os.path.realpath(path), roots)
+        if (folder, roots) not in self._inside:
+            self._inside[folder, roots] = _within(os.path.join(self.of(folder), name), roots)
+        return self._inside[folder, roots]
+
+
+def _within(path: str, roots: tuple[str, ...]) -> bool:
+    return any(path.startswith(root + os.sep) for root in roots)
 
 
 def not_ours_to_publish(file: File, real: RealFolders, known: set[str]) -> bool:
@@ -53,9 +61,7 @@ def not_ours_to_publish(file: File, real: RealFolders, known: set[str]) -> bool:
     from_content = real.of(file.src_dir or "") == real.content
     if from_content and file.src_uri not in known:
         return True
-    roots = [real.content] if from_content else real.theme_roots
-    path = real.of_file(file.abs_src_path)
-    return not any(path.startswith(root + os.sep) for root in roots)
+    return not real.inside(file.abs_src_path, (real.content,) if from_content else real.theme_roots)
 
 
 def keep_public_files(files: Files, config: MkDocsConfig, model: SiteModel) -> None:
@@ -97,7 +103,7 @@ def add_generated_pages(files: Files, config: MkDocsConfig, views: dict[str, Pag
 def _updated(view: PageView | None, as_of: AsOf) -> str:
     """A page's date in sitemap.xml (<lastmod>): its item's publication date, else the as-of date."""
     item = view.item if view else None
-    return (item.published if item and item.published else as_of.moment).strftime("%Y-%m-%d")
+    return (item.published if item and item.published else as_of.moment).isoformat()[:10]
 
 
 def sitemap(

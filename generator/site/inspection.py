@@ -189,7 +189,7 @@ def _monthly(public: list[Item], unit_order: list[str]) -> dict[str, Counter[str
     for item in public:
         if item.published is not None:
             unit = item.publisher.name if item.publisher else NO_PUBLISHER
-            counts.setdefault(unit, Counter())[item.published.strftime("%Y-%m")] += 1
+            counts.setdefault(unit, Counter())[item.published.isoformat()[:7]] += 1
     order = {name: n for n, name in enumerate(unit_order)}
     return dict(sorted(counts.items(), key=lambda pair: (order.get(pair[0], len(order)), pair[0])))
 

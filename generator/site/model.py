@@ -254,7 +254,7 @@ def page_meta(
             ("ColumnType", column.type),
         ]
     if item is not None:
-        published = item.published.strftime("%Y-%m-%d %H:%M") if item.published else ""
+        published = item.published.isoformat(" ", "minutes") if item.published else ""
         publisher = item.publisher.name if item.publisher else ""
         meta += [
             ("ArticleTitle", item.title),

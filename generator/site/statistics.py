@@ -111,7 +111,7 @@ class Statistics:
 
 
 def _month(item: Item) -> str:
-    return item.published.strftime("%Y-%m") if item.published else ""
+    return item.published.isoformat()[:7] if item.published else ""
 
 
 def _nice_ceiling(value: int) -> int:
