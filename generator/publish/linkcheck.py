@@ -146,7 +146,7 @@ class LinkState:
         number = {file: n for n, file in enumerate(files)}
         return {
             "files": files,
-            "lists": [[number[t] for t in targets] for targets in lists],
+            "lists": [list(map(number.__getitem__, targets)) for targets in lists],
             "targets": pages,
             "anchors": {
                 page: [list(pair) for pair in pairs]
@@ -160,7 +160,7 @@ class LinkState:
         try:
             assert isinstance(data, dict)
             files = [str(file) for file in data["files"]]
-            lists = [tuple(files[n] for n in ns) for ns in data["lists"]]
+            lists = [tuple(map(files.__getitem__, ns)) for ns in data["lists"]]
             targets = {str(page): lists[n] for page, n in data["targets"].items()}
             anchors = {
                 str(page): [(str(target), str(fragment)) for target, fragment in pairs]

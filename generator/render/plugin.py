@@ -49,6 +49,7 @@ from generator.render.files import (
     keep_public_files,
     no_static_files,
     sitemap,
+    sitemap_urls,
 )
 from generator.render.mkdocs_conversion import MarkdownConversion
 from generator.render.mkdocs_parallel import RenderShare, default_workers, fork_workers
@@ -253,7 +254,7 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig
     ) -> dict[str, Any]:
         if template_name == "sitemap.xml":
-            context["dp_sitemap"] = self.sitemap
+            context["dp_sitemap_urls"] = sitemap_urls(self.sitemap)
         elif template_name == "404.html":
             # Served in place of any missing address, wherever the site is mounted: its links
             # are written from the site's root, which theme/404.html finds in the address.
