@@ -181,9 +181,6 @@ class Catalog:
         """A unit by full name or alias."""
         return self._unit_by_name.get(name.strip())
 
-    def unit_by_code(self, code: str) -> Unit | None:
-        return next((unit for unit in self.units if unit.code == code), None)
-
     def column(self, path: str) -> Column | None:
         return self._column_by_path.get(path)
 

@@ -72,7 +72,6 @@ class SourceFile:
     entries: dict[str, Entry] = field(default_factory=dict)  # by canonical key (or name)
     body: str = ""
     body_line: int = 1  # file line of the body's first line
-    has_front_matter: bool = False
     readable: bool = False  # False when the file could not be decoded or parsed at all
     sha256: str = ""  # of the bytes read: the digest cache's key
     mtime_ns: int = 0  # and the file's modification time and size, taken before reading
@@ -106,7 +105,6 @@ def read_source(path: Path, rel: str, report: Report) -> SourceFile:
         return source
     front_lines, body, body_line = split
     source.body, source.body_line = body, body_line
-    source.has_front_matter = True
     if not _prescan(front_lines, rel, report):
         return source
     entries = _compose(front_lines, rel, report)

@@ -12,7 +12,6 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from generator.content.catalog import Catalog, Column
@@ -554,7 +553,3 @@ def _check_doc_number_duplicates(public: list[Item], report: Report) -> None:
 
 def _replaces(new: Item, old: Item) -> bool:
     return bool(new.index_no) and old.superseded_by == str(new.index_no)
-
-
-def relative(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix()

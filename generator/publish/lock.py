@@ -46,10 +46,6 @@ class BuildLock:
         self._fd: int | None = None
         self.unsupported = False  # True where the system cannot lock files (then no lock)
 
-    @property
-    def held(self) -> bool:
-        return self._fd is not None
-
     def acquire(self, timeout: float | None = None) -> None:
         """Take the lock, waiting up to ``timeout`` seconds (default: from the environment)."""
         if self._fd is not None:
