@@ -489,11 +489,10 @@ def scan_site(
     state: OutputFiles,
     workers: int | None = None,
     parallel_from: int = PARALLEL_FROM_PAGES,
-    pause: Pause | None = None,
 ) -> list[PageScan]:
     """Scan every page, in parallel where it pays; then check anchors across pages."""
     pages = sorted(file for file in state.files if file.endswith(".html"))
-    scans = scan_pages(state, pages, workers, parallel_from, pause)
+    scans = scan_pages(state, pages, workers, parallel_from)
     anchors = {scan.page: scan.anchors for scan in scans}
     check_foreign_anchors(scans, lambda page: anchors.get(page, frozenset()))
     return scans
@@ -511,20 +510,13 @@ def check_foreign_anchors(
         )
 
 
-# Called before each page read in this process: returns once the check may go on
-# (generator/publish/pipeline.py, PriorityWork). Worker processes read without pausing.
-Pause = Callable[[], None]
-
-
 def scan_pages(
     state: OutputFiles,
     pages: list[str],
     workers: int | None = None,
     parallel_from: int = PARALLEL_FROM_PAGES,
-    pause: Pause | None = None,
 ) -> list[PageScan]:
-    """Read these pages, in parallel where it pays (anchors across pages are left to check);
-    ``pause``, if given, is called before each page read in this process."""
+    """Read these pages, in parallel where it pays (anchors across pages are left to check)."""
     workers = workers or available_cores()
     scans: list[PageScan] | None = None
     if workers > 1 and len(pages) >= parallel_from and can_fork():
@@ -547,8 +539,6 @@ def scan_pages(
         try:
             scans = []
             for page in pages:
-                if pause is not None:
-                    pause()
                 scans.append(scan_page(page))
         finally:
             _start_worker(None)  # the resolutions of a large site take memory: let them go
@@ -560,7 +550,6 @@ def scan_changed_pages(
     previous: LinkState,
     unchanged: frozenset[str],
     workers: int | None = None,
-    pause: Pause | None = None,
 ) -> tuple[list[PageScan], LinkState]:
     """An incremental link check: read the pages that changed, and any unchanged page whose
     links may have broken (a file it links to is gone, or an anchor it expects in a changed
@@ -575,7 +564,7 @@ def scan_changed_pages(
         page for page in pages if page in unchanged and id(previous.targets.get(page)) in complete
     }
     changed = sorted(page for page in pages if page not in kept)
-    scans = scan_pages(state, changed, workers, pause=pause)
+    scans = scan_pages(state, changed, workers)
     anchors = {scan.page: scan.anchors for scan in scans}
     broken = {
         page
@@ -584,7 +573,7 @@ def scan_changed_pages(
         if target in anchors and fragment not in anchors[target]
     }
     if broken:  # read them to report each broken link where it is
-        scans += scan_pages(state, sorted(broken), workers, pause=pause)
+        scans += scan_pages(state, sorted(broken), workers)
         anchors.update((scan.page, scan.anchors) for scan in scans)
         kept -= broken
 
@@ -831,7 +820,6 @@ def check_output_links(
     unchanged: frozenset[str] = frozenset(),
     workers: int | None = None,
     published: Path | None = None,
-    pause: Pause | None = None,
     external: ExternalMode = ExternalMode.OFF,
 ) -> LinkState:
     """Publish step: check every link of the rendered site in ``output``.
@@ -840,9 +828,8 @@ def check_output_links(
     paths) that this build took over from it byte for byte, only what may have changed is read
     again (see scan_changed_pages); external links always need every page. ``workers``: the
     processes that read pages (default: one a core). With ``published``, ``output`` holds
-    only the files written anew and the unchanged pages are in the published site. ``pause``
-    is called before each page read in this process (see scan_pages). ``external``: whether
-    links to other sites are checked too, and how their failures count.
+    only the files written anew and the unchanged pages are in the published site.
+    ``external``: whether links to other sites are checked too, and how their failures count.
     """
     mode = external
     origin, base_path = site_address(output, published)
@@ -853,9 +840,9 @@ def check_output_links(
         output, files, origin, base_path, mode is not ExternalMode.OFF, published=published
     )
     if previous is not None and mode is ExternalMode.OFF:
-        scans, site = scan_changed_pages(state, previous, unchanged, workers, pause)
+        scans, site = scan_changed_pages(state, previous, unchanged, workers)
     else:
-        scans = scan_site(state, workers, pause=pause)
+        scans = scan_site(state, workers)
         site = LinkState.of(scans)
     sources = SourceMap(model)
     shown = shown_name(output)
