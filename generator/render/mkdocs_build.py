@@ -120,7 +120,8 @@ class MkDocsRenderer:
         self.plugin.render_for(build)
         with self._failures():
             mkdocs_build(self.config)
-        release_free_memory()  # MkDocs' files, pages and navigation, before publishing
+        if not build.rebuild.incremental:  # a rebuild renders a few pages: little to give back
+            release_free_memory()  # MkDocs' files, pages and navigation, before publishing
 
     @contextlib.contextmanager
     def _failures(self) -> Iterator[None]:
