@@ -61,6 +61,7 @@ from generator.render.templates import (
 )
 from generator.render.time_bound import bound_conversion
 from generator.site.annual_report import with_tables
+from generator.site.pages import with_item_details
 
 log = logging.getLogger("mkdocs.plugins.disclosure")
 ANNUAL_TABLE_TEMPLATE = "partials/annual-report-table.html"
@@ -268,7 +269,8 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
     def on_page_context(
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
     ) -> dict[str, Any]:
-        context["disclosure"] = self._view(page)
+        view = self._view(page)
+        context["disclosure"] = with_item_details(view) if view is not None else None
         # Pages outside the navigation share one rendering of it per parent folder (its links
         # are relative, so they are the same for all pages in one folder, e.g. a column's items).
         context["dp_nav_cache"] = self.nav_cache
