@@ -9,13 +9,16 @@ with the pages that changed, so that the step only redoes what they affect.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from generator.diagnostics import Report
+from generator.capabilities import can_fork
+from generator.children import ForkedValue
+from generator.diagnostics import Diagnostic, Report
 from generator.publish.external_links import ExternalMode
 from generator.site.model import SiteModel
 from generator.timings import BuildTimings
@@ -89,14 +92,17 @@ def run_publish_steps(publication: Publication, timings: BuildTimings) -> dict[s
     """Run every step; returns the state each step keeps for the next build.
 
     The steps are independent — the link check does not look into the search index, and
-    nothing links there — and the link check spends much of its time in worker processes: so
-    each step runs in a thread of its own. Each step reports into a report of its own; they
-    are merged in step order, so the diagnostics come in the same order every time.
+    nothing links there — so they run side by side: each in a thread of its own (the link check
+    spends much of a full build in worker processes); in an incremental build, where both are
+    Python work that two threads would only take turns at, the search step runs in a forked
+    child instead. Each step reports into a report of its own; they are merged in step order,
+    so the diagnostics come in the same order every time.
     """
     steps = publish_steps()
     reports = {stage: Report() for stage, _ in steps}
     states: dict[str, Any] = {}
     failures: list[BaseException] = []
+    forked: dict[str, ForkedValue[tuple[Any, list[Diagnostic], set[str]]]] = {}
 
     def run(stage: str, step: PublishStep) -> None:
         try:
@@ -105,11 +111,28 @@ def run_publish_steps(publication: Publication, timings: BuildTimings) -> dict[s
         except BaseException as failure:  # re-raised in the caller's thread
             failures.append(failure)
 
-    threads = [threading.Thread(target=run, args=step, name=step[0]) for step in steps]
+    def in_child(stage: str, step: PublishStep) -> tuple[Any, list[Diagnostic], set[str]]:
+        state = step(replace(publication, report=reports[stage]))
+        return state, list(reports[stage]), publication.kept
+
+    threads = []
+    for stage, step in steps:
+        if stage == "search" and publication.previous_site is not None and can_fork():
+            timings.start(stage)
+            forked[stage] = ForkedValue(functools.partial(in_child, stage, step))
+        else:
+            threads.append(threading.Thread(target=run, args=(stage, step), name=stage))
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for stage, child in forked.items():
+            states[stage], diagnostics, kept = child.get()
+            timings.stop(stage)
+            reports[stage].extend(diagnostics)
+            publication.kept |= kept
+    finally:
+        for thread in threads:
+            thread.join()
     for stage, _ in steps:
         publication.report.extend(reports[stage])
     if failures:
