@@ -5,9 +5,11 @@ raw-HTML reading of thousands of unclosed ``<a ``).
 A build must not hang on one item: each conversion runs under a bound, and an item that
 overruns it stops the build with an error that names it.
 
-The bound is the interval timer of POSIX (``SIGALRM``), which interrupts pure-Python code
-between two bytecodes. Where there is none (Windows), or off the main thread where signals
-cannot be handled, the conversion runs unbounded.
+The bound is the process's CPU time, by the profiling interval timer of POSIX (``SIGPROF``),
+which interrupts pure-Python code between two bytecodes: the time the machine gives to other
+work (a busy office PC, a build of other sites) never counts, as it would on a clock. Where there
+is none (Windows), or off the main thread where signals cannot be handled, the conversion runs
+unbounded.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def can_bound() -> bool:
 
 @contextmanager
 def time_bound(seconds: float) -> Iterator[None]:
-    """Raise :class:`TooSlow` inside the block once ``seconds`` have passed (see above)."""
+    """Raise :class:`TooSlow` inside the block once it has used ``seconds`` of CPU time."""
     if seconds <= 0 or not can_bound():
         yield
         return
@@ -44,13 +46,13 @@ def time_bound(seconds: float) -> Iterator[None]:
     def expire(signum: int, frame: FrameType | None) -> None:
         raise TooSlow
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, expire)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def bound_conversion(
