@@ -25,6 +25,7 @@ from playwright.sync_api import Browser
 from sites import REFERENCE_AS_OF, REPO, build, copy_reference_site, html, run_cli
 
 from generator.content.sanitize import clean, dropped_markup
+from generator.render.files import sitemap_urls
 
 COLUMN = "content/fdzdgknr/zcwj"
 BASE_ITEM = f"{COLUMN}/20161209-jiujiang-zhengwu-gongkai-yijian.md"
@@ -383,7 +384,14 @@ RAW_OUTPUTS = {
     "lang.t('header')": "Material's interface text",
     "lang.t('nav')": "Material's interface text",
     "dp_translate(key)": "Material's interface text",
+    "dp_sitemap_urls": "sitemap.xml's entries, escaped where they are joined (see below)",
 }
+
+
+def test_the_sitemap_entries_are_escaped_where_they_are_joined() -> None:
+    joined = sitemap_urls([("https://x.gov.cn/a&b<c>/'\"", "2026-11-20")])
+    assert "<loc>https://x.gov.cn/a&amp;b&lt;c&gt;/&#x27;&quot;</loc>" in joined
+    assert "<lastmod>2026-11-20</lastmod>" in joined
 
 
 def test_every_value_the_theme_prints_is_escaped() -> None:
