@@ -47,12 +47,6 @@ def _external_mode(external: bool, strict: bool) -> ExternalMode:
     return ExternalMode.CHECK if external else ExternalMode.OFF
 
 
-class SiteOptions:
-    def __init__(self, site: Path, as_of: AsOf) -> None:
-        self.site = site
-        self.as_of = as_of
-
-
 def _parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> AsOf:
     if value is None:
         return AsOf.now()

@@ -22,11 +22,11 @@ from hypothesis import strategies as st
 from linksite import MKDOCS_YML, buildable, run
 from sites import tree_bytes
 
+from generator.capabilities import TooSlow, can_bound, time_bound
 from generator.content.dates import AsOf
 from generator.content.nesting import MAX_NESTING, deepest_line
 from generator.diagnostics import Report
 from generator.render.plain_text import PlainTextExtension
-from generator.render.time_bound import can_bound, time_bound
 from generator.site.check import check_site
 
 ITEM = "content/fdzdgknr/zcwj/20181220-hostile.md"
@@ -144,7 +144,6 @@ def test_a_conversion_over_its_time_bound_stops_the_build_naming_the_item(site, 
 def test_time_bound_interrupts_and_lets_go() -> None:
     if not can_bound():
         pytest.skip("no interval timer here")
-    from generator.render.time_bound import TooSlow
 
     with pytest.raises(TooSlow), time_bound(0.05):
         while True:

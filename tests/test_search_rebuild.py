@@ -28,10 +28,9 @@ from generator.publish.search import (
     INDEX_DIR,
     build_search_index,
     gather_items,
-    search_documents,
     search_filters,
 )
-from generator.publish.search_index import files_of, index_files
+from generator.publish.search_index import files_of
 from generator.site.check import check_site
 from generator.site.model import SiteModel, build_site_model
 
@@ -193,9 +192,9 @@ def test_an_update_reads_only_the_pages_rendered_anew(tmp_path: Path) -> None:
     text = (published / edited.url / "index.html").read_text(encoding="utf-8")
     page.write_text(text.replace(OLD_WORD, NEW_WORD), encoding="utf-8")
     items = list(reversed(model.items))
-    documents = search_documents(output, model, items, Report(), published)
-    assert documents is not None
-    whole, _ = index_files(documents, search_filters(model, items))
+    gathered = gather_items(output, model, items, Report(), published, parts=1)
+    assert gathered is not None
+    whole, _ = files_of(gathered, search_filters(model, items))
     other = next(item for item in model.items if item is not edited)
     shutil.rmtree(published / other.url)
     report, kept = Report(), set()

@@ -329,14 +329,6 @@ def _gather_run(
     return gathered if len(gathered.shown) == len(items) else None
 
 
-def search_documents(
-    output: Path, model: SiteModel, items: list[Item], report: Report, published: Path | None
-) -> list[Document] | None:
-    """What the index takes of each item: the model's fields and its page's body text."""
-    documents = list(_documents(output, model, items, report, published))
-    return documents if len(documents) == len(items) else None
-
-
 def _documents(
     output: Path, model: SiteModel, items: list[Item], report: Report, published: Path | None
 ) -> Iterator[Document]:

@@ -318,22 +318,14 @@ def fingerprint(document: Document) -> str:
     return hashlib.sha256(_json(data)).hexdigest()[:16]
 
 
-def index_files(
-    documents: Iterable[Document], filters: Mapping[str, Sequence[Sequence[int]]]
-) -> tuple[dict[str, bytes], IndexSummary]:
-    """Every file of the index, by path under ``search-index/``, and its summary.
-
-    ``documents`` in publication order, oldest first; ``filters``: for each filter key of the
-    search page, the document numbers of each of its values, in the page's order.
-    """
-    return files_of(gather(documents), filters)
-
-
 def files_of(
     gathered: Gathered, filters: Mapping[str, Sequence[Sequence[int]]], parts: int = 1
 ) -> tuple[dict[str, bytes], IndexSummary]:
-    """:func:`index_files` of the documents ``gathered`` holds (all of them, from the first);
-    the postings encoded in ``parts`` shares (see :func:`_encoded`)."""
+    """Every file of the index, by path under ``search-index/``, and its summary.
+
+    ``gathered``: all the documents, in publication order (oldest first); ``filters``: for each
+    filter key of the search page, the document numbers of each of its values, in the page's
+    order. The postings are encoded in ``parts`` shares (see :func:`_encoded`)."""
     files: dict[str, bytes] = {}
     entries: dict[str, bytes] = {}
     postings = {_token(key): value for key, value in gathered.postings.items()}
@@ -383,7 +375,7 @@ def update_files(
     identifiers: Sequence[tuple[str, ...]],
     filters: Mapping[str, Sequence[Sequence[int]]],
 ) -> tuple[dict[str, bytes | None], IndexSummary] | None:
-    """The files that :func:`index_files` would write differently after ``changes``, from the
+    """The files that :func:`files_of` would write differently after ``changes``, from the
     index that ``read`` gives (a file by its path; ``None`` if there is none) and its summary:
     each changed file with its new bytes, or ``None`` where it is no longer written.
 

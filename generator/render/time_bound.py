@@ -5,54 +5,21 @@ raw-HTML reading of thousands of unclosed ``<a ``).
 A build must not hang on one item: each conversion runs under a bound, and an item that
 overruns it stops the build with an error that names it.
 
-The bound is the process's CPU time, by the profiling interval timer of POSIX (``SIGPROF``),
-which interrupts pure-Python code between two bytecodes: the time the machine gives to other
-work (a busy office PC, a build of other sites) never counts, as it would on a clock. Where there
-is none (Windows), or off the main thread where signals cannot be handled, the conversion runs
-unbounded.
+The bound is CPU time (:func:`generator.capabilities.time_bound`); where the system has no
+interval timer (Windows), the conversion runs unbounded.
 """
 
 from __future__ import annotations
 
-import signal
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from types import FrameType
+from collections.abc import Callable
 from typing import NoReturn
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from generator.capabilities import TooSlow, time_bound
 from generator.content.collection import CONTENT_DIR
-
-
-class TooSlow(Exception):
-    """The block ran longer than its bound."""
-
-
-def can_bound() -> bool:
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-
-
-@contextmanager
-def time_bound(seconds: float) -> Iterator[None]:
-    """Raise :class:`TooSlow` inside the block once it has used ``seconds`` of CPU time."""
-    if seconds <= 0 or not can_bound():
-        yield
-        return
-
-    def expire(signum: int, frame: FrameType | None) -> None:
-        raise TooSlow
-
-    previous = signal.signal(signal.SIGPROF, expire)
-    signal.setitimer(signal.ITIMER_PROF, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.signal(signal.SIGPROF, previous)
 
 
 def bound_conversion(

@@ -45,6 +45,7 @@ from pathlib import Path
 import yaml
 
 from generator.content.catalog import Catalog, Unit
+from generator.content.collection import CONTENT_DIR
 from generator.content.dates import AsOf
 from generator.content.fields import SUPERSEDED_VALIDITY
 from generator.content.links import TABLES_SUFFIX
@@ -63,7 +64,6 @@ REPORT_COLUMN_TYPE = "信息公开年报"  # the ColumnType whose items may carr
 POLICY_COLUMN_TYPE = "政策文件"  # where the site's own 规章/行政规范性文件 are published
 VALID = "现行有效"
 MAX_NESTING = 10  # a legal sidecar scans as 4 (yaml_nesting counts generously); far deeper: refused
-CONTENT_DIR = "content"
 
 
 # The national tables -------------------------------------------------------------------------
