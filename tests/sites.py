@@ -26,6 +26,16 @@ def copy_reference_site(target: Path) -> Path:
     return target
 
 
+def set_plugin_options(site: Path, options: str) -> None:
+    """Give the disclosure plugin ``options`` in the site's mkdocs.yml: YAML lines under
+    ``- disclosure:``, without their indentation (``"workers: 2\nstaff_pages: true"``)."""
+    config = site / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert text.count("  - disclosure:\n") == 1, "mkdocs.yml names the plugin once, as a list item"
+    lines = "".join(f"      {line}\n" for line in options.splitlines())
+    config.write_text(text.replace("  - disclosure:\n", "  - disclosure:\n" + lines), "utf-8")
+
+
 def run_cli(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:

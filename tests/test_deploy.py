@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from servers import SshServer, WebServer, nginx, ssh_server
-from sites import build, built_reference_site, copy_reference_site, run_cli
+from sites import build, built_reference_site, copy_reference_site, run_cli, set_plugin_options
 
 ITEM = "content/fdzdgknr/jdjc/20260720-gonggong-changsuo-choujian.md"
 ITEM_URL = "/xxgk/fdzdgknr/jdjc/20260720-gonggong-changsuo-choujian/"
@@ -117,13 +117,7 @@ def _killed_deploys_leave_the_live_site(
 
 def test_deploy_keeps_the_configured_number_of_releases(tmp_path: Path) -> None:
     site = copy_reference_site(tmp_path / "site")
-    config = site / "mkdocs.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "  - disclosure:\n", "  - disclosure:\n      deploy_keep: 2\n"
-        ),
-        encoding="utf-8",
-    )
+    set_plugin_options(site, "deploy_keep: 2")
     assert build(site).returncode == 0
     target = tmp_path / "releases"
     for _ in range(3):

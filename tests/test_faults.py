@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, POLICY, front_matter
 from linksite import buildable, run
-from sites import tree_bytes
+from sites import set_plugin_options, tree_bytes
 
 from generator.publish.lock import LOCK_FILE, TIMEOUT_VARIABLE, BuildLock, LockBusy
 
@@ -101,13 +101,7 @@ def test_a_build_killed_while_rendering_leaves_site_intact_and_the_next_build_wo
 
 def test_a_second_build_waits_for_the_first_or_gives_up_with_a_clear_message(site):
     buildable(site)
-    config = site.root / "mkdocs.yml"  # workers: the lock must hold across forked render workers
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "  - disclosure:\n", "  - disclosure:\n      workers: 2\n"
-        ),
-        encoding="utf-8",
-    )
+    set_plugin_options(site.root, "workers: 2")  # the lock must hold across forked workers
     add_items(site, 60)
     assert run(site, "build").returncode == 0
     expected = tree_bytes(site.root / "site")

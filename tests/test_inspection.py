@@ -176,13 +176,10 @@ def test_interpretation_in_another_column_counts(site):
 def test_the_built_site_has_the_report_page(site):
     from bs4 import BeautifulSoup
     from linksite import buildable, run
+    from sites import set_plugin_options
 
     buildable(site)
-    config = site.root / "mkdocs.yml"  # a staff build: the report is not in the public site
-    config.write_text(
-        config.read_text("utf-8").replace("  - disclosure:\n", "  - disclosure:\n      staff_pages: true\n"),
-        encoding="utf-8",
-    )
+    set_plugin_options(site.root, "staff_pages: true")  # the report is not in the public site
     add_catalog(site, "inspection:\n  interpretation_ratio_min: 0.8\n")
     add_policy(site, "20181220-tongzhi.md", 90, title="关于开展政务公开专项检查的通知")
     add_policy(site, "20190501-dingshi.md", 91, published="2019-05-01", title="定时发布的秘密标题")

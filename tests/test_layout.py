@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from browser import QuietHandler, serve
 from playwright.sync_api import Browser, Page
-from sites import build, copy_reference_site
+from sites import build, copy_reference_site, set_plugin_options
 
 PAGE_TYPES = {
     "home": "",
@@ -161,12 +161,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert count == 1
     catalog.write_text(text, encoding="utf-8")
     # A staff build: the public pages are the same, and the staff report is laid out too.
-    config = site / "mkdocs.yml"
-    staff = config.read_text("utf-8").replace(
-        "  - disclosure:\n", "  - disclosure:\n      staff_pages: true\n"
-    )
-    assert "staff_pages" in staff
-    config.write_text(staff, encoding="utf-8")
+    set_plugin_options(site, "staff_pages: true")
     result = build(site)
     assert result.returncode == 0, result.stdout + result.stderr
     with serve(site / "site", NotFoundPage) as url:

@@ -19,6 +19,7 @@ from sites import (
     copy_reference_site,
     html,
     meta_tags,
+    set_plugin_options,
     tree_bytes,
     write_item,
 )
@@ -463,26 +464,14 @@ def test_rendering_on_several_processes_gives_the_same_site(
     reference: Path, tmp_path: Path
 ) -> None:
     site = copy_reference_site(tmp_path / "site")
-    config = site / "mkdocs.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "  - disclosure:\n", "  - disclosure:\n      workers: 3\n"
-        ),
-        encoding="utf-8",
-    )
+    set_plugin_options(site, "workers: 3")
     assert build(site).returncode == 0
     assert tree_bytes(site / "site") == tree_bytes(reference / "site")
 
 
 def test_reusing_the_rendered_navigation_changes_no_byte(reference: Path, tmp_path: Path) -> None:
     site = copy_reference_site(tmp_path / "site")
-    config = site / "mkdocs.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "  - disclosure:\n", "  - disclosure:\n      reuse_navigation: false\n"
-        ),
-        encoding="utf-8",
-    )
+    set_plugin_options(site, "reuse_navigation: false")
     assert build(site).returncode == 0
     assert tree_bytes(site / "site") == tree_bytes(reference / "site")
 
@@ -504,14 +493,7 @@ def built_both_ways(tmp_path: Path, add_items: Callable[[Path], None]) -> dict[b
     for reuse in (True, False):
         site = copy_reference_site(tmp_path / f"reuse-{reuse}")
         add_items(site)
-        config = site / "mkdocs.yml"
-        config.write_text(
-            config.read_text(encoding="utf-8").replace(
-                "  - disclosure:\n",
-                f"  - disclosure:\n      reuse_markdown: {str(reuse).lower()}\n",
-            ),
-            encoding="utf-8",
-        )
+        set_plugin_options(site, f"reuse_markdown: {str(reuse).lower()}")
         result = build(site)
         assert result.returncode == 0, result.stdout + result.stderr
         sites[reuse] = site
@@ -676,15 +658,10 @@ def test_the_footer_carries_the_marks_the_rules_want(tmp_path: Path) -> None:
     """党政机关网站标识 where mkdocs.yml gives it, the 公安备案 linked to its verification page,
     网站标识码 and the ICP record linked to theirs."""
     site = copy_reference_site(tmp_path / "site")
-    config = site / "mkdocs.yml"
-    config.write_text(
-        config.read_text("utf-8").replace(
-            "  - disclosure:\n",
-            "  - disclosure:\n"
-            "      party_mark_url: https://bszs.conac.cn/sitename?method=show&id=0000\n"
-            "      party_mark_image: https://dcs.conac.cn/image/red.png\n",
-        ),
-        encoding="utf-8",
+    set_plugin_options(
+        site,
+        "party_mark_url: https://bszs.conac.cn/sitename?method=show&id=0000\n"
+        "party_mark_image: https://dcs.conac.cn/image/red.png",
     )
     assert build(site).returncode == 0
     footer = html(site / "site" / "index.html").select_one("footer")

@@ -19,6 +19,7 @@ from sites import (
     html,
     meta_tags,
     run_cli,
+    set_plugin_options,
     write_item,
 )
 
@@ -42,14 +43,7 @@ def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def staff(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = copy_reference_site(tmp_path_factory.mktemp("staff"))
-    config = site / "mkdocs.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "  - disclosure:\n",
-            f"  - disclosure:\n      staff_pages: true\n      data_licence: {LICENCE}\n",
-        ),
-        encoding="utf-8",
-    )
+    set_plugin_options(site, f"staff_pages: true\ndata_licence: {LICENCE}")
     result = build(site)
     assert result.returncode == 0, result.stdout + result.stderr
     return site / "site"
