@@ -20,17 +20,18 @@ from sites import REFERENCE_AS_OF, copy_reference_site
 
 from generator.content.dates import AsOf
 from generator.content.item_cache import (
-    BODIES_FILE,
     CACHE_DIR,
     CACHE_FILE,
     FLAG_FIELDS,
     KEYED_FIELDS,
     NOT_CACHED,
+    OLD_FILES,
     OPTIONAL_TEXT_FIELDS,
     RACY_NS,
-    STORED_APART,
+    READ_AGAIN,
     TEXT_FIELDS,
 )
+from generator.content.load import BodyOnDisk
 from generator.content.model import Item
 from generator.diagnostics import Report
 from generator.site.check import check_site
@@ -55,6 +56,7 @@ def run(root: Path, as_of: str = AS_OF) -> tuple[list[dict[str, object]], list[d
 def snapshot(item: Item) -> dict[str, Any]:
     """Every field of an item; catalog objects by value, the column by its path."""
     values = {f.name: getattr(item, f.name) for f in fields(Item)}
+    values["links"] = item.links  # stored in the entry, not found again in the body
     values["column"] = item.column.path
     values["annual_report"] = item.annual_report is not None
     return values
@@ -77,7 +79,7 @@ def write_problem_site(site: Site) -> None:
         text
         + "联系人手机 13912345678。\n\n"  # E-PRIVACY-MOBILE
         + "<script>alert(1)</script>\n\n"  # E-HTML-TAG
-        + "[附件](附件1.pdf)\n",  # E-LINK-MISSING: site-wide, from the cached body
+        + "[附件](附件1.pdf)\n",  # E-LINK-MISSING: site-wide, from the cached links
         encoding="utf-8",
     )
     site.item(
@@ -110,7 +112,7 @@ def test_every_field_of_an_item_is_cached_or_named_as_not_cached() -> None:
         *OPTIONAL_TEXT_FIELDS,
         *FLAG_FIELDS,
         *KEYED_FIELDS,
-        *STORED_APART,
+        *READ_AGAIN,
         *NOT_CACHED,
     }
     assert stored == {f.name for f in fields(Item)}
@@ -193,15 +195,14 @@ def test_the_cache_is_data_only_and_holds_catalog_objects_by_key(problem_site: S
     run(problem_site.root)
     raw = cache_file(problem_site.root).read_bytes()
     document = json.loads(raw.decode("utf-8"))  # data only: nothing in it is ever executed
-    assert set(document) == {"fingerprint", "bodies", "entries"}
-    bodies_file = problem_site.root / CACHE_DIR / BODIES_FILE
-    token, bodies = bodies_file.read_bytes().split(b"\n", 1)
-    assert token.decode() == document["bodies"]
-    bodies.decode("utf-8")  # text, the bodies one after the other
+    assert set(document) == {"fingerprint", "entries"}
+    assert [path.name for path in (problem_site.root / CACHE_DIR).iterdir()] == [CACHE_FILE]
     item = document["entries"][PROBLEMS]["item"]
-    start, end = item["body"]
-    assert "<script>" in bodies[start:end].decode("utf-8")
-    assert bodies_file.read_text(encoding="utf-8").count("<script>") == 1
+    assert "body" not in item  # read again from the file when asked
+    assert "alert(1)" not in raw.decode("utf-8")
+    assert [link[0] for link in item["links"]] == [
+        link.target for link in _item_of(problem_site.root, PROBLEMS).links
+    ]
     assert item["column"] == ZCWJ
     assert item["publisher"] == [0, POLICY["publisher"]]
     assert item["topic"] == POLICY["topic"]
@@ -234,7 +235,14 @@ def _nested(depth: int) -> object:
 
 DAMAGED_ENTRIES: dict[str, Callable[[dict[str, Any]], None]] = {
     "title of the wrong type": _entry_item(lambda item: item.update(title=5)),
-    "a field missing": _entry_item(lambda item: item.pop("body")),
+    "a field missing": _entry_item(lambda item: item.pop("body_line")),
+    "links missing": _entry_item(lambda item: item.pop("links")),
+    "link too short": _entry_item(lambda item: item.update(links=[["a.pdf", "", 3]])),
+    "link line zero": _entry_item(lambda item: item.update(links=[["a.pdf", "", 0, 1, False]])),
+    "link target a number": _entry_item(lambda item: item.update(links=[[7, "", 3, 1, False]])),
+    "link in_html as text": _entry_item(
+        lambda item: item.update(links=[["a.pdf", "", 3, 1, "false"]])
+    ),
     "item of another file": _entry_item(
         lambda item: item.update(source=f"content/{ZCWJ}/20181216-dates.md")
     ),
@@ -259,14 +267,6 @@ DAMAGED_ENTRIES: dict[str, Callable[[dict[str, Any]], None]] = {
     "line true": _entry_item(lambda item: item["lines"].update(title=True)),
     "keyword a number": _entry_item(lambda item: item.update(keywords=["政务公开", 7])),
     "body line zero": _entry_item(lambda item: item.update(body_line=0)),
-    "body as text": _entry_item(lambda item: item.update(body="正文")),
-    "body past the end": _entry_item(lambda item: item.update(body=[0, 10**9])),
-    "body backwards": _entry_item(lambda item: item.update(body=[5, 2])),
-    "body split in a character": _entry_item(
-        lambda item: item.update(body=[item["body"][0] + 2, item["body"][1]])  # "\n各…"
-    ),
-    "bodies of another token": lambda document: document.update(bodies="other"),
-    "bodies token not text": lambda document: document.update(bodies=7),
     "draft as text": _entry_item(lambda item: item.update(draft="false")),
     "item empty": _entry_item(lambda item: item.clear()),
     "item a list": _entry(lambda entry: entry.update(item=[])),
@@ -296,27 +296,31 @@ def test_a_damaged_entry_is_read_again(
     assert run(problem_site.root) == cold  # and the entry written again is good
 
 
-BODIES: dict[str, Callable[[bytes], bytes]] = {
-    "missing": lambda data: b"",
-    "without its token": lambda data: data[data.index(b"\n") + 1 :],
-    "cut short": lambda data: data[: len(data) // 2],
-    "not UTF-8": lambda data: data[: data.index(b"\n") + 1] + b"\xff" * (len(data)),
-}
+def _item_of(root: Path, source: str) -> Item:
+    collection = check_site(root, AsOf.parse(AS_OF), Report())
+    assert collection is not None
+    return next(item for item in collection.items if item.source == source)
 
 
-@pytest.mark.parametrize("damage", BODIES.values(), ids=BODIES.keys())
-def test_a_damaged_bodies_file_is_a_miss_for_every_body(
-    problem_site: Site, damage: Callable[[bytes], bytes]
-) -> None:
-    cold = run(problem_site.root)
-    bodies = problem_site.root / CACHE_DIR / BODIES_FILE
-    damaged = damage(bodies.read_bytes())
-    if damaged:
-        bodies.write_bytes(damaged)
-    else:
-        bodies.unlink()
-    assert run(problem_site.root) == cold
-    assert run(problem_site.root) == cold
+def test_a_cached_items_body_is_read_from_its_file_only_when_asked(problem_site: Site) -> None:
+    cold = _item_of(problem_site.root, PROBLEMS).body
+    warm = _item_of(problem_site.root, PROBLEMS)
+    assert isinstance(warm.__dict__["_body"], BodyOnDisk)  # not read while checking
+    assert warm.body == cold and "<script>" in cold
+    changed = _item_of(problem_site.root, PROBLEMS)
+    path = problem_site.root / PROBLEMS
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")
+    with pytest.raises(OSError, match="在检查之后被修改"):  # never the body of other bytes
+        print(changed.body)
+
+
+def test_the_files_of_earlier_formats_are_deleted(problem_site: Site) -> None:
+    folder = problem_site.root / CACHE_DIR
+    folder.mkdir()
+    for name in OLD_FILES:
+        (folder / name).write_text("old", encoding="utf-8")
+    run(problem_site.root)
+    assert [path.name for path in folder.iterdir()] == [CACHE_FILE]
 
 
 def test_an_entry_whose_file_hash_differs_is_read_again(problem_site: Site) -> None:
@@ -403,8 +407,8 @@ def test_a_focused_check_keeps_the_bodies_of_the_files_it_skips(problem_site: Si
     assert focused is not None
     bodies = {item.source: item.body for item in focused.items}
     assert "补充说明" in bodies[PROBLEMS]
-    assert {body for source, body in bodies.items() if source != PROBLEMS} == {""}
     warm = run(root)  # the focused check saved the edited file's entry: the others kept theirs
+    assert bodies == {item["source"]: item["body"] for item in warm[1]}
     assert all(item["body"] for item in warm[1])
     cache_file(root).unlink()
     assert run(root) == warm

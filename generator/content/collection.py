@@ -310,7 +310,7 @@ def read_collection(
         rel = f"{CONTENT_DIR}/{src_uri}"
         focused = focus is None or focus(rel)
         path = os.path.join(folder, src_uri)
-        result = read_item(path, src_uri, column, catalog, cache, focused)
+        result = read_item(path, src_uri, column, catalog, cache)
         if result.item is not None:
             items.append(result.item)
             hashes[src_uri] = result.sha256
@@ -330,14 +330,14 @@ def read_collection(
 
 
 def read_item(
-    path: str, src_uri: str, column: Column, catalog: Catalog, cache: ItemCache, focused: bool
+    path: str, src_uri: str, column: Column, catalog: Catalog, cache: ItemCache
 ) -> ItemResult:
     """One item file read and checked on its own — or, unchanged since, its result from the cache.
 
-    From the cache, the item of a file out of focus has no body: nothing reported needs it."""
+    From the cache, the item's body is read again from the file if asked (model.LazyText)."""
     rel = f"{CONTENT_DIR}/{src_uri}"
     stamp = cache.stamp(path)  # before reading: a change while reading shows next time
-    cached = cache.lookup(rel, path, stamp, column, with_body=focused)
+    cached = cache.lookup(rel, path, stamp, column)
     if cached is not None:
         return cached
     own = Report()

@@ -21,14 +21,11 @@ The site-wide checks (duplicates, references, links, annual reports, the inspect
 cached: they run over all items, cached or not, on every run.
 
 The cache is data only — nothing in it is ever executed — because it lives in the site folder
-where anyone may put or commit one: ``items.json`` holds the entries, and the items' bodies, most
-of the bytes, are in ``item-bodies.txt``, UTF-8 text one after the other, each entry holding the
-byte offsets of its body. Apart, the bodies are read faster than JSON strings would be,
-and a focused check (``disclosure check FILE``) reads them only for the files it reports on: the
-items of the others come without their bodies. The bodies file starts with a token
-that items.json names; when they differ (a run stopped between writing the two, or two runs
-saving at once) no body is found, and every file is read again. A run that changed only a few
-entries (see :data:`SAVE_SHARE`) writes nothing: reading those files again next time is cheaper.
+where anyone may put or commit one: ``items.json`` holds the entries. It holds no body: an item
+rebuilt from an entry has its links, and reads its body again from its file only if something
+asks for it (:class:`~generator.content.model.LazyText`; few things do, and the bodies are most
+of a site's bytes). A run that changed only a few entries (see :data:`SAVE_SHARE`) writes
+nothing: reading those files again next time is cheaper.
 
 Objects of the catalog are stored by key (the column's path, the unit's place in the unit list,
 the text of a 主题分类, 索引号 or 文号) and looked up again in the current catalog. An entry with
@@ -55,15 +52,16 @@ import yaml
 from generator.content.catalog import CATALOG_FILE, Catalog, Column, Unit
 from generator.content.digit_runs import digit_runs
 from generator.content.doc_number import DocNumber, parse_doc_number
-from generator.content.load import MAX_FILE_BYTES, SourceFile
+from generator.content.links import Link
+from generator.content.load import MAX_FILE_BYTES, BodyOnDisk, SourceFile
 from generator.content.model import Item
 from generator.diagnostics import CODES, Diagnostic, Severity
 
 CACHE_DIR = ".disclosure-cache"
 CACHE_FILE = "items.json"
-BODIES_FILE = "item-bodies.txt"  # the items' bodies, UTF-8, one after the other
-FORMAT = 2
-FORMAT_1_FILE = "item-digests.json"  # digests of items, for focused checks only
+FORMAT = 3
+# What earlier formats wrote beside items.json: deleted when the cache is saved.
+OLD_FILES = ("item-digests.json", "item-bodies.txt")
 # Writing the whole cache costs more than reading and checking a few files again: a run that
 # changed fewer than a hundredth of the entries leaves it as it is (a check of one edited file on
 # a large site stays quick).
@@ -85,10 +83,9 @@ KEYED_FIELDS = (
     "column", "index_no", "publisher", "topic", "published", "written", "doc_no",
     "keywords", "extra", "body_line", "lines",
 )  # fmt: skip
-STORED_APART = ("body",)  # in BODIES_FILE; the entry holds its byte offsets there
-# annual_report: attached by the site-wide annual report check on every run;
-# body_chars: computed from the body when the item is made.
-NOT_CACHED = ("annual_report", "body_chars")
+READ_AGAIN = ("body",)  # from the item's file, when asked
+# annual_report: attached by the site-wide annual report check on every run.
+NOT_CACHED = ("annual_report",)
 _STORED_TYPES: dict[str, tuple[type, ...]] = {
     **dict.fromkeys(TEXT_FIELDS, (str,)),
     **dict.fromkeys(OPTIONAL_TEXT_FIELDS, (str, type(None))),
@@ -178,28 +175,24 @@ class ItemCache:
     fingerprint: str
     catalog: Catalog
     entries: dict[str, Any]
-    bodies_token: Any = None  # the first line of the bodies file written with these entries
     today: str = field(default_factory=lambda: date.today().isoformat())
     opened_ns: int = field(default_factory=time.time_ns)  # before any file is looked at
     changes: int = 0  # entries stored, re-stamped or forgotten since the cache was read
-    _bodies: memoryview | None = field(default=None, repr=False)
-    _bodies_read: bool = field(default=False, repr=False)
 
     @classmethod
     def open(cls, site_dir: Path, fingerprint: str, catalog: Catalog) -> ItemCache:
         """The cache of ``site_dir``; empty when missing, unreadable or of another fingerprint."""
         folder = site_dir / CACHE_DIR
         entries: dict[str, Any] = {}
-        token = None
         try:
             if committed(site_dir):
                 raise OSError("a cache from the repository is not trusted")
             stored = orjson.loads((folder / CACHE_FILE).read_bytes())
             if stored["fingerprint"] == fingerprint and isinstance(stored["entries"], dict):
-                entries, token = stored["entries"], stored["bodies"]
+                entries = stored["entries"]
         except (OSError, *_DAMAGED):  # missing, not JSON, or not what this format writes
             entries = {}
-        return cls(folder, fingerprint, catalog, entries, token)
+        return cls(folder, fingerprint, catalog, entries)
 
     def stamp(self, path: str | Path) -> FileStamp | None:
         """The stat to take before reading ``path``; None when it cannot be taken."""
@@ -212,11 +205,10 @@ class ItemCache:
         return FileStamp(key, max(key[0], key[1]) >= self.opened_ns - RACY_NS)
 
     def lookup(
-        self, rel: str, path: str | Path, stamp: FileStamp | None, column: Column, with_body: bool
+        self, rel: str, path: str | Path, stamp: FileStamp | None, column: Column
     ) -> ItemResult | None:
-        """The result for an unchanged file, rebuilt; None when the file must be read again.
-
-        Without ``with_body`` the item's body is left empty (see the module docstring)."""
+        """The result for an unchanged file, rebuilt (its body read again from the file if
+        asked); None when the file must be read again."""
         entry = self.entries.get(rel)
         if entry is None or stamp is None:
             return None
@@ -226,12 +218,12 @@ class ItemCache:
             same_stat = entry["stamp"] == stamp.key and not entry["racy"]
             if not same_stat and entry["sha256"] != _sha256(path):
                 return None
-            data = entry["item"]
-            body = str(self._stored_body(data["body"]), "utf-8") if data and with_body else ""
+            sha256 = _text(entry["sha256"])
+            body = BodyOnDisk(path, rel, sha256)
             cached = ItemResult(
-                _item(data, rel, column, self.catalog, body),
+                _item(entry["item"], rel, column, self.catalog, body),
                 [_diagnostic(row) for row in _list(entry["diagnostics"])],
-                str(entry["sha256"]),
+                sha256,
             )
         except (OSError, *_DAMAGED):
             return None  # unreadable now, or a damaged entry: read the file
@@ -267,64 +259,25 @@ class ItemCache:
             self.changes += 1
 
     def save(self) -> None:
-        """Write both files; a cache that cannot be written is simply not used next time.
-
-        Each file is replaced whole (written beside, then renamed), bodies first. A run that
-        stops between the two, or another run saving at the same time, leaves a bodies file
-        whose first line is not the token in items.json: every body is then missing, and every
-        file read again."""
+        """Write items.json, replaced whole (written beside, then renamed); a cache that cannot
+        be written is simply not used next time."""
         if self.changes < max(1, len(self.entries) // SAVE_SHARE):
             return  # cheaper to read those few files again next time than to write it all
-        token = os.urandom(16).hex()
-        bodies: list[bytes | memoryview] = [f"{token}\n".encode()]
-        size = 0
-        for rel, entry in list(self.entries.items()):
-            try:
-                item = entry["item"]
-                if item is None:
-                    continue  # an unreadable file: no item, no body
-                kept = item["body"]  # read in this run, or its place in the old bodies file
-                body = kept.encode() if isinstance(kept, str) else self._stored_body(kept)
-            except _DAMAGED:  # a body no longer stored, or a damaged entry
-                del self.entries[rel]
-                continue
-            item["body"] = [size, size + len(body)]
-            bodies.append(body)
-            size += len(body)
-        document = {"fingerprint": self.fingerprint, "bodies": token, "entries": self.entries}
+        document = {"fingerprint": self.fingerprint, "entries": self.entries}
         try:
             self.folder.mkdir(exist_ok=True)
-            _replace(self.folder / BODIES_FILE, bodies)
-            _replace(self.folder / CACHE_FILE, [orjson.dumps(document)])
-            (self.folder / FORMAT_1_FILE).unlink(missing_ok=True)
+            _replace(self.folder / CACHE_FILE, orjson.dumps(document))
+            for name in OLD_FILES:
+                (self.folder / name).unlink(missing_ok=True)
         except OSError:
             pass
-        self.bodies_token, self._bodies, self._bodies_read, self.changes = token, None, False, 0
-
-    def _stored_body(self, span: Any) -> memoryview:
-        """A body in the bodies file: ``[start, end]``, byte offsets after its first line."""
-        if not self._bodies_read:
-            self._bodies_read = True
-            try:
-                stored = (self.folder / BODIES_FILE).read_bytes()
-            except OSError:
-                stored = b""
-            first_line = f"{self.bodies_token}\n".encode()
-            if isinstance(self.bodies_token, str) and stored.startswith(first_line):
-                self._bodies = memoryview(stored)[len(first_line) :]
-        start, end = _list(span)
-        if self._bodies is None or type(start) is not int or type(end) is not int:
-            raise _Damaged("body")
-        if not 0 <= start <= end <= len(self._bodies):
-            raise _Damaged("body")
-        return self._bodies[start:end]
+        self.changes = 0
 
 
-def _replace(path: Path, chunks: list[bytes | memoryview]) -> None:
+def _replace(path: Path, data: bytes) -> None:
     """Write beside, then rename: a reader sees the old file or the new one, whole."""
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    with temporary.open("wb") as stream:
-        stream.writelines(chunks)
+    temporary.write_bytes(data)
     temporary.replace(path)
 
 
@@ -375,7 +328,7 @@ def _item_data(item: Item, catalog: Catalog) -> dict[str, Any]:
         doc_no=str(item.doc_no) if item.doc_no else None,
         keywords=list(item.keywords),
         extra=item.extra,
-        body=item.body,  # replaced by its place in the bodies file when saved
+        links=[[k.target, k.text, k.line, k.column, k.in_html] for k in item.links],
         body_line=item.body_line,
         lines=item.lines,
     )
@@ -394,7 +347,9 @@ def _diagnostic_data(diagnostic: Diagnostic) -> list[Any]:
 # Rebuilding an entry: every value checked, every catalog key looked up -----------------------
 
 
-def _item(data: Any, rel: str, column: Column, catalog: Catalog, body: str) -> Item | None:
+def _item(
+    data: Any, rel: str, column: Column, catalog: Catalog, body: BodyOnDisk
+) -> Item | None:
     if data is None:
         return None  # the file could not be read; its diagnostics say why
     if not isinstance(data, dict):
@@ -445,7 +400,18 @@ def _item(data: Any, rel: str, column: Column, catalog: Catalog, body: str) -> I
         raise _Damaged("published")  # the as-of moment it is compared with is naive
     if item.written is not None and type(item.written) is not date:
         raise _Damaged("written")
+    item.links = _links(data["links"])  # set here, the body is not read to find them
     return item
+
+
+def _links(data: Any) -> list[Link]:
+    links = []
+    for row in _list(data):
+        target, text, line, column, in_html = _list(row)
+        if type(target) is not str or type(text) is not str or type(in_html) is not bool:
+            raise _Damaged("link")
+        links.append(Link(target, text, _number(line), _number(column), in_html))
+    return links
 
 
 def _publisher(data: Any, catalog: Catalog) -> Unit | None:

@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 from generator.content.dates import AsOf
 from generator.content.links import TABLES_SUFFIX, Link, attachment_type, resolve
 from generator.content.markdown_html import to_html
-from generator.content.model import Collection, Item
+from generator.content.model import Collection, ColumnPage, Item
 from generator.content.nesting import convertible
 from generator.diagnostics import Report
 
@@ -38,29 +38,36 @@ _EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,5})(?![A-Za-z0-9])")
 
 @dataclass(frozen=True)
 class MarkdownSource:
-    """A Markdown file whose links are checked: an item or a column page."""
+    """A Markdown file whose links are checked: an item or a column page. Its body is read only
+    where a check needs it (an item's may still be on disk: model.LazyText)."""
 
-    source: str  # content/…, for diagnostics
-    src_uri: str  # relative to content/
-    body: str
-    body_line: int
+    document: Item | ColumnPage
     published: bool  # ends up on the public site at the as-of moment
-    written_links: list[Link]  # its links, as generator.content.links reads them
+
+    @property
+    def source(self) -> str:
+        return self.document.source  # content/…, for diagnostics
+
+    @property
+    def src_uri(self) -> str:
+        return self.document.src_uri  # relative to content/
+
+    @property
+    def body(self) -> str:
+        return self.document.body
+
+    @property
+    def body_line(self) -> int:
+        return self.document.body_line
 
     def links(self) -> list[Link]:
-        return self.written_links
+        return self.document.links
 
 
 def markdown_sources(collection: Collection, as_of: AsOf) -> list[MarkdownSource]:
     """Every item and column page; column pages are always published."""
-    return [
-        MarkdownSource(
-            item.source, item.src_uri, item.body, item.body_line, item.is_public(as_of), item.links
-        )
-        for item in collection.items
-    ] + [
-        MarkdownSource(page.source, page.src_uri, page.body, page.body_line, True, page.links)
-        for page in collection.pages
+    return [MarkdownSource(item, item.is_public(as_of)) for item in collection.items] + [
+        MarkdownSource(page, True) for page in collection.pages
     ]
 
 
@@ -144,8 +151,9 @@ class LinkRules:
         self.page_addresses = {item.url.rstrip("/") for item in collection.items} | {
             c.path for c in collection.catalog.walk()
         }
-        self.bodies: dict[str, str] = {item.src_uri: item.body for item in collection.items} | {
-            page.src_uri: page.body for page in collection.pages
+        self.documents: dict[str, Item | ColumnPage] = {
+            **self.items,
+            **{page.src_uri: page for page in collection.pages},
         }
         self.anchors: dict[str, frozenset[str] | None] = {}  # by source, once asked
         self.reported_anchors: set[tuple[str, str, str]] = set()
@@ -169,7 +177,7 @@ class LinkRules:
             )
             return
         if target.startswith("#"):
-            self.check_anchor(source, link, source.src_uri, source.body)
+            self.check_anchor(source, link, source.src_uri, source.document)
             return
         if not target or link.is_external:
             return  # external links are checked with --external
@@ -202,7 +210,7 @@ class LinkRules:
             return
         if "\\" not in path and resolved in self.files:
             self.linked.add(resolved)
-            self.check_anchor(source, link, resolved, self.bodies.get(resolved))
+            self.check_anchor(source, link, resolved, self.documents.get(resolved))
             item = self.items.get(resolved)
             if item is not None and source.published and not item.is_public(self.as_of):
                 self.problem(
@@ -265,15 +273,15 @@ class LinkRules:
         return None
 
     def check_anchor(
-        self, source: MarkdownSource, link: Link, target: str, body: str | None
+        self, source: MarkdownSource, link: Link, target: str, document: Item | ColumnPage | None
     ) -> None:
         """``#anchor``: an id the target's Markdown gives its page (a heading's slug, an
         ``{#id}``), as the rendered page will have it."""
         fragment = unquote(link.fragment)
-        if not fragment or not body:  # no anchor, or not a page of ours read here
+        if not fragment or document is None:  # no anchor, or not a page of ours read here
             return
         if target not in self.anchors:
-            self.anchors[target] = anchors_of(body)
+            self.anchors[target] = anchors_of(document.body)
         anchors = self.anchors[target]
         if anchors is None or fragment in anchors:
             return

@@ -6,6 +6,7 @@ A field that failed validation is ``None`` here; its diagnostic is in the report
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -18,7 +19,29 @@ from generator.content.doc_number import DocNumber
 from generator.content.fields import PUBLIC_DISCLOSURE
 from generator.content.index_number import IndexNumber
 from generator.content.links import Link, extract_links
+from generator.content.load import BodyOnDisk
 from generator.content.topics import Topic
+
+
+class LazyText:
+    """A text field that may be given as a function returning the text, called when the field
+    is first read. An item rebuilt from the item cache comes with its body on disk: few of a
+    large site's bodies are ever read in a build (a withheld item's, for the names of the files
+    it uses), and decoding them all would be a large share of a rebuild's time and memory."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = f"_{name}"
+
+    def __get__(self, instance: object, owner: type | None = None) -> str:
+        if instance is None:
+            return ""  # the default, for the dataclass
+        text = instance.__dict__[self.name]
+        if not isinstance(text, str):
+            text = instance.__dict__[self.name] = text()
+        return text
+
+    def __set__(self, instance: object, text: str | Callable[[], str]) -> None:
+        instance.__dict__[self.name] = text
 
 
 @dataclass(eq=False)
@@ -48,17 +71,13 @@ class Item:
     approver: str | None = None
     draft: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
-    body: str = ""
+    body: LazyText = LazyText()  # reads as str
     body_line: int = 1
     lines: dict[str, int] = field(default_factory=dict)  # field key → line in the file
     # 年报 only: the statistical tables of its sidecar <name>.tables.yml, attached by the site
     # check (a generator.site.annual_report.AnnualReport; the content layer never reads it, and
     # names no type of the site layer above it)
     annual_report: Any = None
-    body_chars: int = field(init=False)  # len(body), kept when the body is released
-
-    def __post_init__(self) -> None:
-        self.body_chars = len(self.body)
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)
@@ -66,7 +85,7 @@ class Item:
     @cached_property
     def links(self) -> list[Link]:
         """The links its body writes, read once: the link rules, the check of published files
-        and the site model each go over them (and the body may be released after)."""
+        and the site model each go over them (the item cache sets them without the body)."""
         return extract_links(self.body, self.body_line)
 
     def is_public(self, as_of: AsOf) -> bool:
@@ -135,8 +154,6 @@ class Collection:
     pages: list[ColumnPage]
     attachments: list[str]  # src_uris of non-Markdown files under content/
     hashes: dict[str, str] = field(default_factory=dict)  # item src_uri → SHA-256 of its file
-    # Set by release_bodies: the site folder the items' files are read again from.
-    bodies_released_from: Path | None = None
     # The attachments withheld items use, by as-of moment: asked by the link check and the site
     # model, worked out once (generator/content/link_rules.py).
     withheld: dict[datetime, dict[str, Item]] = field(default_factory=dict)
@@ -145,13 +162,12 @@ class Collection:
         return {str(item.index_no): item for item in self.items if item.index_no}
 
     def release_bodies(self, site_dir: Path) -> None:
-        """Forget the items' bodies once the site model is built.
+        """Forget the items' bodies once the site model is built: read again from the file if
+        asked (the link check, to point at a broken link).
 
-        A build reads no body after that — MkDocs reads each file itself — and on a large site
-        they are a large share of its memory, held until the build ends (issue #9). Each
-        item keeps ``body_chars``; the link check reads a body again from the file to point at
-        a broken link in it (``generator.publish.linkcheck.SourceMap.source``).
-        """
+        A build reads few bodies after that — MkDocs reads each file itself — and on a large
+        site they are a large share of its memory, held until the build ends (issue #9)."""
         for item in self.items:
-            item.body = ""
-        self.bodies_released_from = site_dir
+            sha256 = self.hashes.get(item.src_uri)
+            if sha256 is not None:
+                item.body = BodyOnDisk(site_dir / item.source, item.source, sha256)

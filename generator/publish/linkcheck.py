@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
@@ -34,7 +34,6 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from generator.capabilities import can_fork, usable_cores
 from generator.content.link_rules import MarkdownSource, markdown_sources
 from generator.content.links import Link, attachment_type
-from generator.content.load import read_source
 from generator.diagnostics import Report
 from generator.publish.atomic import files_under, overlay_path
 from generator.publish.external_links import (
@@ -627,16 +626,9 @@ class SourceMap:
         return self._by_page
 
     def source(self, page: str) -> MarkdownSource | None:
-        """The Markdown source of ``page``, with its body: an item's body released after the
-        site model was built (Collection.release_bodies) is read again from its file."""
-        source = self.by_page.get(page)
-        root = self.model.collection.bodies_released_from
-        if source is None or source.body or root is None:
-            return source
-        read = read_source(root / source.source, source.source, Report())
-        if read.readable:
-            source = self.by_page[page] = replace(source, body=read.body, body_line=read.body_line)
-        return source
+        """The Markdown source of ``page`` (its body read again from the file if released:
+        Collection.release_bodies)."""
+        return self.by_page.get(page)
 
     def locate(
         self, page: str, link: HtmlLink, target: str = "", fragment: str = ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import posixpath
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,6 +29,7 @@ class RealFolders:
 
     def __init__(self, config: MkDocsConfig) -> None:
         self._real: dict[str, str] = {}
+        self._folders: dict[tuple[str, str], str] = {}  # (src_dir, folder of src_uri) → its path
         self._links: dict[str, frozenset[str]] = {}  # folder → the names of its links
         self._inside: dict[tuple[str, tuple[str, ...]], bool] = {}  # (folder, roots) → answer
         self.content = self.of(config.docs_dir)
@@ -38,13 +40,17 @@ class RealFolders:
             self._real[folder] = os.path.realpath(folder)
         return self._real[folder]
 
-    def inside(self, path: str, roots: tuple[str, ...]) -> bool:
-        """Whether the file ``path`` really is inside one of ``roots``."""
-        folder, name = os.path.split(path)
+    def inside(self, src_dir: str, src_uri: str, roots: tuple[str, ...]) -> bool:
+        """Whether the file ``src_uri`` of ``src_dir`` really is inside one of ``roots``."""
+        folder_uri, name = posixpath.split(src_uri)
+        folder = self._folders.get((src_dir, folder_uri))
+        if folder is None:
+            folder = os.path.normpath(os.path.join(src_dir, folder_uri))
+            self._folders[src_dir, folder_uri] = folder
         if folder not in self._links:
             self._links[folder] = symlinks_in(folder)
         if name in self._links[folder]:
-            return _within(os.path.realpath(path), roots)
+            return _within(os.path.realpath(os.path.join(folder, name)), roots)
         if (folder, roots) not in self._inside:
             self._inside[folder, roots] = _within(os.path.join(self.of(folder), name), roots)
         return self._inside[folder, roots]
@@ -57,12 +63,13 @@ def _within(path: str, roots: tuple[str, ...]) -> bool:
 def not_ours_to_publish(file: File, real: RealFolders, known: set[str]) -> bool:
     """Defence in depth for what reaches site/: only files of content/ that the checked
     collection knows, and theme files, each really inside its folder (MkDocs follows links)."""
-    if file.generated_by is not None or file.abs_src_path is None:
+    if file.generated_by is not None or file.src_dir is None:  # no file behind it
         return False
-    from_content = real.of(file.src_dir or "") == real.content
+    from_content = real.of(file.src_dir) == real.content
     if from_content and file.src_uri not in known:
         return True
-    return not real.inside(file.abs_src_path, (real.content,) if from_content else real.theme_roots)
+    roots = (real.content,) if from_content else real.theme_roots
+    return not real.inside(file.src_dir, file.src_uri, roots)
 
 
 def keep_public_files(files: Files, config: MkDocsConfig, model: SiteModel) -> None:
@@ -92,8 +99,9 @@ def keep_public_files(files: Files, config: MkDocsConfig, model: SiteModel) -> N
 
 def add_generated_pages(files: Files, config: MkDocsConfig, views: dict[str, PageView]) -> None:
     """The planned pages that have no source file (listings, browse…), as virtual files."""
+    existing = files.src_uris  # src_uri → file, kept up to date by append
     for src_uri, view in views.items():
-        if view.generated and files.get_file_from_path(src_uri) is None:
+        if view.generated and src_uri not in existing:
             content = view.markdown if view.markdown is not None else f"# {view.title}\n"
             generated = File.generated(config, src_uri, content=content)
             if not view.in_nav:
