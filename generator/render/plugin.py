@@ -178,9 +178,14 @@ class DisclosurePlugin(BasePlugin[DisclosureConfig]):
         # `disclosure build` runs without the cyclic garbage collector until here: validating
         # and planning make objects that live to the end of the build, which the collector went
         # over again and again (half a second of a 10,000-item rebuild). Planning froze them
-        # (see generator/site/pages.py); what MkDocs made since is garbage once it returns.
-        gc.enable()
+        # (see generator/site/pages.py). A rebuild freezes MkDocs' files too: the collections
+        # of the publish steps then skip them, and the few pages they render are never garbage
+        # that matters (a file and its page form a cycle). A full build leaves them to the
+        # collector, which frees every page once MkDocs returns.
         assert self.core is not None
+        if self.core.rebuild.incremental:
+            gc.freeze()
+        gc.enable()
         reused = self.core.rebuild.reused
         rendered = [file.src_uri for file in pages if file.src_uri not in reused]
         workers = self.config.workers or default_workers(len(rendered))
