@@ -16,6 +16,7 @@ from generator.content.dates import AsOf
 from generator.diagnostics import Report
 from generator.publish.feeds import SITE_FEED
 from generator.publish.generated_files import plan_files
+from generator.render.config import site_settings
 from generator.site.check import check_site
 from generator.site.model import SiteIdentity, build_site_model
 
@@ -25,18 +26,7 @@ def identity_of(site: Path) -> SiteIdentity:
     from mkdocs.config import load_config
 
     config = load_config(str(site / "mkdocs.yml"))
-    options = config.plugins["disclosure"].config
-    return SiteIdentity(
-        name=config.site_name,
-        url=config.site_url or "",
-        domain=options.site_domain,
-        id_code=options.site_id_code,
-        organizer=options.organizer,
-        icp=options.icp,
-        police_record=options.police_record,
-        error_report_url=options.error_report_url,
-        contact=options.contact,
-    )
+    return site_settings(config, config.plugins["disclosure"].config).identity
 
 
 def test_the_generated_files_are_published_as_planned_and_the_scratch_folder_is_gone(
