@@ -218,12 +218,10 @@ class ItemCache:
             same_stat = entry["stamp"] == stamp.key and not entry["racy"]
             if not same_stat and entry["sha256"] != _sha256(path):
                 return None
-            sha256 = _text(entry["sha256"])
-            body = BodyOnDisk(path, rel, sha256)
             cached = ItemResult(
-                _item(entry["item"], rel, column, self.catalog, body),
+                _item(entry["item"], rel, column, self.catalog, BodyOnDisk(path, rel)),
                 [_diagnostic(row) for row in _list(entry["diagnostics"])],
-                sha256,
+                _text(entry["sha256"]),
             )
         except (OSError, *_DAMAGED):
             return None  # unreadable now, or a damaged entry: read the file

@@ -88,19 +88,14 @@ class _Refused(Exception):
 
 @dataclass(frozen=True)
 class BodyOnDisk:
-    """The body of a file read before, to read again when asked (see model.LazyText). The
-    file must still hold the bytes first read: else the build stops rather than publish what
-    was not checked."""
+    """The body of a file read before, read again when asked (see model.LazyText): as the
+    file is now, as MkDocs renders it; empty if it is gone or no longer readable."""
 
     path: str | Path  # text for the many items rebuilt from the item cache: a Path costs
     rel: str
-    sha256: str  # of the bytes first read
 
     def __call__(self) -> str:
-        source = read_source(Path(self.path), self.rel, Report())
-        if source.sha256 != self.sha256:
-            raise OSError(f"{self.rel} 在检查之后被修改或无法读取，请重新运行")
-        return source.body
+        return read_source(Path(self.path), self.rel, Report()).body
 
 
 def read_source(path: Path, rel: str, report: Report) -> SourceFile:

@@ -168,6 +168,4 @@ class Collection:
         A build reads few bodies after that — MkDocs reads each file itself — and on a large
         site they are a large share of its memory, held until the build ends (issue #9)."""
         for item in self.items:
-            sha256 = self.hashes.get(item.src_uri)
-            if sha256 is not None:
-                item.body = BodyOnDisk(site_dir / item.source, item.source, sha256)
+            item.body = BodyOnDisk(site_dir / item.source, item.source)
