@@ -13,6 +13,7 @@ from sites import REFERENCE_AS_OF, copy_reference_site, run_cli
 
 ITEM = "content/fdzdgknr/zcwj/20261120-jiancha.md"
 WITHHELD = "content/fdzdgknr/zcwj/20181214-jiaqiang-zhengwu-gongkai.md"
+EMPTY = "content/fdzdgknr/zcwj/20261119-kongbai.md"  # the front matter alone: an empty body
 FRONT = """---
 title: 关于开展政务公开专项检查的通知
 index_no: 015180001/2026-00901
@@ -48,6 +49,7 @@ CASES: dict[str, str | None] = {
     "identity number": "联系人身份证号 110101199003071233。\n",
     "mobile": "联系电话 13912345678。\n",
     "not public": "见[原通知](20181214-jiaqiang-zhengwu-gongkai.md)。\n",
+    "anchor on a page without text": f"见[空白通知]({EMPTY.rsplit('/', 1)[1]}#meiyou)。\n",
     "empty": None,  # the front matter alone
 }
 
@@ -66,6 +68,9 @@ def test_check_and_build_report_the_same_problems(tmp_path: Path, case: str) -> 
     body = CASES[case]
     text = FRONT + body if body is not None else FRONT.split("## ")[0]
     (site / ITEM).write_text(text, encoding="utf-8")
+    if case == "anchor on a page without text":
+        empty = FRONT.split("## ")[0].replace("2026-00901", "2026-00902").replace("901号", "902号")
+        (site / EMPTY).write_text(empty, encoding="utf-8")
     if case == "not public":
         withheld = site / WITHHELD
         withheld.write_text(

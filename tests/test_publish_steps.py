@@ -1,6 +1,6 @@
-"""The publish steps side by side (generator/publish/pipeline.py): each in a thread of its own
-(the search step of an incremental build in a forked child), each reporting into a report of
-its own, merged in step order."""
+"""The publish steps (generator/publish/pipeline.py): one after the other in a full build, the
+search step of an incremental build in a forked child beside the link check; each reporting into
+a report of its own, merged in step order."""
 
 from __future__ import annotations
 
