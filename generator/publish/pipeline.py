@@ -9,7 +9,6 @@ with the pages that changed, so that the step only redoes what they affect.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -80,51 +79,45 @@ def check_links(publication: Publication) -> Any:
     return state.to_json()
 
 
-def publish_steps() -> list[tuple[str, PublishStep]]:
-    """The steps, each with the stage its time is recorded under (see
-    :class:`~generator.timings.BuildTimings`) and its state is kept under."""
-    return [("search", index_for_search), ("links", check_links)]
-
-
 def run_publish_steps(publication: Publication, timings: BuildTimings) -> dict[str, Any]:
-    """Run every step; returns the state each step keeps for the next build.
+    """Run the search step and the link check; returns the state each keeps for the next build.
 
     The steps are independent: the link check does not look into the search index, and nothing
     links there. In a full build each step spreads its work over the cores itself (the search
     step's forked shares, the link check's workers), so they run one after the other: together
     they would take about as long, and the machine would hold both steps' processes at once
-    (over 4 GB at 100,000 items). In an incremental build both are Python work on one core: the
-    search step runs in a forked child beside the link check. Each step reports into a report
-    of its own, merged in step order, so the diagnostics come in the same order every time.
+    (over 4 GB at 100,000 items). The link check goes first, so that its workers fork from the
+    build before the search step has made it larger. In an incremental build both are Python
+    work on one core: the search step runs in a forked child beside the link check. Each step
+    reports into a report of its own, merged search first, so the diagnostics come in the same
+    order every time.
     """
-    steps = publish_steps()
-    reports = {stage: Report() for stage, _ in steps}
+    reports = {"search": Report(), "links": Report()}
     states: dict[str, Any] = {}
-    beside: ForkedValue[tuple[Any, list[Diagnostic], set[str]]] | None = None
 
     def run(stage: str, step: PublishStep) -> Any:
-        return step(replace(publication, report=reports[stage]))
+        with timings.stage(stage):
+            return step(replace(publication, report=reports[stage]))
 
-    def in_child(stage: str, step: PublishStep) -> tuple[Any, list[Diagnostic], set[str]]:
-        return run(stage, step), list(reports[stage]), publication.kept
+    def search_in_child() -> tuple[Any, list[Diagnostic], set[str]]:
+        state = index_for_search(replace(publication, report=reports["search"]))
+        return state, list(reports["search"]), publication.kept
 
-    for stage, step in steps:
-        if stage == "search" and publication.previous_site is not None and can_fork():
-            timings.start(stage)
-            beside = ForkedValue(functools.partial(in_child, stage, step))
-            continue
+    if publication.previous_site is not None and can_fork():
+        timings.start("search")
+        beside = ForkedValue(search_in_child)
         try:
-            with timings.stage(stage):
-                states[stage] = run(stage, step)
+            states["links"] = run("links", check_links)
         except BaseException:
-            if beside is not None:
-                beside.stop()
+            beside.stop()
             raise
-    if beside is not None:
         states["search"], diagnostics, kept = beside.get()
         timings.stop("search")
         reports["search"].extend(diagnostics)
         publication.kept |= kept
-    for stage, _ in steps:
-        publication.report.extend(reports[stage])
+    else:
+        states["links"] = run("links", check_links)
+        states["search"] = run("search", index_for_search)
+    for report in reports.values():
+        publication.report.extend(report)
     return states
