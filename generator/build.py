@@ -290,7 +290,7 @@ class Build:
     # Search index, link check, commit -------------------------------------------------------------
 
     def check_output(self) -> None:
-        """The search index and the link check of the rendered site, side by side
+        """The search index and the link check of the rendered site
         (generator/publish/pipeline.py); their findings go to ``publish_report``."""
         assert self.model is not None
         report = Report()
