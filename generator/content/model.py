@@ -6,6 +6,7 @@ A field that failed validation is ``None`` here; its diagnostic is in the report
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -168,4 +169,5 @@ class Collection:
         A build reads few bodies after that — MkDocs reads each file itself — and on a large
         site they are a large share of its memory, held until the build ends (issue #9)."""
         for item in self.items:
-            item.body = BodyOnDisk(site_dir / item.source, item.source)
+            # a path as text: a Path for each of many items costs
+            item.body = BodyOnDisk(os.path.join(site_dir, item.source), item.source)

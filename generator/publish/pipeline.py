@@ -86,7 +86,7 @@ def run_publish_steps(publication: Publication, timings: BuildTimings) -> dict[s
     links there. In a full build each step spreads its work over the cores itself (the search
     step's forked shares, the link check's workers), so they run one after the other: together
     they would take about as long, and the machine would hold both steps' processes at once
-    (over 4 GB at 100,000 items). The link check goes first, so that its workers fork from the
+    (bench/README.md has the peaks). The link check goes first, so that its workers fork from the
     build before the search step has made it larger. In an incremental build both are Python
     work on one core: the search step runs in a forked child beside the link check. Each step
     reports into a report of its own, merged search first, so the diagnostics come in the same
