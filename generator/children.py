@@ -6,12 +6,14 @@ A child starts from the build's state as it is at the fork, so it needs no argum
   feeds, open data and lookup files, generator/site/pages.py). They send nothing back and
   leave with their exit code; the build waits for the codes before it publishes.
 - :class:`ForkedValue`: one value the build needs later, sent back (the page fingerprints and
-  the list of published files of an incremental build, generator/build.py).
+  the list of published files of an incremental build, generator/build.py); :func:`in_shares`:
+  one piece of work dealt out over several children (the search index, generator/publish/).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import pickle
@@ -127,3 +129,11 @@ class ForkedValue(Generic[T]):
                 os.waitpid(self.pid, 0)
             os.close(self._read_end)
             self.pid = 0
+
+
+def in_shares(share: Callable[[int], T], parts: int) -> list[T]:
+    """``share(n)`` for each ``n`` below ``parts``, in order: each but the last computed in a
+    forked child (:class:`ForkedValue`) while this process computes the last."""
+    forked = [ForkedValue(functools.partial(share, n)) for n in range(parts - 1)]
+    last = share(parts - 1)
+    return [value.get() for value in forked] + [last]

@@ -26,7 +26,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from generator.capabilities import can_fork, usable_cores
-from generator.children import ForkedValue
+from generator.children import in_shares
 from generator.content.catalog import Catalog
 from generator.content.model import Item
 from generator.diagnostics import Report
@@ -205,11 +205,10 @@ def _update(
         known = number < len(state.order)
         if known and item.src_uri not in rendered:
             continue
-        body = _body(overlay_path(output, published, f"{item.url}index.html"), item, report)
+        body = _body(output, published, item, report)
         if body is None:
             return None
-        record = result_record(item, columns[item.column.path], body)
-        new = document(record, aliases.get(record.get("publisher", ""), ()), body)
+        new = document(result_record(item, columns[item.column.path], body), aliases, body)
         old = _published_document(read, published, item, number, aliases) if known else None
         if known and old is None:
             return None
@@ -241,7 +240,7 @@ def _published_document(
         return None
     if body is None:
         return None
-    return document(record, aliases.get(record.get("publisher", ""), ()), body)
+    return document(record, aliases, body)
 
 
 def _aliases(catalog: Catalog) -> dict[str, tuple[str, ...]]:
@@ -252,10 +251,11 @@ def _identifiers(item: Item) -> tuple[str, ...]:
     return tuple([number.text for number in (item.doc_no, item.index_no) if number is not None])
 
 
-def _body(page: Path, item: Item, report: Report) -> str | None:
-    """The body text of an item's page; ``None`` when it has none (reported)."""
+def _body(output: Path, published: Path | None, item: Item, report: Report) -> str | None:
+    """The body text of an item's page (in ``output``, or else in ``published``); ``None``
+    when it has none (reported)."""
     try:
-        body = body_text(page.read_bytes())
+        body = body_text(overlay_path(output, published, f"{item.url}index.html").read_bytes())
     except OSError:
         body = None
     if body is None:
@@ -280,25 +280,20 @@ def gather_items(
     items: list[Item],
     report: Report,
     published: Path | None,
-    parts: int | None = None,
+    parts: int,
 ) -> Gathered | None:
     """What the index takes of ``items`` (search_index.gather), the items shared out in
-    ``parts`` consecutive runs (by default one a usable core, where processes can be forked
-    and the items are many): each run but the last is gathered in a forked child
-    (generator/children.py) while this process gathers the last, and the runs are
-    merged in order, so the result is the same whatever the number of runs. ``None`` when an
-    item page has no body text (reported)."""
-    if parts is None:
-        parts = search_parts(len(items))
+    ``parts`` consecutive runs (:func:`search_parts`): each run but the last is gathered in a
+    forked child (generator/children.py: in_shares) while this process gathers the last, and
+    the runs are merged in order, so the result is the same whatever the number of runs.
+    ``None`` when an item page has no body text (reported)."""
     bounds = [len(items) * n // parts for n in range(parts + 1)]
 
-    def run(n: int) -> Callable[[], Gathered | None]:
+    def run(n: int) -> Gathered | None:
         share = items[bounds[n] : bounds[n + 1]]
-        return functools.partial(_gather_run, output, model, share, bounds[n], Report(), published)
+        return _gather_run(output, model, share, bounds[n], Report(), published)
 
-    forked = [ForkedValue(run(n)) for n in range(parts - 1)]
-    last = run(parts - 1)()
-    runs = [value.get() for value in forked] + [last]
+    runs = in_shares(run, parts)
     if any(value is None for value in runs):  # the first page without body text, reported
         return _gather_run(output, model, items, 0, report, published)
     return merge(runs)  # type: ignore[arg-type]
@@ -336,11 +331,10 @@ def _documents(
     columns = column_labels(model.catalog)
     aliases = _aliases(model.catalog)
     for item in items:
-        body = _body(overlay_path(output, published, f"{item.url}index.html"), item, report)
+        body = _body(output, published, item, report)
         if body is None:
             return
-        record = result_record(item, columns[item.column.path], body)
-        yield document(record, aliases.get(record.get("publisher", ""), ()), body)
+        yield document(result_record(item, columns[item.column.path], body), aliases, body)
 
 
 def result_record(item: Item, column: str, body: str) -> dict[str, Any]:

@@ -42,7 +42,7 @@ from itertools import compress, islice, repeat
 from operator import ne, sub
 from typing import Any
 
-from generator.children import ForkedValue
+from generator.children import in_shares
 
 FORMAT = 1
 BLOCK_SIZE = 8  # documents a result block holds: a screen of 10 results fetches a few blocks
@@ -304,11 +304,15 @@ class IndexSummary:
     entry_bytes: int  # of every bucket entry together: the number of buckets follows from it
 
 
-def document(record: Mapping[str, Any], aliases: Sequence[str], body: str) -> Document:
-    """An item's document, from its result record (search.py: result_record), its publisher's
-    aliases and its body text: an update makes the old version's again from what it published."""
+def document(
+    record: Mapping[str, Any], aliases: Mapping[str, Sequence[str]], body: str
+) -> Document:
+    """An item's document, from its result record (search.py: result_record), the units'
+    aliases (by unit name: its publisher's are searched too) and its body text: an update makes
+    the old version's again from what it published."""
     identifiers = tuple(record[key] for key in ("doc_no", "index_no") if record.get(key))
-    fields = [record.get("publisher", ""), *aliases, *record.get("keywords", ())]
+    publisher = record.get("publisher", "")
+    fields = [publisher, *aliases.get(publisher, ()), *record.get("keywords", ())]
     text = "\n".join([*fields, record.get("summary", ""), body])
     return Document(record["title"], identifiers, text, record)
 
@@ -356,14 +360,11 @@ def _encoded(
     (generator/children.py) while this process encodes the last: where processes
     cannot be forked, one after another here."""
 
-    def share(n: int) -> Callable[[], list[tuple[bytes, bytes | None]]]:
-        return lambda: [_entry(postings[token]) for token in order[n::parts]]
+    def share(n: int) -> list[tuple[bytes, bytes | None]]:
+        return [_entry(postings[token]) for token in order[n::parts]]
 
-    forked = [ForkedValue(share(n)) for n in range(parts - 1)]
-    last = share(parts - 1)()
-    shares = [value.get() for value in forked] + [last]
     encoded: list[tuple[bytes, bytes | None]] = [(b"", None)] * len(order)
-    for n, values in enumerate(shares):
+    for n, values in enumerate(in_shares(share, parts)):
         encoded[n::parts] = values
     return encoded
 
@@ -397,9 +398,9 @@ def update_files(
         bucket = fnv1a(token) % buckets
         old = _read_postings(read, token, bucket)
         postings = old.postings if old else _Postings([], [], [])
-        for lists, numbers, adding in ((postings, added, True), (postings, removed, False)):
+        for numbers, adding in ((added, True), (removed, False)):
             for field, number in numbers:
-                if not _apply(getattr(lists, field), number, adding):
+                if not _apply(getattr(postings, field), number, adding):
                     return None  # the files are not those of the summary
         if old is not None:
             total -= _entry_size((token, old.entry))
@@ -572,13 +573,19 @@ def _bucket_entries(data: bytes) -> dict[str, bytes]:
         length, at = read_varint(data, at)
         token = data[at : at + length].decode()
         at += length
-        end = at + 1
-        if data[at] != OWN[0]:
-            for _ in range(3):
-                _, end = decode_postings(data, end)
+        end = at + 1 if data[at] == OWN[0] else _three_postings(data, at + 1)[1]
         found[token] = data[at:end]
         at = end
     return found
+
+
+def _three_postings(data: bytes, at: int = 0) -> tuple[list[list[int]], int]:
+    """A token's postings (anywhere, title, identifiers) from ``at``, and the position after."""
+    lists = []
+    for _ in range(3):
+        numbers, at = decode_postings(data, at)
+        lists.append(numbers)
+    return lists, at
 
 
 def _shared_files(
@@ -730,29 +737,11 @@ def _json(value: object) -> bytes:
 def read_bucket(data: bytes) -> dict[str, list[list[int]] | None]:
     """The tokens of a bucket file with their three postings (``None``: in a file of its own),
     for tests and benchmarks."""
-    found: dict[str, list[list[int]] | None] = {}
-    at = 0
-    while at < len(data):
-        length, at = read_varint(data, at)
-        token = data[at : at + length].decode()
-        at += length
-        own = data[at]
-        at += 1
-        if own:
-            found[token] = None
-            continue
-        lists = []
-        for _ in range(3):
-            numbers, at = decode_postings(data, at)
-            lists.append(numbers)
-        found[token] = lists
-    return found
+    return {
+        token: None if entry == OWN else read_own_file(entry[1:])
+        for token, entry in _bucket_entries(data).items()
+    }
 
 
 def read_own_file(data: bytes) -> list[list[int]]:
-    lists = []
-    at = 0
-    for _ in range(3):
-        numbers, at = decode_postings(data, at)
-        lists.append(numbers)
-    return lists
+    return _three_postings(data)[0]
