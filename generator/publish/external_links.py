@@ -67,16 +67,8 @@ def checkable(url: str) -> bool:
 
 
 class ExternalLinkChecker:
-    def __init__(
-        self,
-        cache_dir: Path | None,
-        *,
-        timeout: float = TIMEOUT_SECONDS,
-        concurrent: int = MAX_CONCURRENT,
-    ) -> None:
+    def __init__(self, cache_dir: Path | None) -> None:
         self.cache_path = cache_dir / CACHE_FILE if cache_dir else None
-        self.timeout = timeout
-        self.concurrent = concurrent
 
     def check(self, urls: Iterable[str]) -> dict[str, ExternalResult]:
         """The result of every checkable address; cached answers are reused while fresh."""
@@ -86,7 +78,7 @@ class ExternalLinkChecker:
         results = {url: cache[url] for url in wanted if url in cache and cache[url].fresh(now)}
         to_ask = [url for url in wanted if url not in results]
         if to_ask:
-            with ThreadPoolExecutor(max_workers=min(self.concurrent, len(to_ask))) as pool:
+            with ThreadPoolExecutor(max_workers=min(MAX_CONCURRENT, len(to_ask))) as pool:
                 for result in pool.map(self._request, to_ask):
                     results[result.url] = result
         cache.update(results)
@@ -105,14 +97,14 @@ class ExternalLinkChecker:
             request = urllib.request.Request(
                 _ascii(url), method=method, headers={"User-Agent": USER_AGENT}
             )
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
                 return response.status, ""
         except urllib.error.HTTPError as error:
             return error.code, f"服务器返回 HTTP {error.code}"
         except urllib.error.URLError as error:
             return None, f"无法连接（{_explain(error.reason)}）"
         except TimeoutError:
-            return None, f"{self.timeout:g} 秒内没有响应"
+            return None, f"{TIMEOUT_SECONDS:g} 秒内没有响应"
         except (OSError, http.client.HTTPException, ValueError) as error:
             return None, f"无法连接（{_explain(error)}）"
 

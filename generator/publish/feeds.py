@@ -63,16 +63,6 @@ def _timestamp(moment: datetime) -> str:
     return moment.replace(tzinfo=BEIJING).isoformat(timespec="seconds")
 
 
-class _Links:
-    """Site-relative URLs as the feed at ``path`` must write them: relative to the feed file."""
-
-    def __init__(self, path: str) -> None:
-        self.up = "../" * path.count("/")
-
-    def __call__(self, url: str) -> str:
-        return self.up + url
-
-
 def _element(
     parent: ET.Element, tag: str, text: str | None = None, **attributes: str
 ) -> ET.Element:
@@ -93,7 +83,7 @@ def atom_feed(
     subtitle: str = "",
 ) -> bytes:
     """One feed document: the first :data:`FEED_SIZE` of ``items`` (newest first)."""
-    link = _Links(path)
+    root = "../" * path.count("/")  # site-relative URLs are written relative to the feed file
     entries = items[:FEED_SIZE]
     # Unprefixed tags under a default namespace declared on the root: ElementTree cannot
     # serialise qualified tags with unqualified attributes under a default namespace.
@@ -112,8 +102,8 @@ def atom_feed(
     _element(feed, "updated", _timestamp(newest or model.as_of.moment))
     author = _element(feed, "author")
     _element(author, "name", identity.organizer or identity.name)
-    _element(feed, "link", rel="self", type="application/atom+xml", href=link(path))
-    _element(feed, "link", rel="alternate", type="text/html", href=link(page_url))
+    _element(feed, "link", rel="self", type="application/atom+xml", href=root + path)
+    _element(feed, "link", rel="alternate", type="text/html", href=root + page_url)
     _element(feed, "generator", GENERATOR)
     for item in entries:
         entry = _element(feed, "entry")
@@ -124,7 +114,7 @@ def atom_feed(
         _element(entry, "updated", published)
         entry_author = _element(entry, "author")
         _element(entry_author, "name", item.publisher.name if item.publisher else identity.name)
-        _element(entry, "link", rel="alternate", type="text/html", href=link(item.url))
+        _element(entry, "link", rel="alternate", type="text/html", href=root + item.url)
         _element(entry, "category", term=item.column.path, label=item.column.name)
         if item.topic:
             _element(entry, "category", term=str(item.topic), label=f"主题分类：{item.topic}")
@@ -133,8 +123,8 @@ def atom_feed(
     # ElementTree writes no processing instruction before the root: the prolog is written here.
     prolog = (
         "<?xml version='1.0' encoding='utf-8'?>\n"
-        f'<?xml-stylesheet type="text/xsl" href="{link(FEED_STYLESHEET)}"?>\n'
-        f'<?xml-stylesheet type="text/css" href="{link(FEED_STYLE_FALLBACK)}"?>\n'
+        f'<?xml-stylesheet type="text/xsl" href="{root}{FEED_STYLESHEET}"?>\n'
+        f'<?xml-stylesheet type="text/css" href="{root}{FEED_STYLE_FALLBACK}"?>\n'
     )
     return (prolog + ET.tostring(feed, encoding="unicode") + "\n").encode("utf-8")
 

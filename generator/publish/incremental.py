@@ -309,12 +309,11 @@ def plan_rebuild(
     previous = {}
     for src_uri, page_fingerprint in states.fingerprints.items():
         published = manifest.pages.get(src_uri)
-        output = outputs.get(src_uri)
-        if published is None or output is None:
+        if published is None or published.fingerprint != page_fingerprint:
             continue
-        if published.fingerprint != page_fingerprint or published.output != output:
-            continue
-        if states.published_files.get(output) == (published.size, published.mtime_ns):
+        output = published.output
+        found = states.published_files.get(output)
+        if outputs.get(src_uri) == output and found == (published.size, published.mtime_ns):
             reused[src_uri] = output
             previous[src_uri] = published
     return RebuildPlan(site_output, reused, manifest.steps, previous)

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from multiprocessing import get_context
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
@@ -402,7 +402,7 @@ def _cache_key(folder: str, url: str) -> tuple[str, str] | None:
     rest, up = url, 0
     while rest.startswith("../"):
         rest, up = rest[3:], up + 1
-    if rest.startswith(("/", "#", "?")) or "://" in rest or rest.startswith("//"):
+    if rest.startswith(("/", "#", "?")) or "://" in rest:
         return ("", url)
     parts = folder.split("/") if folder else []
     if up > len(parts):
@@ -516,8 +516,7 @@ def scan_pages(
     parallel_from: int = PARALLEL_FROM_PAGES,
 ) -> list[PageScan]:
     """Read these pages, in parallel where it pays (anchors across pages are left to check)."""
-    workers = workers or available_cores()
-    scans: list[PageScan] | None = None
+    workers = workers or len(usable_cores())
     if workers > 1 and len(pages) >= parallel_from and can_fork():
         chunk = max(1, len(pages) // (workers * 8))
         # The workers are forked: with what is alive frozen, their collections leave the
@@ -530,18 +529,14 @@ def scan_pages(
                 initializer=_start_worker,
                 initargs=(state,),
             ) as pool:
-                scans = list(pool.map(scan_page, pages, chunksize=chunk))
+                return list(pool.map(scan_page, pages, chunksize=chunk))
         except BrokenProcessPool:  # a worker was killed (out of memory…): do it here, slower
-            scans = None
-    if scans is None:
-        _start_worker(state)
-        try:
-            scans = []
-            for page in pages:
-                scans.append(scan_page(page))
-        finally:
-            _start_worker(None)  # the resolutions of a large site take memory: let them go
-    return scans
+            pass
+    _start_worker(state)
+    try:
+        return [scan_page(page) for page in pages]
+    finally:
+        _start_worker(None)  # the resolutions of a large site take memory: let them go
 
 
 def scan_changed_pages(
@@ -592,10 +587,6 @@ def scan_changed_pages(
     return scans, site
 
 
-def available_cores() -> int:
-    return len(usable_cores())
-
-
 # Back to the sources ------------------------------------------------------------------------
 
 
@@ -612,23 +603,20 @@ class SourceMap:
 
     def __init__(self, model: SiteModel) -> None:
         self.model = model
-        self._by_page: dict[str, MarkdownSource] | None = None  # made when a link is broken
         self._links: dict[str, list[Link]] = {}
 
-    @property
-    def by_page(self) -> dict[str, MarkdownSource]:
-        if self._by_page is None:
-            self._by_page = {
-                output_page(source.src_uri): source
-                for source in markdown_sources(self.model.collection, self.model.as_of)
-                if source.published
-            }
-        return self._by_page
+    @cached_property
+    def _by_page(self) -> dict[str, MarkdownSource]:  # made when a link is broken
+        return {
+            output_page(source.src_uri): source
+            for source in markdown_sources(self.model.collection, self.model.as_of)
+            if source.published
+        }
 
     def source(self, page: str) -> MarkdownSource | None:
         """The Markdown source of ``page`` (its body read again from the file if released:
         Collection.release_bodies)."""
-        return self.by_page.get(page)
+        return self._by_page.get(page)
 
     def locate(
         self, page: str, link: HtmlLink, target: str = "", fragment: str = ""
@@ -639,11 +627,9 @@ class SourceMap:
             return None
         written = self._links.setdefault(page, source.links())
         # 1. A link to a file that MkDocs rewrote: another text, the same destination.
+        destination = (target, fragment)
         for candidate in written:
-            if candidate.target != link.url and _renders_to(source, candidate) == (
-                target,
-                fragment,
-            ):
+            if candidate.target != link.url and _renders_to(source, candidate) == destination:
                 return source, candidate
         # 2. Raw HTML in the Markdown: kept as written, attribute and all.
         for quote in "\"'":
@@ -713,11 +699,7 @@ def report_problems(
         for problem in scan.problems:
             found = sources.locate(problem.page, problem.link, problem.target, problem.fragment)
             if found is None:
-                key = (
-                    _code(problem),
-                    problem.target or problem.link.url,
-                    problem.fragment,
-                )
+                key = (_code(problem), problem.target or problem.link.url, problem.fragment)
                 generated[key].append(problem)
                 continue
             source, link = found
@@ -823,15 +805,14 @@ def check_output_links(
     only the files written anew and the unchanged pages are in the published site.
     ``external``: whether links to other sites are checked too, and how their failures count.
     """
-    mode = external
     origin, base_path = site_address(output, published)
     files = all_files(output)
     if published is not None:  # an incremental build: what is new, and the unchanged pages
         files |= unchanged
     state = OutputFiles(
-        output, files, origin, base_path, mode is not ExternalMode.OFF, published=published
+        output, files, origin, base_path, external is not ExternalMode.OFF, published=published
     )
-    if previous is not None and mode is ExternalMode.OFF:
+    if previous is not None and external is ExternalMode.OFF:
         scans, site = scan_changed_pages(state, previous, unchanged, workers)
     else:
         scans = scan_site(state, workers)
@@ -839,9 +820,9 @@ def check_output_links(
     sources = SourceMap(model)
     shown = shown_name(output)
     report_problems(scans, sources, shown, report)
-    if mode is ExternalMode.OFF:
+    if external is ExternalMode.OFF:
         return site
     found = [(scan.page, url, link) for scan in scans for url, link in scan.external]
     results = ExternalLinkChecker(output.parent / CACHE_DIR).check(url for _, url, _ in found)
-    report_external(found, results, sources, mode, shown, report)
+    report_external(found, results, sources, external, shown, report)
     return site

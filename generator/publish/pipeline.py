@@ -62,7 +62,7 @@ def index_for_search(publication: Publication) -> Any:
 
 
 def check_links(publication: Publication) -> Any:
-    from generator.publish.linkcheck import LinkState, available_cores, check_output_links
+    from generator.publish.linkcheck import LinkState, check_output_links
 
     p = publication
     previous = LinkState.from_json(p.previous_state("links"))
@@ -72,7 +72,6 @@ def check_links(publication: Publication) -> Any:
         p.report,
         previous,
         p.unchanged,
-        available_cores(),
         published=p.previous_site,
         external=p.external,
     )
