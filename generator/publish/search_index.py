@@ -404,7 +404,7 @@ def update_files(
                     return None  # the files are not those of the summary
         if old is not None:
             total -= _entry_size((token, old.entry))
-            if old.own:
+            if old.entry == OWN:
                 files[_own_file(token)] = None
         if not postings.anywhere:
             replaced[bucket][token] = None
@@ -518,8 +518,7 @@ def _apply(numbers: MutableSequence[int], number: int, adding: bool) -> bool:
 @dataclass(frozen=True)
 class _Published:
     postings: _Postings
-    entry: bytes  # its entry in its bucket
-    own: bool
+    entry: bytes  # its entry in its bucket (OWN: the postings are in a file of their own)
 
 
 def _read_postings(
@@ -528,12 +527,10 @@ def _read_postings(
     entry = _bucket_entries(read(f"b/{bucket}.bin") or b"").get(token)
     if entry is None:
         return None
-    own = entry == OWN
-    data = read(_own_file(token)) if own else entry[1:]
+    data = read(_own_file(token)) if entry == OWN else entry[1:]
     if data is None:
         return None
-    anywhere, title, identifiers = read_own_file(data)
-    return _Published(_Postings(anywhere, title, identifiers), entry, own)
+    return _Published(_Postings(*read_own_file(data)), entry)
 
 
 OWN = b"\x01"  # a bucket entry: the token's postings are in a file of its own
