@@ -32,7 +32,7 @@ from urllib.parse import unquote, urldefrag, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from generator.capabilities import can_fork, usable_cores
-from generator.content.link_rules import MarkdownSource, markdown_sources
+from generator.content.link_rules import MarkdownSource, markdown_sources, page_folder
 from generator.content.links import Link, attachment_type
 from generator.diagnostics import Report
 from generator.publish.atomic import files_under, overlay_path
@@ -592,10 +592,8 @@ def scan_changed_pages(
 
 def output_page(src_uri: str) -> str:
     """The HTML file a Markdown source becomes (directory URLs, as the site model assumes)."""
-    if posixpath.basename(src_uri) == "index.md":
-        folder = posixpath.dirname(src_uri)
-        return f"{folder}/index.html" if folder else "index.html"
-    return f"{src_uri.removesuffix('.md')}/index.html"
+    folder = page_folder(src_uri)
+    return f"{folder}/index.html" if folder else "index.html"
 
 
 class SourceMap:
