@@ -752,11 +752,11 @@ def report_external(
         if result is None or result.ok:
             continue
         located = set()
-        generated = []
+        generated = set()
         for page, link in places:
             hit = sources.locate(page, link)
             if hit is None:
-                generated.append(page)
+                generated.add(page)
             else:
                 located.add((hit[0].source, hit[1].line, hit[1].column))
         message = unreachable_message(result)
@@ -765,7 +765,7 @@ def report_external(
                 "W-LINK-EXTERNAL", file, line, message, column=column, severity=mode.severity
             )
         if generated:
-            pages = sorted(set(generated))
+            pages = sorted(generated)
             report.add(
                 "W-LINK-EXTERNAL",
                 f"{shown_root}/{pages[0]}",
