@@ -49,20 +49,15 @@ from generator.content.collection import CONTENT_DIR
 from generator.content.dates import AsOf
 from generator.content.fields import SUPERSEDED_VALIDITY
 from generator.content.links import TABLES_SUFFIX
-from generator.content.load import decode
+from generator.content.load import _YamlLoader, decode
 from generator.content.model import Collection, Item
+from generator.content.validate import TRUE_WORDS
 from generator.content.yaml_nesting import too_deep
 from generator.diagnostics import Report
-
-try:  # as in generator.content.load: the C loader where it exists
-    _YamlLoader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _YamlLoader = yaml.SafeLoader
+from generator.site.validity import POLICY_COLUMN_TYPE, VALID
 
 SIDECAR_SUFFIX = TABLES_SUFFIX
 REPORT_COLUMN_TYPE = "信息公开年报"  # the ColumnType whose items may carry tables
-POLICY_COLUMN_TYPE = "政策文件"  # where the site's own 规章/行政规范性文件 are published
-VALID = "现行有效"
 MAX_NESTING = 10  # a legal sidecar scans as 4 (yaml_nesting counts generously); far deeper: refused
 
 
@@ -85,11 +80,6 @@ class RowSpec:
     @property
     def display(self) -> str:
         return self.label + self.note
-
-    @property
-    def path(self) -> str:
-        """How a row is named in messages and YAML: ``不予公开: 属于国家秘密``."""
-        return f"{self.group}: {self.key}" if self.group else self.key
 
 
 @dataclass(frozen=True)
@@ -223,7 +213,6 @@ LITIGATION = "行政诉讼"  # the colspan header over the two 起诉 groups
 
 TABLES = (ACTIVE, APPLICATIONS, REVIEWS)
 YEAR_KEY, SCOPE_KEY, CROSS_CHECK_KEY = "年度", "统计范围", "核对本站文件"
-TRUE_WORDS = {"true": True, "yes": True, "是": True, "false": False, "no": False, "否": False}
 
 _ENUMERATOR = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])"
@@ -293,13 +282,10 @@ class _Sidecar:
     def __init__(self, rel: str, catalog: Catalog, report: Report) -> None:
         self.rel, self.catalog, self.report = rel, catalog, report
         self.seen: set[int] = set()
-        self.problems = 0
 
-    def problem(self, code: str, node: yaml.Node | None, message: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else 1
-        column = node.start_mark.column + 1 if node is not None else 1
-        self.report.add(code, self.rel, line, message, column=column)
-        self.problems += 1
+    def problem(self, code: str, node: yaml.Node, message: str) -> None:
+        mark = node.start_mark
+        self.report.add(code, self.rel, mark.line + 1, message, column=mark.column + 1)
 
     def visit(self, node: yaml.Node) -> bool:
         """False (and reported) when the node was reached before: a YAML alias."""
@@ -395,23 +381,17 @@ class _Sidecar:
     # Tables --------------------------------------------------------------------------------
 
     def table(
-        self, key: yaml.Node, node: yaml.Node, table: TableSpec, tables: AnnualReport
-    ) -> None:
-        top = [row for row in table.rows if not row.group]
-        groups = dict(table.groups)
-        self._rows(key, node, table, top, groups, "", tables, table.name)
-
-    def _rows(
         self,
         key_of: yaml.Node,
         node: yaml.Node,
         table: TableSpec,
-        specs: list[RowSpec],
-        groups: dict[str, str],
-        group: str,
         tables: AnnualReport,
-        where: str,
+        group: str = "",
     ) -> None:
+        """The rows of ``table``, or of one of its groups, into ``tables``."""
+        specs = [row for row in table.rows if row.group == group]
+        groups = {} if group else dict(table.groups)
+        where = f"{table.name}“{table.group_label(group)}”" if group else table.name
         by_name = {name: spec for spec in specs for name in _names(spec)}
         group_by_name = {
             name: key for key, label in groups.items() for name in (_normal(key), _normal(label))
@@ -423,20 +403,16 @@ class _Sidecar:
             return
         for name, key_node, value_node in self.entries(node, where):
             normal = _normal(name)
-            line = key_node.start_mark.line + 1
             if normal in group_by_name:
                 key = group_by_name[normal]
-                if self._twice(found, key, key_node, where, line):
-                    continue
-                members = [row for row in table.rows if row.group == key]
-                where_group = f"{table.name}“{groups[key]}”"
-                self._rows(key_node, value_node, table, members, {}, key, tables, where_group)
+                if not self.twice(found, key, key_node, where):
+                    self.table(key_node, value_node, table, tables, group=key)
                 continue
             spec = by_name.get(normal)
             if spec is None:
                 self.unknown(key_node, name, where, known)
                 continue
-            if self._twice(found, spec.key, key_node, where, line):
+            if self.twice(found, spec.key, key_node, where):
                 continue
             row = self.row(value_node, spec, table)
             if row is not None:
@@ -450,9 +426,8 @@ class _Sidecar:
                 f"{where}缺少：{'、'.join(missing)}；没有发生的也要填写，填 0。",
             )
 
-    def _twice(
-        self, found: dict[str, int], key: str, node: yaml.Node, where: str, line: int
-    ) -> bool:
+    def twice(self, found: dict[str, int], key: str, node: yaml.Node, where: str) -> bool:
+        """True (and reported) when ``key`` was found before; else it is noted as found."""
         if key in found:
             self.problem(
                 "E-REPORT-FORMAT",
@@ -460,7 +435,7 @@ class _Sidecar:
                 f"{where}中“{key}”与第 {found[key]} 行重复，请删除其中一行。",
             )
             return True
-        found[key] = line
+        found[key] = node.start_mark.line + 1
         return False
 
     # The header keys -----------------------------------------------------------------------
@@ -571,8 +546,8 @@ def read_tables(
         for table in TABLES
         for name in (table.key, table.heading, *table.aliases)
     }
-    headers = {YEAR_KEY: reader.year, SCOPE_KEY: reader.scope, CROSS_CHECK_KEY: reader.flag}
-    known = [YEAR_KEY, SCOPE_KEY, CROSS_CHECK_KEY, *(table.key for table in TABLES)]
+    headers = (YEAR_KEY, SCOPE_KEY, CROSS_CHECK_KEY)
+    known = [*headers, *(table.key for table in TABLES)]
     found: dict[str, int] = {}
     for name, key_node, value_node in reader.entries(root, "统计表"):
         table = table_by_name.get(_normal(name))
@@ -580,7 +555,7 @@ def read_tables(
         if key is None:
             reader.unknown(key_node, name, "统计表", known)
             continue
-        if reader._twice(found, key, key_node, "统计表", key_node.start_mark.line + 1):
+        if reader.twice(found, key, key_node, "统计表"):
             continue
         if table is not None:
             reader.table(key_node, value_node, table, tables)
@@ -627,13 +602,16 @@ def check_totals(tables: AnnualReport, report: Report) -> None:
                 column=total.column,
             )
 
+    def across(table: TableSpec, spec: RowSpec, where: str) -> None:
+        """A row's last column, its 总计, against the other columns."""
+        row = tables.row(table, spec.key, spec.group)
+        if row is not None:
+            parts = list(zip(spec.columns[:-1], row.numbers[:-1], strict=True))
+            compare(row.numbers[-1], parts, where)
+
     # 表三, across: 总计 = 自然人 + 商业企业 + … + 其他
     for spec in APPLICATIONS.rows:
-        row = tables.row(APPLICATIONS, spec.key, spec.group)
-        if row is None:
-            continue
-        parts = list(zip(APPLICANTS[:-1], row.numbers[:-1], strict=True))
-        compare(row.numbers[-1], parts, f"表三“{_row_title(spec)}”行“总计”列")
+        across(APPLICATIONS, spec, f"表三“{_row_title(spec)}”行“总计”列")
     # 表三, down: （七）总计 = （一）…（六） with their sub-items
     rows = [tables.row(APPLICATIONS, key, group) for group, key in RESULT_KEYS]
     total_row = tables.row(APPLICATIONS, "总计")
@@ -665,12 +643,8 @@ def check_totals(tables: AnnualReport, report: Report) -> None:
                 )
     # 表四: 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结, per group
     for spec in REVIEWS.rows:
-        row = tables.row(REVIEWS, spec.key)
-        if row is None:
-            continue
-        parts = list(zip(OUTCOMES[:-1], row.numbers[:-1], strict=True))
         name = spec.label if spec.key == "行政复议" else f"行政诉讼（{spec.label}）"
-        compare(row.numbers[-1], parts, f"表四“{name}”的“总计”")
+        across(REVIEWS, spec, f"表四“{name}”的“总计”")
 
 
 def _row_title(spec: RowSpec) -> str:
@@ -918,7 +892,7 @@ def _applications_layout(tables: AnnualReport) -> TableLayout:
 
     body: list[tuple[LayoutCell, ...]] = []
     results = "dp-t3-results"
-    result_rows = sum(1 for spec in APPLICATIONS.rows[2:-1])
+    result_rows = len(APPLICATIONS.rows[2:-1])
     group_starts: dict[str, int] = {}
     for r, spec in enumerate(APPLICATIONS.rows, start=1):
         rid = f"dp-t3-r{r}"
