@@ -690,6 +690,7 @@ def count_documents(
         and item.publisher.code in codes
         and item.is_public(as_of)
     ]
+    documents.sort(key=lambda item: item.sort_key)
     year_end = date(year, 12, 31)
 
     def replaced_on(item: Item) -> date | None:
@@ -707,12 +708,7 @@ def count_documents(
         and day <= year_end
         and (d.validity == VALID or ((gone := replaced_on(d)) is not None and gone > year_end))
     ]
-    key = lambda item: item.sort_key  # noqa: E731
-    return DocumentCounts(
-        tuple(sorted(made, key=key)),
-        tuple(sorted(repealed, key=key)),
-        tuple(sorted(valid, key=key)),
-    )
+    return DocumentCounts(tuple(made), tuple(repealed), tuple(valid))
 
 
 _COUNT_MEANING = ("制发（成文）", "被修订或废止（替代文件于该年发布）", "年末现行有效")
@@ -847,11 +843,11 @@ def _active_layout(tables: AnnualReport) -> TableLayout:
         rows.append((_th(section, sid, "colgroup", colspan=4),))
         members = [spec for spec in ACTIVE.rows if spec.section == section]
         columns = members[0].columns
-        head = [_th("信息内容", f"{sid}-name", "col")]
-        if len(columns) == 1:
-            head.append(_th(columns[0], f"{sid}-c1", "col", colspan=3))
-        else:
-            head += [_th(name, f"{sid}-c{c}", "col") for c, name in enumerate(columns, start=1)]
+        span = 3 if len(columns) == 1 else 1  # a single value spans the three columns
+        head = [
+            _th("信息内容", f"{sid}-name", "col"),
+            *(_th(name, f"{sid}-c{c}", "col", colspan=span) for c, name in enumerate(columns, 1)),
+        ]
         rows.append(tuple(head))
         for spec in members:
             rid = f"{sid}-r{ACTIVE.rows.index(spec) + 1}"
@@ -859,7 +855,6 @@ def _active_layout(tables: AnnualReport) -> TableLayout:
             cells = [_th(spec.display, rid, "row")]
             for c in range(len(columns)):
                 number = row.numbers[c] if row else None
-                span = 3 if len(columns) == 1 else 1
                 cells.append(_td(number, sid, f"{sid}-c{c + 1}", rid, colspan=span))
             rows.append(tuple(cells))
     return TableLayout("二", ACTIVE.heading, _caption(tables, ACTIVE), (), tuple(rows), "dp-t2")
@@ -893,7 +888,7 @@ def _applications_layout(tables: AnnualReport) -> TableLayout:
     body: list[tuple[LayoutCell, ...]] = []
     results = "dp-t3-results"
     result_rows = len(APPLICATIONS.rows[2:-1])
-    group_starts: dict[str, int] = {}
+    groups_begun: set[str] = set()
     for r, spec in enumerate(APPLICATIONS.rows, start=1):
         rid = f"dp-t3-r{r}"
         if spec.key in ("本年新收", "上年结转", "结转下年度"):
@@ -904,8 +899,8 @@ def _applications_layout(tables: AnnualReport) -> TableLayout:
             cells.append(_th(RESULTS_LABEL, results, "rowgroup", rowspan=result_rows))
         if spec.group:
             gid = f"dp-t3-g{[k for k, _ in APPLICATIONS.groups].index(spec.group) + 1}"
-            if spec.group not in group_starts:
-                group_starts[spec.group] = r
+            if spec.group not in groups_begun:
+                groups_begun.add(spec.group)
                 size = sum(1 for s in APPLICATIONS.rows if s.group == spec.group)
                 label = APPLICATIONS.group_label(spec.group)
                 cells.append(_th(label, gid, "rowgroup", rowspan=size))
