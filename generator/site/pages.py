@@ -21,7 +21,6 @@ from generator.site.model import (
     BROWSE_ROOT,
     Attachment,
     Facet,
-    FacetValue,
     SiteIdentity,
     SiteModel,
     document_rows,
@@ -73,7 +72,6 @@ class PageView:
     item: Item | None = None
     listing: ListingPage | None = None
     facet: Facet | None = None
-    facet_value: FacetValue | None = None
     breadcrumbs: list[tuple[str, str]] = field(default_factory=list)  # (title, site-relative url)
     # Item pages only
     rows: list[tuple[str, str]] = field(default_factory=list)
@@ -277,7 +275,6 @@ def plan_pages(
                     title=_numbered(f"{facet.title}：{value.name}", listing),
                     meta=page_meta(identity),
                     facet=facet,
-                    facet_value=value,
                     listing=listing,
                     breadcrumbs=[*facet_crumbs, (value.name, f"{value.base(facet)}/")],
                 )
