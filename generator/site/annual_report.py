@@ -948,8 +948,7 @@ def _reviews_layout(tables: AnnualReport) -> TableLayout:
 
 # Placing the tables in the report's text -----------------------------------------------------
 
-_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s")
-_SECTION = re.compile(r"^#{1,6}\s+(?P<number>[一二三四五六七八九十]+)、")
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s(?:\s*(?P<number>[一二三四五六七八九十]+)、)?")
 _FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
 
 
@@ -962,9 +961,8 @@ def _sections(markdown: str) -> Iterator[tuple[str, str | None, int]]:
         heading = None if fenced else _HEADING.match(line)
         if heading is None:
             yield line, None, 0
-            continue
-        section = _SECTION.match(line)
-        yield line, section["number"] if section else None, len(heading["hashes"])
+        else:
+            yield line, heading["number"], len(heading["hashes"])
 
 
 def with_tables(markdown: str, tables: AnnualReport, render: Callable[[TableLayout], str]) -> str:

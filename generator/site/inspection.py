@@ -250,6 +250,11 @@ def _item_entry(item: Item) -> dict[str, object]:
 def report_as_dict(inspection: Inspection) -> dict[str, object]:
     """The report as plain data (``--format json``); every month, not only the recent ones."""
     coverage = inspection.interpretation
+
+    def finding(statuses: list[ColumnStatus], severity: Severity) -> dict[str, object]:
+        paths = [status.column.path for status in statuses]
+        return {"count": len(statuses), "severity": str(severity), "columns": paths}
+
     return {
         "as_of": str(inspection.as_of),
         "columns": [
@@ -266,16 +271,8 @@ def report_as_dict(inspection: Inspection) -> dict[str, object]:
             }
             for status in inspection.columns
         ],
-        "empty_columns": {
-            "count": len(inspection.empty_columns),
-            "severity": str(inspection.rules.empty_columns),
-            "columns": [status.column.path for status in inspection.empty_columns],
-        },
-        "stale_columns": {
-            "count": len(inspection.stale_columns),
-            "severity": str(inspection.rules.stale_columns),
-            "columns": [status.column.path for status in inspection.stale_columns],
-        },
+        "empty_columns": finding(inspection.empty_columns, inspection.rules.empty_columns),
+        "stale_columns": finding(inspection.stale_columns, inspection.rules.stale_columns),
         "undated_items": [_item_entry(item) | {"published": None} for item in inspection.undated],
         "scheduled_items": [_item_entry(item) for item in inspection.scheduled],
         "interpretation": {

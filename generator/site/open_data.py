@@ -85,22 +85,20 @@ class ExportField:
     example: str = ""  # an identifier as it is written, shown beside the description
 
 
-def _text(key: str) -> Callable[[Item, SiteIdentity], Any]:
-    def value(item: Item, identity: SiteIdentity) -> Any:
-        raw = getattr(item, key)
-        return str(raw) if raw is not None else None
-
-    return value
-
-
 def _field_value(key: str) -> Callable[[Item, SiteIdentity], Any]:
+    """How a field is exported: as text, None when empty, unless it is written otherwise."""
     special: dict[str, Callable[[Item, SiteIdentity], Any]] = {
         "publisher": lambda item, _: item.publisher.name if item.publisher else None,
         "written": lambda item, _: item.written.isoformat() if item.written else None,
         "published": lambda item, _: item.published_text or None,
         "keywords": lambda item, _: list(item.keywords),
     }
-    return special.get(key, _text(key))
+
+    def text(item: Item, identity: SiteIdentity) -> Any:
+        raw = getattr(item, key)
+        return str(raw) if raw is not None else None
+
+    return special.get(key, text)
 
 
 def _field_schema(kind: Kind, required: bool) -> dict[str, Any]:
