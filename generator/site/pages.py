@@ -189,21 +189,19 @@ def plan_pages(
         intro = f"{column.path}/index.md"
         common = dict(
             column=column,
+            meta=page_meta(identity, column=column),
             breadcrumbs=_crumbs(column),
             hide_body_title=True,
             **_column_extras(model, column),
         )
-        meta = page_meta(identity, column=column)
         if column.kind == "page":
             page = model.pages.get(intro)
-            document = page.document if page is not None else None
             view(
                 intro,
                 kind="page",
                 template="column-page.html",
                 title=column.name,
-                meta=meta,
-                rows=document_rows(document) if document is not None else [],
+                rows=document_rows(page.document) if page and page.document else [],
                 **common,
             )
         elif column.kind == "section":
@@ -212,7 +210,6 @@ def plan_pages(
                 kind="section",
                 template="section.html",
                 title=column.name,
-                meta=meta,
                 generated=True,
                 **common,
             )
@@ -223,7 +220,6 @@ def plan_pages(
                     kind="column",
                     template="column.html",
                     title=_numbered(column.name, listing),
-                    meta=meta,
                     generated=True,
                     in_nav=listing.number == 1,
                     listing=listing,
