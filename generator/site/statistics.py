@@ -274,18 +274,16 @@ def statistics_csv(model: SiteModel) -> bytes:
         counts[(_month(item), unit, item.column.path)] += 1
     units = {unit.code: (index, unit.name) for index, unit in enumerate(model.catalog.units)}
     columns = {column.path: (index, column) for index, column in enumerate(model.catalog.walk())}
+
+    def order(key: tuple[str, str, str]) -> tuple[str, int, int]:
+        month, code, path = key
+        return month, units.get(code, (len(units), ""))[0], columns[path][0]
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    for (month, code, path), count in sorted(
-        counts.items(),
-        key=lambda entry: (
-            entry[0][0],
-            units.get(entry[0][1], (len(units), ""))[0],
-            columns[entry[0][2]][0],
-        ),
-    ):
-        column = columns[path][1]
+    for month, code, path in sorted(counts, key=order):
         name = units.get(code, (0, NO_PUBLISHER))[1]
-        writer.writerow((month, name, code, _label(column), path, count))
+        label = _label(columns[path][1])
+        writer.writerow((month, name, code, label, path, counts[month, code, path]))
     return buffer.getvalue().encode("utf-8-sig")
