@@ -250,7 +250,6 @@ class Number:
 class Row:
     spec: RowSpec
     numbers: tuple[Number, ...]
-    line: int
 
 
 @dataclass(eq=False)
@@ -263,7 +262,6 @@ class AnnualReport:
     scope: tuple[Unit, ...]  # whose 政策文件 table 二 is compared with
     cross_check: bool
     rows: dict[tuple[str, str, str], Row] = field(default_factory=dict)  # (table, group, key)
-    line: int = 1
 
     def row(self, table: TableSpec, key: str, group: str = "") -> Row | None:
         return self.rows.get((table.key, group, key))
@@ -376,7 +374,7 @@ class _Sidecar:
         ]
         if any(n is None for n in numbers):
             return None
-        return Row(spec, tuple(n for n in numbers if n is not None), node.start_mark.line + 1)
+        return Row(spec, tuple(n for n in numbers if n is not None))
 
     # Tables --------------------------------------------------------------------------------
 
