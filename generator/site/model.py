@@ -148,12 +148,8 @@ def build_site_model(collection: Collection, as_of: AsOf, content_dir: Path) -> 
             target = resolve(source.src_uri, link)
             if target in existing_files:
                 published_files.add(target)
-                size = (content_dir / target).stat().st_size
-                found.append(
-                    Attachment(
-                        target, link.text or target, attachment_type(target), human_size(size)
-                    )
-                )
+                size = human_size((content_dir / target).stat().st_size)
+                found.append(Attachment(target, link.text or target, attachment_type(target), size))
         if found:
             attachments[source.src_uri] = found
     return SiteModel(
