@@ -118,9 +118,9 @@ class Inspection:
     def public_count(self) -> int:
         return sum(status.count for status in self.columns)
 
-    def recent_months(self, count: int = RECENT_MONTHS) -> list[str]:
-        """The ``count`` months up to the as-of month, oldest first, as ``YYYY-MM``."""
-        return list(months_up_to(self.as_of.day, count))
+    def recent_months(self) -> list[str]:
+        """The :data:`RECENT_MONTHS` months up to the as-of month, oldest first, as ``YYYY-MM``."""
+        return list(months_up_to(self.as_of.day, RECENT_MONTHS))
 
     def month_years(self, months: list[str]) -> tuple[tuple[str, int], ...]:
         return years_of(months)

@@ -110,8 +110,8 @@ class SiteModel:
     def facet_listings(self, facet: Facet, value: FacetValue) -> list[ListingPage]:
         return paginate(value.items, value.base(facet), self.catalog.page_size)
 
-    def newest(self, count: int = HOME_NEWEST) -> list[Item]:
-        return self.items[:count]
+    def newest(self) -> list[Item]:
+        return self.items[:HOME_NEWEST]
 
     def column_count(self, column: Column) -> int:
         return sum(len(self.by_column.get(c.path, [])) for c in column.walk())
