@@ -49,20 +49,15 @@ from generator.content.collection import CONTENT_DIR
 from generator.content.dates import AsOf
 from generator.content.fields import SUPERSEDED_VALIDITY
 from generator.content.links import TABLES_SUFFIX
-from generator.content.load import decode
+from generator.content.load import _YamlLoader, decode
 from generator.content.model import Collection, Item
+from generator.content.validate import TRUE_WORDS
 from generator.content.yaml_nesting import too_deep
 from generator.diagnostics import Report
-
-try:  # as in generator.content.load: the C loader where it exists
-    _YamlLoader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _YamlLoader = yaml.SafeLoader
+from generator.site.validity import POLICY_COLUMN_TYPE, VALID
 
 SIDECAR_SUFFIX = TABLES_SUFFIX
 REPORT_COLUMN_TYPE = "信息公开年报"  # the ColumnType whose items may carry tables
-POLICY_COLUMN_TYPE = "政策文件"  # where the site's own 规章/行政规范性文件 are published
-VALID = "现行有效"
 MAX_NESTING = 10  # a legal sidecar scans as 4 (yaml_nesting counts generously); far deeper: refused
 
 
@@ -85,11 +80,6 @@ class RowSpec:
     @property
     def display(self) -> str:
         return self.label + self.note
-
-    @property
-    def path(self) -> str:
-        """How a row is named in messages and YAML: ``不予公开: 属于国家秘密``."""
-        return f"{self.group}: {self.key}" if self.group else self.key
 
 
 @dataclass(frozen=True)
@@ -223,7 +213,6 @@ LITIGATION = "行政诉讼"  # the colspan header over the two 起诉 groups
 
 TABLES = (ACTIVE, APPLICATIONS, REVIEWS)
 YEAR_KEY, SCOPE_KEY, CROSS_CHECK_KEY = "年度", "统计范围", "核对本站文件"
-TRUE_WORDS = {"true": True, "yes": True, "是": True, "false": False, "no": False, "否": False}
 
 _ENUMERATOR = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])"
@@ -261,7 +250,6 @@ class Number:
 class Row:
     spec: RowSpec
     numbers: tuple[Number, ...]
-    line: int
 
 
 @dataclass(eq=False)
@@ -274,7 +262,6 @@ class AnnualReport:
     scope: tuple[Unit, ...]  # whose 政策文件 table 二 is compared with
     cross_check: bool
     rows: dict[tuple[str, str, str], Row] = field(default_factory=dict)  # (table, group, key)
-    line: int = 1
 
     def row(self, table: TableSpec, key: str, group: str = "") -> Row | None:
         return self.rows.get((table.key, group, key))
@@ -293,13 +280,10 @@ class _Sidecar:
     def __init__(self, rel: str, catalog: Catalog, report: Report) -> None:
         self.rel, self.catalog, self.report = rel, catalog, report
         self.seen: set[int] = set()
-        self.problems = 0
 
-    def problem(self, code: str, node: yaml.Node | None, message: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else 1
-        column = node.start_mark.column + 1 if node is not None else 1
-        self.report.add(code, self.rel, line, message, column=column)
-        self.problems += 1
+    def problem(self, code: str, node: yaml.Node, message: str) -> None:
+        mark = node.start_mark
+        self.report.add(code, self.rel, mark.line + 1, message, column=mark.column + 1)
 
     def visit(self, node: yaml.Node) -> bool:
         """False (and reported) when the node was reached before: a YAML alias."""
@@ -390,28 +374,22 @@ class _Sidecar:
         ]
         if any(n is None for n in numbers):
             return None
-        return Row(spec, tuple(n for n in numbers if n is not None), node.start_mark.line + 1)
+        return Row(spec, tuple(n for n in numbers if n is not None))
 
     # Tables --------------------------------------------------------------------------------
 
     def table(
-        self, key: yaml.Node, node: yaml.Node, table: TableSpec, tables: AnnualReport
-    ) -> None:
-        top = [row for row in table.rows if not row.group]
-        groups = dict(table.groups)
-        self._rows(key, node, table, top, groups, "", tables, table.name)
-
-    def _rows(
         self,
         key_of: yaml.Node,
         node: yaml.Node,
         table: TableSpec,
-        specs: list[RowSpec],
-        groups: dict[str, str],
-        group: str,
         tables: AnnualReport,
-        where: str,
+        group: str = "",
     ) -> None:
+        """The rows of ``table``, or of one of its groups, into ``tables``."""
+        specs = [row for row in table.rows if row.group == group]
+        groups = {} if group else dict(table.groups)
+        where = f"{table.name}“{table.group_label(group)}”" if group else table.name
         by_name = {name: spec for spec in specs for name in _names(spec)}
         group_by_name = {
             name: key for key, label in groups.items() for name in (_normal(key), _normal(label))
@@ -423,20 +401,16 @@ class _Sidecar:
             return
         for name, key_node, value_node in self.entries(node, where):
             normal = _normal(name)
-            line = key_node.start_mark.line + 1
             if normal in group_by_name:
                 key = group_by_name[normal]
-                if self._twice(found, key, key_node, where, line):
-                    continue
-                members = [row for row in table.rows if row.group == key]
-                where_group = f"{table.name}“{groups[key]}”"
-                self._rows(key_node, value_node, table, members, {}, key, tables, where_group)
+                if not self.twice(found, key, key_node, where):
+                    self.table(key_node, value_node, table, tables, group=key)
                 continue
             spec = by_name.get(normal)
             if spec is None:
                 self.unknown(key_node, name, where, known)
                 continue
-            if self._twice(found, spec.key, key_node, where, line):
+            if self.twice(found, spec.key, key_node, where):
                 continue
             row = self.row(value_node, spec, table)
             if row is not None:
@@ -450,9 +424,8 @@ class _Sidecar:
                 f"{where}缺少：{'、'.join(missing)}；没有发生的也要填写，填 0。",
             )
 
-    def _twice(
-        self, found: dict[str, int], key: str, node: yaml.Node, where: str, line: int
-    ) -> bool:
+    def twice(self, found: dict[str, int], key: str, node: yaml.Node, where: str) -> bool:
+        """True (and reported) when ``key`` was found before; else it is noted as found."""
         if key in found:
             self.problem(
                 "E-REPORT-FORMAT",
@@ -460,7 +433,7 @@ class _Sidecar:
                 f"{where}中“{key}”与第 {found[key]} 行重复，请删除其中一行。",
             )
             return True
-        found[key] = line
+        found[key] = node.start_mark.line + 1
         return False
 
     # The header keys -----------------------------------------------------------------------
@@ -571,8 +544,8 @@ def read_tables(
         for table in TABLES
         for name in (table.key, table.heading, *table.aliases)
     }
-    headers = {YEAR_KEY: reader.year, SCOPE_KEY: reader.scope, CROSS_CHECK_KEY: reader.flag}
-    known = [YEAR_KEY, SCOPE_KEY, CROSS_CHECK_KEY, *(table.key for table in TABLES)]
+    headers = (YEAR_KEY, SCOPE_KEY, CROSS_CHECK_KEY)
+    known = [*headers, *(table.key for table in TABLES)]
     found: dict[str, int] = {}
     for name, key_node, value_node in reader.entries(root, "统计表"):
         table = table_by_name.get(_normal(name))
@@ -580,7 +553,7 @@ def read_tables(
         if key is None:
             reader.unknown(key_node, name, "统计表", known)
             continue
-        if reader._twice(found, key, key_node, "统计表", key_node.start_mark.line + 1):
+        if reader.twice(found, key, key_node, "统计表"):
             continue
         if table is not None:
             reader.table(key_node, value_node, table, tables)
@@ -627,13 +600,16 @@ def check_totals(tables: AnnualReport, report: Report) -> None:
                 column=total.column,
             )
 
+    def across(table: TableSpec, spec: RowSpec, where: str) -> None:
+        """A row's last column, its 总计, against the other columns."""
+        row = tables.row(table, spec.key, spec.group)
+        if row is not None:
+            parts = list(zip(spec.columns[:-1], row.numbers[:-1], strict=True))
+            compare(row.numbers[-1], parts, where)
+
     # 表三, across: 总计 = 自然人 + 商业企业 + … + 其他
     for spec in APPLICATIONS.rows:
-        row = tables.row(APPLICATIONS, spec.key, spec.group)
-        if row is None:
-            continue
-        parts = list(zip(APPLICANTS[:-1], row.numbers[:-1], strict=True))
-        compare(row.numbers[-1], parts, f"表三“{_row_title(spec)}”行“总计”列")
+        across(APPLICATIONS, spec, f"表三“{_row_title(spec)}”行“总计”列")
     # 表三, down: （七）总计 = （一）…（六） with their sub-items
     rows = [tables.row(APPLICATIONS, key, group) for group, key in RESULT_KEYS]
     total_row = tables.row(APPLICATIONS, "总计")
@@ -665,12 +641,8 @@ def check_totals(tables: AnnualReport, report: Report) -> None:
                 )
     # 表四: 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结, per group
     for spec in REVIEWS.rows:
-        row = tables.row(REVIEWS, spec.key)
-        if row is None:
-            continue
-        parts = list(zip(OUTCOMES[:-1], row.numbers[:-1], strict=True))
         name = spec.label if spec.key == "行政复议" else f"行政诉讼（{spec.label}）"
-        compare(row.numbers[-1], parts, f"表四“{name}”的“总计”")
+        across(REVIEWS, spec, f"表四“{name}”的“总计”")
 
 
 def _row_title(spec: RowSpec) -> str:
@@ -716,6 +688,7 @@ def count_documents(
         and item.publisher.code in codes
         and item.is_public(as_of)
     ]
+    documents.sort(key=lambda item: item.sort_key)
     year_end = date(year, 12, 31)
 
     def replaced_on(item: Item) -> date | None:
@@ -733,12 +706,7 @@ def count_documents(
         and day <= year_end
         and (d.validity == VALID or ((gone := replaced_on(d)) is not None and gone > year_end))
     ]
-    key = lambda item: item.sort_key  # noqa: E731
-    return DocumentCounts(
-        tuple(sorted(made, key=key)),
-        tuple(sorted(repealed, key=key)),
-        tuple(sorted(valid, key=key)),
-    )
+    return DocumentCounts(tuple(made), tuple(repealed), tuple(valid))
 
 
 _COUNT_MEANING = ("制发（成文）", "被修订或废止（替代文件于该年发布）", "年末现行有效")
@@ -873,11 +841,11 @@ def _active_layout(tables: AnnualReport) -> TableLayout:
         rows.append((_th(section, sid, "colgroup", colspan=4),))
         members = [spec for spec in ACTIVE.rows if spec.section == section]
         columns = members[0].columns
-        head = [_th("信息内容", f"{sid}-name", "col")]
-        if len(columns) == 1:
-            head.append(_th(columns[0], f"{sid}-c1", "col", colspan=3))
-        else:
-            head += [_th(name, f"{sid}-c{c}", "col") for c, name in enumerate(columns, start=1)]
+        span = 3 if len(columns) == 1 else 1  # a single value spans the three columns
+        head = [
+            _th("信息内容", f"{sid}-name", "col"),
+            *(_th(name, f"{sid}-c{c}", "col", colspan=span) for c, name in enumerate(columns, 1)),
+        ]
         rows.append(tuple(head))
         for spec in members:
             rid = f"{sid}-r{ACTIVE.rows.index(spec) + 1}"
@@ -885,7 +853,6 @@ def _active_layout(tables: AnnualReport) -> TableLayout:
             cells = [_th(spec.display, rid, "row")]
             for c in range(len(columns)):
                 number = row.numbers[c] if row else None
-                span = 3 if len(columns) == 1 else 1
                 cells.append(_td(number, sid, f"{sid}-c{c + 1}", rid, colspan=span))
             rows.append(tuple(cells))
     return TableLayout("二", ACTIVE.heading, _caption(tables, ACTIVE), (), tuple(rows), "dp-t2")
@@ -918,8 +885,8 @@ def _applications_layout(tables: AnnualReport) -> TableLayout:
 
     body: list[tuple[LayoutCell, ...]] = []
     results = "dp-t3-results"
-    result_rows = sum(1 for spec in APPLICATIONS.rows[2:-1])
-    group_starts: dict[str, int] = {}
+    result_rows = len(APPLICATIONS.rows[2:-1])
+    groups_begun: set[str] = set()
     for r, spec in enumerate(APPLICATIONS.rows, start=1):
         rid = f"dp-t3-r{r}"
         if spec.key in ("本年新收", "上年结转", "结转下年度"):
@@ -930,8 +897,8 @@ def _applications_layout(tables: AnnualReport) -> TableLayout:
             cells.append(_th(RESULTS_LABEL, results, "rowgroup", rowspan=result_rows))
         if spec.group:
             gid = f"dp-t3-g{[k for k, _ in APPLICATIONS.groups].index(spec.group) + 1}"
-            if spec.group not in group_starts:
-                group_starts[spec.group] = r
+            if spec.group not in groups_begun:
+                groups_begun.add(spec.group)
                 size = sum(1 for s in APPLICATIONS.rows if s.group == spec.group)
                 label = APPLICATIONS.group_label(spec.group)
                 cells.append(_th(label, gid, "rowgroup", rowspan=size))
@@ -979,8 +946,7 @@ def _reviews_layout(tables: AnnualReport) -> TableLayout:
 
 # Placing the tables in the report's text -----------------------------------------------------
 
-_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s")
-_SECTION = re.compile(r"^#{1,6}\s+(?P<number>[一二三四五六七八九十]+)、")
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s(?:\s*(?P<number>[一二三四五六七八九十]+)、)?")
 _FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
 
 
@@ -993,9 +959,8 @@ def _sections(markdown: str) -> Iterator[tuple[str, str | None, int]]:
         heading = None if fenced else _HEADING.match(line)
         if heading is None:
             yield line, None, 0
-            continue
-        section = _SECTION.match(line)
-        yield line, section["number"] if section else None, len(heading["hashes"])
+        else:
+            yield line, heading["number"], len(heading["hashes"])
 
 
 def with_tables(markdown: str, tables: AnnualReport, render: Callable[[TableLayout], str]) -> str:

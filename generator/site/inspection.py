@@ -20,9 +20,9 @@ from generator.content.catalog import CATALOG_FILE, Column, InspectionRules
 from generator.content.dates import AsOf, months_up_to, years_of
 from generator.content.model import Collection, Item
 from generator.diagnostics import Report, Severity
+from generator.site.validity import POLICY_COLUMN_TYPE
 
 REPORT_ROOT = "report"  # the staff page of a staff build: report/, not in the navigation
-POLICY_COLUMN_TYPE = "政策文件"  # 解读比例 = interpreted policies / policies of such columns
 RECENT_MONTHS = 12  # months shown in the text report and on the staff page
 EMPTY_COLUMNS_VETO = 5  # 单项否决: five or more empty columns (检查指标)
 NO_PUBLISHER = "（未填写发布机构）"
@@ -91,16 +91,20 @@ class Inspection:
     scheduled: list[Item]  # 主动公开, not drafts, published after the as-of moment (定时发布)
     interpretation: InterpretationCoverage
     monthly: dict[str, Counter[str]] = field(default_factory=dict)  # unit → "YYYY-MM" → count
-    undated_count: int = 0
-    scheduled_count: int = 0
     published_only: bool = False  # the public report: nothing about items not published
 
     def redacted(self) -> Inspection:
         """For the public site: nothing about items that are not published, neither their names
         nor their number (SPEC §6): a count of scheduled items tells what is coming."""
-        return replace(
-            self, undated=[], scheduled=[], undated_count=0, scheduled_count=0, published_only=True
-        )
+        return replace(self, undated=[], scheduled=[], published_only=True)
+
+    @property
+    def undated_count(self) -> int:
+        return len(self.undated)
+
+    @property
+    def scheduled_count(self) -> int:
+        return len(self.scheduled)
 
     @property
     def empty_columns(self) -> list[ColumnStatus]:
@@ -114,9 +118,9 @@ class Inspection:
     def public_count(self) -> int:
         return sum(status.count for status in self.columns)
 
-    def recent_months(self, count: int = RECENT_MONTHS) -> list[str]:
-        """The ``count`` months up to the as-of month, oldest first, as ``YYYY-MM``."""
-        return list(months_up_to(self.as_of.day, count))
+    def recent_months(self) -> list[str]:
+        """The :data:`RECENT_MONTHS` months up to the as-of month, oldest first, as ``YYYY-MM``."""
+        return list(months_up_to(self.as_of.day, RECENT_MONTHS))
 
     def month_years(self, months: list[str]) -> tuple[tuple[str, int], ...]:
         return years_of(months)
@@ -165,9 +169,7 @@ def inspect_site(collection: Collection, as_of: AsOf) -> Inspection:
         undated=undated,
         scheduled=scheduled,
         interpretation=_interpretation(public, catalog.inspection.interpretation_ratio_min),
-        monthly=_monthly(public, [unit.name for unit in catalog.units]),
-        undated_count=len(undated),
-        scheduled_count=len(scheduled),
+        monthly=monthly_counts(public, [unit.name for unit in catalog.units]),
     )
 
 
@@ -178,13 +180,13 @@ def _interpretation(public: list[Item], minimum: float | None) -> Interpretation
         reverse=True,
     )
     interpreted_numbers = {item.interprets for item in public if item.interprets}
-    has_reading = [str(p.index_no or "") in interpreted_numbers for p in policies]
-    interpreted = tuple(p for p, read in zip(policies, has_reading, strict=True) if read)
-    missing = tuple(p for p, read in zip(policies, has_reading, strict=True) if not read)
+    interpreted = tuple(p for p in policies if str(p.index_no or "") in interpreted_numbers)
+    missing = tuple(p for p in policies if str(p.index_no or "") not in interpreted_numbers)
     return InterpretationCoverage(tuple(policies), interpreted, missing, minimum)
 
 
-def _monthly(public: list[Item], unit_order: list[str]) -> dict[str, Counter[str]]:
+def monthly_counts(public: list[Item], unit_order: list[str]) -> dict[str, Counter[str]]:
+    """Items per unit and "YYYY-MM": the units of ``unit_order`` first, in that order."""
     counts: dict[str, Counter[str]] = {name: Counter() for name in unit_order}
     for item in public:
         if item.published is not None:
@@ -248,6 +250,11 @@ def _item_entry(item: Item) -> dict[str, object]:
 def report_as_dict(inspection: Inspection) -> dict[str, object]:
     """The report as plain data (``--format json``); every month, not only the recent ones."""
     coverage = inspection.interpretation
+
+    def finding(statuses: list[ColumnStatus], severity: Severity) -> dict[str, object]:
+        paths = [status.column.path for status in statuses]
+        return {"count": len(statuses), "severity": str(severity), "columns": paths}
+
     return {
         "as_of": str(inspection.as_of),
         "columns": [
@@ -264,16 +271,8 @@ def report_as_dict(inspection: Inspection) -> dict[str, object]:
             }
             for status in inspection.columns
         ],
-        "empty_columns": {
-            "count": len(inspection.empty_columns),
-            "severity": str(inspection.rules.empty_columns),
-            "columns": [status.column.path for status in inspection.empty_columns],
-        },
-        "stale_columns": {
-            "count": len(inspection.stale_columns),
-            "severity": str(inspection.rules.stale_columns),
-            "columns": [status.column.path for status in inspection.stale_columns],
-        },
+        "empty_columns": finding(inspection.empty_columns, inspection.rules.empty_columns),
+        "stale_columns": finding(inspection.stale_columns, inspection.rules.stale_columns),
         "undated_items": [_item_entry(item) | {"published": None} for item in inspection.undated],
         "scheduled_items": [_item_entry(item) for item in inspection.scheduled],
         "interpretation": {

@@ -22,7 +22,8 @@ class ListingPage:
 
     @property
     def src_uri(self) -> str:
-        return page_src_uri(self.base, self.number)
+        """The page's URL as a source: ``{base}/index.md``, then ``{base}/page/{n}.md``."""
+        return f"{self.url}index.md" if self.number == 1 else self.url.removesuffix("/") + ".md"
 
     @property
     def shows_doc_numbers(self) -> bool:
@@ -67,11 +68,6 @@ class ListingPage:
 def page_url(base: str, number: int) -> str:
     prefix = f"{base}/" if base else ""
     return prefix if number == 1 else f"{prefix}page/{number}/"
-
-
-def page_src_uri(base: str, number: int) -> str:
-    prefix = f"{base}/" if base else ""
-    return f"{prefix}index.md" if number == 1 else f"{prefix}page/{number}.md"
 
 
 def paginate(items: list[Item], base: str, page_size: int) -> list[ListingPage]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +50,10 @@ class SiteIdentity:
         """The 公安 verification page of the 公安备案 number (青公网安备 63012302000123号)."""
         digits = "".join(re.findall(r"\d+", self.police_record))
         return f"{POLICE_RECORD_PAGE}{digits}" if digits else ""
+
+    def absolute(self, path: str) -> str:
+        """The address of a site-relative path: absolute when the site's address is known."""
+        return self.url.rstrip("/") + "/" + path if self.url else path
 
 
 @dataclass(frozen=True)
@@ -105,8 +110,8 @@ class SiteModel:
     def facet_listings(self, facet: Facet, value: FacetValue) -> list[ListingPage]:
         return paginate(value.items, value.base(facet), self.catalog.page_size)
 
-    def newest(self, count: int = HOME_NEWEST) -> list[Item]:
-        return self.items[:count]
+    def newest(self) -> list[Item]:
+        return self.items[:HOME_NEWEST]
 
     def column_count(self, column: Column) -> int:
         return sum(len(self.by_column.get(c.path, [])) for c in column.walk())
@@ -141,15 +146,10 @@ def build_site_model(collection: Collection, as_of: AsOf, content_dir: Path) -> 
             if link.is_external:
                 continue
             target = resolve(source.src_uri, link)
-            if target in existing_files and target not in published_files:
-                published_files.add(target)
             if target in existing_files:
-                size = (content_dir / target).stat().st_size
-                found.append(
-                    Attachment(
-                        target, link.text or target, attachment_type(target), human_size(size)
-                    )
-                )
+                published_files.add(target)
+                size = human_size((content_dir / target).stat().st_size)
+                found.append(Attachment(target, link.text or target, attachment_type(target), size))
         if found:
             attachments[source.src_uri] = found
     return SiteModel(
@@ -168,11 +168,8 @@ def build_site_model(collection: Collection, as_of: AsOf, content_dir: Path) -> 
 
 def _facets(collection: Collection, public: list[Item]) -> list[Facet]:
     catalog = collection.catalog
-    topic_slugs = {name: str(n) for n, (name, _) in enumerate(catalog.topics, start=1)}
-    genre_slugs = {name: str(n) for n, name in enumerate(catalog.genres, start=1)}
     by_topic: dict[str, list[Item]] = defaultdict(list)
     by_unit: dict[str, list[Item]] = defaultdict(list)
-    unit_names: dict[str, str] = {}
     by_year: dict[int, list[Item]] = defaultdict(list)
     by_genre: dict[str, list[Item]] = defaultdict(list)
     for item in public:  # newest first, so every value's items are too
@@ -180,37 +177,32 @@ def _facets(collection: Collection, public: list[Item]) -> list[Facet]:
             by_topic[item.topic.primary].append(item)
         if item.publisher:
             by_unit[item.publisher.code].append(item)
-            unit_names.setdefault(item.publisher.code, item.publisher.name)
         if item.published:
             by_year[item.published.year].append(item)
         if item.genre:
             by_genre[item.genre].append(item)
-    topic = {name: FacetValue(name, topic_slugs[name], items) for name, items in by_topic.items()}
-    unit = {code: FacetValue(unit_names[code], code, items) for code, items in by_unit.items()}
-    year = {y: FacetValue(f"{y}年", str(y), items) for y, items in by_year.items()}
-    genre = {name: FacetValue(name, genre_slugs[name], items) for name, items in by_genre.items()}
-    topic_order = list(topic_slugs)
-    unit_order = [u.code for u in catalog.units]
-    genre_order = list(genre_slugs)
-    return [
-        Facet(
-            "topic", label("topic"), sorted(topic.values(), key=lambda v: topic_order.index(v.name))
-        ),
-        Facet(
-            "unit",
-            label("publisher"),
-            sorted(unit.values(), key=lambda v: unit_order.index(v.slug)),
-        ),
-        Facet("year", "年份", sorted(year.values(), key=lambda v: v.slug, reverse=True)),
-        Facet(
-            "genre", label("genre"), sorted(genre.values(), key=lambda v: genre_order.index(v.name))
-        ),
+    units = [
+        FacetValue(u.name, u.code, by_unit[u.code]) for u in catalog.units if u.code in by_unit
     ]
+    years = [FacetValue(f"{y}年", str(y), items) for y, items in by_year.items()]
+    topics = [name for name, _ in catalog.topics]
+    return [
+        Facet("topic", label("topic"), _in_catalog_order(topics, by_topic)),
+        Facet("unit", label("publisher"), units),
+        Facet("year", "年份", sorted(years, key=lambda v: v.slug, reverse=True)),
+        Facet("genre", label("genre"), _in_catalog_order(catalog.genres, by_genre)),
+    ]
+
+
+def _in_catalog_order(names: Iterable[str], items: dict[str, list[Item]]) -> list[FacetValue]:
+    """The values that have items, in the catalog's order; a value's slug is its number there."""
+    slugs = {name: str(n) for n, name in enumerate(names, start=1)}
+    return [FacetValue(name, slug, items[name]) for name, slug in slugs.items() if name in items]
 
 
 def metadata_rows(item: Item) -> list[tuple[str, str]]:
     """The metadata block of an item page, in the order of gov.cn document pages."""
-    rows = [
+    return [
         ("索引号", str(item.index_no or "")),
         ("主题分类", str(item.topic or "")),
         ("发布机构", item.publisher.name if item.publisher else ""),
@@ -222,7 +214,6 @@ def metadata_rows(item: Item) -> list[tuple[str, str]]:
         ("体裁", item.genre or ""),
         ("关键词", "、".join(item.keywords)),
     ]
-    return rows
 
 
 DOCUMENT_ROWS = ("索引号", "主题分类", "发布机构", "成文日期", "发布日期")
@@ -263,6 +254,6 @@ def page_meta(
             ("Keywords", ",".join(item.keywords)),
             ("Author", publisher),
             ("Description", item.summary or item.title),
-            ("Url", identity.url.rstrip("/") + "/" + page_url if identity.url else page_url),
+            ("Url", identity.absolute(page_url)),
         ]
     return meta

@@ -85,22 +85,20 @@ class ExportField:
     example: str = ""  # an identifier as it is written, shown beside the description
 
 
-def _text(key: str) -> Callable[[Item, SiteIdentity], Any]:
-    def value(item: Item, identity: SiteIdentity) -> Any:
-        raw = getattr(item, key)
-        return str(raw) if raw is not None else None
-
-    return value
-
-
 def _field_value(key: str) -> Callable[[Item, SiteIdentity], Any]:
+    """How a field is exported: as text, None when empty, unless it is written otherwise."""
     special: dict[str, Callable[[Item, SiteIdentity], Any]] = {
         "publisher": lambda item, _: item.publisher.name if item.publisher else None,
         "written": lambda item, _: item.written.isoformat() if item.written else None,
         "published": lambda item, _: item.published_text or None,
         "keywords": lambda item, _: list(item.keywords),
     }
-    return special.get(key, _text(key))
+
+    def text(item: Item, identity: SiteIdentity) -> Any:
+        raw = getattr(item, key)
+        return str(raw) if raw is not None else None
+
+    return special.get(key, text)
 
 
 def _field_schema(kind: Kind, required: bool) -> dict[str, Any]:
@@ -112,10 +110,6 @@ def _field_schema(kind: Kind, required: bool) -> dict[str, Any]:
     elif kind is Kind.DATETIME:
         schema["pattern"] = DATETIME_PATTERN
     return schema
-
-
-def _absolute(url: str, identity: SiteIdentity) -> str:
-    return identity.url.rstrip("/") + "/" + url if identity.url else url
 
 
 EXPORT_FIELDS: tuple[ExportField, ...] = (
@@ -159,7 +153,7 @@ EXPORT_FIELDS: tuple[ExportField, ...] = (
         "网址",
         "这条信息在本站的网页地址",
         {"type": "string"},
-        lambda item, identity: _absolute(item.url, identity),
+        lambda item, identity: identity.absolute(item.url),
         required=True,
     ),
 )
@@ -201,14 +195,12 @@ def items_csv(records: list[dict[str, Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([field.label for field in EXPORT_FIELDS])
-    keys = [field.key for field in EXPORT_FIELDS]
     for record in records:
-        row = []
-        for key in keys:
-            value = record[key]
-            text = LIST_SEPARATOR.join(value) if isinstance(value, list) else value or ""
-            row.append(spreadsheet_safe(text))
-        writer.writerow(row)
+        values = (record[field.key] for field in EXPORT_FIELDS)
+        writer.writerow(
+            spreadsheet_safe(LIST_SEPARATOR.join(value) if isinstance(value, list) else value or "")
+            for value in values
+        )
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -223,10 +215,9 @@ def schema_document(identity: SiteIdentity) -> dict[str, Any]:
         }
         for field in EXPORT_FIELDS
     }
-    schema_id = identity.url.rstrip("/") + "/" + SCHEMA_JSON if identity.url else SCHEMA_JSON
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": schema_id,
+        "$id": identity.absolute(SCHEMA_JSON),
         "title": f"{identity.name}：政府信息公开条目元数据",
         "description": "网站已发布的全部主动公开政府信息的元数据（不含正文）。"
         "字段与条目页面的信息属性表一致；依申请公开、不予公开、草稿和尚未到发布日期的条目不在其中。",

@@ -21,7 +21,6 @@ from generator.site.model import (
     BROWSE_ROOT,
     Attachment,
     Facet,
-    FacetValue,
     SiteIdentity,
     SiteModel,
     document_rows,
@@ -37,6 +36,7 @@ from generator.site.statistics import (
     site_statistics,
 )
 from generator.site.validity import (
+    POLICY_COLUMN_TYPE,
     VALID_ROOT,
     VALID_TITLE,
     policy_columns,
@@ -72,7 +72,6 @@ class PageView:
     item: Item | None = None
     listing: ListingPage | None = None
     facet: Facet | None = None
-    facet_value: FacetValue | None = None
     breadcrumbs: list[tuple[str, str]] = field(default_factory=list)  # (title, site-relative url)
     # Item pages only
     rows: list[tuple[str, str]] = field(default_factory=list)
@@ -140,6 +139,11 @@ def _crumbs(column: Column | None) -> list[tuple[str, str]]:
     return trail
 
 
+def _numbered(title: str, listing: ListingPage) -> str:
+    """A listing's title, with the page number from its second page on."""
+    return title if listing.number == 1 else f"{title}（第 {listing.number} 页）"
+
+
 def _column_extras(model: SiteModel, column: Column) -> dict[str, object]:
     """A column's feed, and the 现行有效 list on 政策文件 columns; nothing for single pages."""
     if column.kind == "page":
@@ -161,6 +165,10 @@ def plan_pages(
     def view(src_uri: str, **fields) -> None:
         views[src_uri] = PageView(identity=identity, model=model, **fields)
 
+    def unlisted(src_uri: str, **fields) -> None:
+        """A generated page that the navigation does not list."""
+        view(src_uri, generated=True, in_nav=False, **fields)
+
     view(
         HOME,
         kind="home",
@@ -181,21 +189,19 @@ def plan_pages(
         intro = f"{column.path}/index.md"
         common = dict(
             column=column,
+            meta=page_meta(identity, column=column),
             breadcrumbs=_crumbs(column),
             hide_body_title=True,
             **_column_extras(model, column),
         )
-        meta = page_meta(identity, column=column)
         if column.kind == "page":
             page = model.pages.get(intro)
-            document = page.document if page is not None else None
             view(
                 intro,
                 kind="page",
                 template="column-page.html",
                 title=column.name,
-                meta=meta,
-                rows=document_rows(document) if document is not None else [],
+                rows=document_rows(page.document) if page and page.document else [],
                 **common,
             )
         elif column.kind == "section":
@@ -204,7 +210,6 @@ def plan_pages(
                 kind="section",
                 template="section.html",
                 title=column.name,
-                meta=meta,
                 generated=True,
                 **common,
             )
@@ -214,10 +219,7 @@ def plan_pages(
                     listing.src_uri,
                     kind="column",
                     template="column.html",
-                    title=column.name
-                    if listing.number == 1
-                    else f"{column.name}（第 {listing.number} 页）",
-                    meta=meta,
+                    title=_numbered(column.name, listing),
                     generated=True,
                     in_nav=listing.number == 1,
                     listing=listing,
@@ -251,125 +253,108 @@ def plan_pages(
     )
     for facet in model.facets:
         facet_crumbs = [*browse_crumbs, (f"按{facet.title}", facet.url)]
-        view(
+        unlisted(
             f"{BROWSE_ROOT}/{facet.key}/index.md",
             kind="facet",
             template="browse.html",
             title=f"按{facet.title}浏览",
             meta=page_meta(identity),
-            generated=True,
-            in_nav=False,
             facet=facet,
             breadcrumbs=facet_crumbs,
         )
         for value in facet.values:
             for listing in model.facet_listings(facet, value):
-                suffix = "" if listing.number == 1 else f"（第 {listing.number} 页）"
-                view(
+                unlisted(
                     listing.src_uri,
                     kind="facet_value",
                     template="listing.html",
-                    title=f"{facet.title}：{value.name}{suffix}",
+                    title=_numbered(f"{facet.title}：{value.name}", listing),
                     meta=page_meta(identity),
-                    generated=True,
-                    in_nav=False,
                     facet=facet,
-                    facet_value=value,
                     listing=listing,
                     breadcrumbs=[*facet_crumbs, (value.name, f"{value.base(facet)}/")],
                 )
-    view(
+    unlisted(
         f"{SEARCH_ROOT}/index.md",
         kind="search",
         template="search.html",
         title="站内检索",
         meta=page_meta(identity),
-        generated=True,
-        in_nav=False,
         breadcrumbs=[("首页", ""), ("站内检索", f"{SEARCH_ROOT}/")],
         search=search_page(model),
     )
     if staff:
-        _plan_staff_pages(model, identity, view)
-    _plan_reference_pages(model, identity, view)
+        _plan_staff_pages(model, identity, unlisted)
+    _plan_reference_pages(model, identity, unlisted)
     return views
 
 
-def _plan_staff_pages(model: SiteModel, identity: SiteIdentity, view: Callable[..., None]) -> None:
+def _plan_staff_pages(
+    model: SiteModel, identity: SiteIdentity, unlisted: Callable[..., None]
+) -> None:
     """The clerk's guide (guide/) and the inspection report (report/): kept from search engines
     and from sitemap.xml even in a staff build."""
     staff_meta = [*page_meta(identity), ("robots", "noindex, nofollow")]
-    view(
+    unlisted(
         GUIDE,
         kind="guide",
         template="column-page.html",
         title="信息员指南",
         meta=staff_meta,
         internal=True,
-        generated=True,
-        in_nav=False,
         hide_body_title=True,
         markdown=render_guide(),
         breadcrumbs=[("首页", ""), ("信息员指南", "guide/")],
     )
-    view(
+    unlisted(
         f"{REPORT_ROOT}/index.md",
         kind="report",
         template="report.html",
         title="网站检查报告",
         meta=staff_meta,
         internal=True,
-        generated=True,
-        in_nav=False,
         breadcrumbs=[("首页", ""), ("网站检查报告", f"{REPORT_ROOT}/")],
         inspection=inspect_site(model.collection, model.as_of).redacted(),
     )
 
 
 def _plan_reference_pages(
-    model: SiteModel, identity: SiteIdentity, view: Callable[..., None]
+    model: SiteModel, identity: SiteIdentity, unlisted: Callable[..., None]
 ) -> None:
     """现行有效文件 (xianxing/), 信息发布统计 (tongji/) and 数据开放 (data/)."""
     columns = policy_columns(model)
     if columns:
         crumbs = [("首页", ""), (VALID_TITLE, f"{VALID_ROOT}/")]
         for listing in valid_listing(model):
-            suffix = "" if listing.number == 1 else f"（第 {listing.number} 页）"
-            view(
+            unlisted(
                 listing.src_uri,
                 kind="valid",
                 template="valid-list.html",
-                title=f"{VALID_TITLE}{suffix}",
+                title=_numbered(VALID_TITLE, listing),
                 meta=[
                     *page_meta(identity),
                     ("ColumnName", VALID_TITLE),
-                    ("ColumnType", "政策文件"),
+                    ("ColumnType", POLICY_COLUMN_TYPE),
                 ],
-                generated=True,
-                in_nav=False,
                 listing=listing,
                 breadcrumbs=crumbs,
                 related=[(column.name, f"{column.path}/") for column in columns],
             )
-    view(
+    unlisted(
         f"{STATISTICS_ROOT}/index.md",
         kind="statistics",
         template="statistics.html",
         title=STATISTICS_TITLE,
         meta=[*page_meta(identity), ("ColumnName", STATISTICS_TITLE), ("ColumnType", "数据发布")],
-        generated=True,
-        in_nav=False,
         breadcrumbs=[("首页", ""), (STATISTICS_TITLE, f"{STATISTICS_ROOT}/")],
         statistics=site_statistics(model),
     )
-    view(
+    unlisted(
         f"{DATA_ROOT}/index.md",
         kind="open_data",
         template="open-data.html",
         title="数据开放",
         meta=[*page_meta(identity), ("ColumnName", "数据开放"), ("ColumnType", "数据开放")],
-        generated=True,
-        in_nav=False,
         breadcrumbs=[("首页", ""), ("数据开放", f"{DATA_ROOT}/")],
         open_data=open_data_page(model),
     )

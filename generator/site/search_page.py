@@ -9,11 +9,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from generator.content.catalog import Catalog, Column
+from generator.content.fields import VALIDITY_VALUES
 from generator.content.model import Item
 from generator.site.model import SiteModel
 
 SEARCH_ROOT = "search"  # the search page: search/?q=…
-VALIDITY_ORDER = ("现行有效", "已修订", "已废止", "失效")
 
 
 @dataclass(frozen=True)
@@ -53,11 +53,8 @@ def filters_with_items(model: SiteModel) -> list[tuple[FilterChoice, list[list[I
     add("column", "栏目", [(columns[c.path], model.by_column.get(c.path, [])) for c in listed])
     for facet in model.facets:
         add(facet.key, facet.title, [(value.name, value.items) for value in facet.values])
-    by_validity: dict[str, list[Item]] = {name: [] for name in VALIDITY_ORDER}
-    for item in model.items:
-        if item.validity in by_validity:
-            by_validity[item.validity].append(item)
-    add("validity", "有效性", list(by_validity.items()))
+    validity = [(name, [i for i in model.items if i.validity == name]) for name in VALIDITY_VALUES]
+    add("validity", "有效性", validity)
     return found
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from generator.content.catalog import Column
 from generator.content.dates import months_up_to, years_of
 from generator.content.model import Item
-from generator.site.inspection import RECENT_MONTHS
+from generator.site.inspection import NO_PUBLISHER, RECENT_MONTHS, monthly_counts
 from generator.site.model import SiteModel
 
 STATISTICS_ROOT = "tongji"
@@ -119,10 +119,7 @@ def _nice_ceiling(value: int) -> int:
     if value <= 1:
         return 1
     power = 10 ** (len(str(value)) - 1)
-    for step in (1, 2, 5, 10):
-        if step * power >= value:
-            return step * power
-    return 10 * power  # pragma: no cover - the loop always returns
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
 
 
 def _ticks(ceiling: int) -> list[int]:
@@ -231,23 +228,16 @@ def _label(column: Column) -> str:
 def site_statistics(model: SiteModel) -> Statistics:
     months = months_up_to(model.as_of.day, RECENT_MONTHS)
     wanted = set(months)
-    per_unit: dict[str, Counter[str]] = {}
-    unit_totals: Counter[str] = Counter()
-    for item in model.items:
-        name = item.publisher.name if item.publisher else "（未填写发布机构）"
-        unit_totals[name] += 1
-        if _month(item) in wanted:
-            per_unit.setdefault(name, Counter())[_month(item)] += 1
-    order = [unit.name for unit in model.catalog.units]
-    names = sorted(unit_totals, key=lambda n: (order.index(n) if n in order else len(order), n))
+    monthly = monthly_counts(model.items, [unit.name for unit in model.catalog.units])
     units = tuple(
         UnitRow(
             name=name,
-            counts=tuple(per_unit.get(name, Counter()).get(m, 0) for m in months),
-            recent=sum(per_unit.get(name, Counter()).values()),
-            total=unit_totals[name],
+            counts=tuple(counter[m] for m in months),
+            recent=sum(counter[m] for m in months),
+            total=counter.total(),
         )
-        for name in names
+        for name, counter in monthly.items()
+        if counter  # units with public items
     )
     month_totals = tuple(sum(row.counts[i] for row in units) for i in range(len(months)))
     columns = []
@@ -284,18 +274,16 @@ def statistics_csv(model: SiteModel) -> bytes:
         counts[(_month(item), unit, item.column.path)] += 1
     units = {unit.code: (index, unit.name) for index, unit in enumerate(model.catalog.units)}
     columns = {column.path: (index, column) for index, column in enumerate(model.catalog.walk())}
+
+    def order(key: tuple[str, str, str]) -> tuple[str, int, int]:
+        month, code, path = key
+        return month, units.get(code, (len(units), ""))[0], columns[path][0]
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    for (month, code, path), count in sorted(
-        counts.items(),
-        key=lambda entry: (
-            entry[0][0],
-            units.get(entry[0][1], (len(units), ""))[0],
-            columns[entry[0][2]][0],
-        ),
-    ):
-        column = columns[path][1]
-        name = units.get(code, (0, "（未填写发布机构）"))[1]
-        writer.writerow((month, name, code, _label(column), path, count))
+    for month, code, path in sorted(counts, key=order):
+        name = units.get(code, (0, NO_PUBLISHER))[1]
+        label = _label(columns[path][1])
+        writer.writerow((month, name, code, label, path, counts[month, code, path]))
     return buffer.getvalue().encode("utf-8-sig")

@@ -11,7 +11,6 @@ by the checker (E-SUPERSEDE-CYCLE). No MkDocs here.
 from __future__ import annotations
 
 from generator.content.catalog import Column
-from generator.content.model import Item
 from generator.site.listings import ListingPage, paginate
 from generator.site.model import SiteModel
 
@@ -26,14 +25,11 @@ def policy_columns(model: SiteModel) -> list[Column]:
     return [column for column in model.catalog.list_columns() if column.type == POLICY_COLUMN_TYPE]
 
 
-def valid_documents(model: SiteModel) -> list[Item]:
-    """Public 现行有效 items of the 政策文件 columns, newest first (the model's order)."""
-    paths = {column.path for column in policy_columns(model)}
-    return [item for item in model.items if item.column.path in paths and item.validity == VALID]
-
-
 def valid_listing(model: SiteModel) -> list[ListingPage]:
-    return paginate(valid_documents(model), VALID_ROOT, model.catalog.page_size)
+    """Public 现行有效 items of the 政策文件 columns, newest first (the model's order), paginated."""
+    paths = {column.path for column in policy_columns(model)}
+    valid = [item for item in model.items if item.column.path in paths and item.validity == VALID]
+    return paginate(valid, VALID_ROOT, model.catalog.page_size)
 
 
 def shows_valid_list(column: Column) -> bool:
