@@ -55,6 +55,7 @@ from generator.content.doc_number import DocNumber, parse_doc_number
 from generator.content.links import Link
 from generator.content.load import MAX_FILE_BYTES, BodyOnDisk, SourceFile
 from generator.content.model import Item
+from generator.content.texts import strings
 from generator.diagnostics import CODES, Diagnostic, Severity
 
 CACHE_DIR = ".disclosure-cache"
@@ -264,7 +265,7 @@ class ItemCache:
         document = {"fingerprint": self.fingerprint, "entries": self.entries}
         try:
             self.folder.mkdir(exist_ok=True)
-            _replace(self.folder / CACHE_FILE, orjson.dumps(document))
+            replace_file(self.folder / CACHE_FILE, orjson.dumps(document))
             for name in OLD_FILES:
                 (self.folder / name).unlink(missing_ok=True)
         except OSError:
@@ -272,7 +273,7 @@ class ItemCache:
         self.changes = 0
 
 
-def _replace(path: Path, data: bytes) -> None:
+def replace_file(path: Path, data: bytes) -> None:
     """Write beside, then rename: a reader sees the old file or the new one, whole."""
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
     temporary.write_bytes(data)
@@ -292,16 +293,9 @@ def _holds_id_shaped_number(source: SourceFile) -> bool:
     matter; a number as the scan reads it, through separators and markup (digit_runs)."""
     if _id_shaped(source.rel) or _id_shaped(source.body):
         return True
-    pending: list[Any] = [entry.value for entry in source.entries.values()]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, str) and _id_shaped(value):
-            return True
-        if isinstance(value, list):
-            pending += value
-        elif isinstance(value, dict):
-            pending += value.values()
-    return False
+    return any(
+        _id_shaped(value) for entry in source.entries.values() for value in strings(entry.value)
+    )
 
 
 def _id_shaped(text: str) -> bool:
@@ -345,9 +339,7 @@ def _diagnostic_data(diagnostic: Diagnostic) -> list[Any]:
 # Rebuilding an entry: every value checked, every catalog key looked up -----------------------
 
 
-def _item(
-    data: Any, rel: str, column: Column, catalog: Catalog, body: BodyOnDisk
-) -> Item | None:
+def _item(data: Any, rel: str, column: Column, catalog: Catalog, body: BodyOnDisk) -> Item | None:
     if data is None:
         return None  # the file could not be read; its diagnostics say why
     if not isinstance(data, dict):

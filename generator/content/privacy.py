@@ -54,8 +54,7 @@ from generator.content.texts import (
     IDENTIFIER_KEYS,
     FileFindings,
     Text,
-    body_text,
-    front_matter_texts,
+    source_texts,
 )
 from generator.diagnostics import Report
 
@@ -388,7 +387,8 @@ def check_privacy(source: SourceFile, unit_codes: frozenset[str], report: Report
     page's address) not covered by an exemption; an exemption never covers the name."""
     exempt = read_exemption(source, report)
     findings = FileFindings(report, source.rel)
-    for text in _texts(source):
+    texts = source_texts(source, IDENTIFIER_KEYS | {EXEMPT_KEY}, lambda v: len(v) >= _SHORTEST)
+    for text in texts:
         for number in find_personal_numbers(text.text, unit_codes):
             if number.kind.key in exempt:
                 continue
@@ -457,10 +457,3 @@ def check_catalog_text(site_dir: Path, unit_codes: frozenset[str], report: Repor
         line, column = text.position(number.start)
         findings.add(number.kind.code, line, column, _message(number, "", f"{_DEIDENTIFY}。"))
     findings.close()
-
-
-def _texts(source: SourceFile) -> Iterator[Text]:
-    yield from front_matter_texts(
-        source, IDENTIFIER_KEYS | {EXEMPT_KEY}, lambda value: len(value) >= _SHORTEST
-    )
-    yield body_text(source)
