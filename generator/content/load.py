@@ -56,7 +56,6 @@ class Entry:
     value: Any  # str | list | dict | None, built from YAML nodes without type conversion
     line: int
     column: int
-    yaml_tag: str  # the YAML tag the value resolved to (str, bool, null, int, timestamp…)
 
 
 @dataclass
@@ -70,12 +69,6 @@ class SourceFile:
     body_line: int = 1  # file line of the body's first line
     readable: bool = False  # False when the file could not be decoded or parsed at all
     sha256: str = ""  # of the bytes read: the digest cache's key
-    mtime_ns: int = 0  # and the file's modification time and size, taken before reading
-    size: int = 0
-
-    def line_of(self, key: str) -> int:
-        entry = self.entries.get(key)
-        return entry.line if entry else 1
 
 
 class _Refused(Exception):
@@ -96,11 +89,6 @@ class BodyOnDisk:
 
 def read_source(path: Path, rel: str, report: Report) -> SourceFile:
     source = SourceFile(path=path, rel=rel)
-    try:
-        stat = path.stat()
-        source.mtime_ns, source.size = stat.st_mtime_ns, stat.st_size
-    except OSError:
-        pass  # read_bytes reports it
     data = read_bytes(path, rel, report)
     if data is None:
         return source
@@ -352,7 +340,6 @@ def _compose(front_lines: list[str], rel: str, report: Report) -> dict[str, Entr
                 value=builder.build(value_node),
                 line=line,
                 column=column,
-                yaml_tag=value_node.tag.rsplit(":", 1)[-1],
             )
     except _Refused:
         return None
