@@ -306,12 +306,11 @@ class _CatalogReader:
             self.problem("E-CATALOG-VALUE", top_line, "page_size 必须是正整数，例如 20。")
             page_size = 20
         inspection = self.read_inspection(data.get("inspection"), top_line)
-        unit_names = {name for unit in units for name in (unit.name, *unit.aliases)}
-        columns = self.read_columns(data.get("columns"), None, top_line, unit_names)
-        self.check_column_ids(columns)
         full_names = {unit.name: unit.name for unit in units} | {
             alias: unit.name for unit in units for alias in unit.aliases
         }
+        columns = self.read_columns(data.get("columns"), None, top_line, set(full_names))
+        self.check_column_ids(columns)
         for column in (c for top in columns for c in top.walk()):
             column.units = tuple(full_names.get(name, name) for name in column.units)
         return Catalog(

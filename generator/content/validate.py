@@ -76,14 +76,10 @@ class ItemValidator:
 
     # The checks ----------------------------------------------------------------------------
 
-    def document(self, src_uri: str) -> Item:
-        """A page column's page as a document: the keys it has, checked as an item's (none of
-        them required)."""
-        return self.shared_keys(src_uri, body="")
-
     def shared_keys(self, src_uri: str, body: str) -> Item:
         """What an item and a page written as a document share: title, publisher, topic,
-        公开属性, dates and 索引号, read and checked."""
+        公开属性, dates and 索引号, read and checked (for a page column's page, none of them
+        required)."""
         item = Item(
             source=self.source.rel,
             src_uri=src_uri,
@@ -419,7 +415,7 @@ def read_page(
             )
     document = None
     if column is not None and any(key in source.entries for key in document_keys):
-        document = ItemValidator(source, column, catalog, report).document(src_uri)
+        document = ItemValidator(source, column, catalog, report).shared_keys(src_uri, body="")
     title = source.entries.get("title")
     summary = source.entries.get("summary")
     return ColumnPage(
