@@ -52,10 +52,12 @@ import yaml
 from generator.content.catalog import CATALOG_FILE, Catalog, Column, Unit
 from generator.content.digit_runs import digit_runs
 from generator.content.doc_number import DocNumber, parse_doc_number
+from generator.content.index_number import IndexNumber
 from generator.content.links import Link
 from generator.content.load import MAX_FILE_BYTES, BodyOnDisk, SourceFile
 from generator.content.model import Item
 from generator.content.texts import strings
+from generator.content.topics import Topic
 from generator.diagnostics import CODES, Diagnostic, Severity
 
 CACHE_DIR = ".disclosure-cache"
@@ -361,9 +363,10 @@ def _item(data: Any, rel: str, column: Column, catalog: Catalog, body: BodyOnDis
         **stored,
         column=column,
         body=body,
-        index_no=None,
+        index_no=_reparsed(data["index_no"], catalog.index_pattern.parse, IndexNumber),
         publisher=_publisher(data["publisher"], catalog),
-        topic=None,
+        topic=_reparsed(data["topic"], catalog.topics.parse, Topic),
+        doc_no=_reparsed(data["doc_no"], parse_doc_number, DocNumber),
         published=_optional(data["published"], datetime.fromisoformat),
         written=_optional(data["written"], date.fromisoformat),
         keywords=tuple(keywords),
@@ -371,25 +374,8 @@ def _item(data: Any, rel: str, column: Column, catalog: Catalog, body: BodyOnDis
         body_line=_number(data["body_line"]),
         lines=dict(lines),
     )
-    if data["index_no"] is not None:
-        item.index_no = catalog.index_pattern.parse(_text(data["index_no"]))
-        if item.index_no is None or str(item.index_no) != data["index_no"]:
-            raise _Damaged("index_no")
-    if data["topic"] is not None:
-        item.topic = catalog.topics.parse(_text(data["topic"]))
-        if item.topic is None or str(item.topic) != data["topic"]:
-            raise _Damaged("topic")
-    if data["doc_no"] is not None:
-        doc_no = parse_doc_number(_text(data["doc_no"]))
-        if not isinstance(doc_no, DocNumber) or str(doc_no) != data["doc_no"]:
-            raise _Damaged("doc_no")
-        item.doc_no = doc_no
-    if item.published is not None and (
-        type(item.published) is not datetime or item.published.tzinfo is not None
-    ):
+    if item.published is not None and item.published.tzinfo is not None:
         raise _Damaged("published")  # the as-of moment it is compared with is naive
-    if item.written is not None and type(item.written) is not date:
-        raise _Damaged("written")
     item.links = _links(data["links"])  # set here, the body is not read to find them
     return item
 
@@ -451,6 +437,14 @@ def _mapping(value: Any) -> dict[str, Any]:
 
 def _optional(value: Any, parse: Callable[[str], Any]) -> Any:
     return None if value is None else parse(_text(value))
+
+
+def _reparsed(value: Any, parse: Callable[[str], Any], kind: type) -> Any:
+    """A 索引号, 主题分类 or 文号 stored as its text, read again: it must read back the same."""
+    parsed = _optional(value, parse)
+    if value is not None and (not isinstance(parsed, kind) or str(parsed) != value):
+        raise _Damaged(kind.__name__)
+    return parsed
 
 
 def _extra(value: Any) -> dict[str, Any]:

@@ -133,16 +133,15 @@ class LinkRules:
         self.as_of = as_of
         self.report = report
         self.items: dict[str, Item] = {item.src_uri: item for item in collection.items}
+        self.documents: dict[str, Item | ColumnPage] = {
+            **self.items,
+            **{page.src_uri: page for page in collection.pages},
+        }
         self.withheld_files = withheld_files(collection, as_of)
         # A column's index.md exists on the site even without a source file: the renderer
         # generates the listing or section page (and the home page) in its place.
         generated = {"index.md"} | {f"{c.path}/index.md" for c in collection.catalog.walk()}
-        self.files: set[str] = (
-            set(self.items)
-            | {page.src_uri for page in collection.pages}
-            | set(collection.attachments)
-            | generated
-        )
+        self.files: set[str] = set(self.documents) | set(collection.attachments) | generated
         self.by_lower: dict[str, str] = {uri.lower(): uri for uri in self.files}
         self.linked: set[str] = set()  # the files some Markdown source links to
         self.list_columns = sorted(
@@ -150,10 +149,6 @@ class LinkRules:
         )
         self.page_addresses = {item.url.rstrip("/") for item in collection.items} | {
             c.path for c in collection.catalog.walk()
-        }
-        self.documents: dict[str, Item | ColumnPage] = {
-            **self.items,
-            **{page.src_uri: page for page in collection.pages},
         }
         self.anchors: dict[str, frozenset[str] | None] = {}  # by source, once asked
         self.reported_anchors: set[tuple[str, str, str]] = set()

@@ -99,8 +99,7 @@ def read_source(path: Path, rel: str, report: Report) -> SourceFile:
     split = _split_front_matter(text, rel, report)
     if split is None:
         return source
-    front_lines, body, body_line = split
-    source.body, source.body_line = body, body_line
+    front_lines, source.body, source.body_line = split
     if not _prescan(front_lines, rel, report):
         return source
     entries = _compose(front_lines, rel, report)

@@ -113,11 +113,9 @@ class ItemValidator:
         item.validity = self.choice("validity", VALIDITY_VALUES, "E-VALIDITY-VALUE")
         item.superseded_by = self.text("superseded_by")
         item.interprets = self.text("interprets")
-        item.editor, item.reviewer, item.approver = (
-            self.text("editor"),
-            self.text("reviewer"),
-            self.text("approver"),
-        )
+        item.editor = self.text("editor")
+        item.reviewer = self.text("reviewer")
+        item.approver = self.text("approver")
         item.draft = self.draft()
         item.extra = self.extra()
         written_validity = self.source.entries.get("validity")
