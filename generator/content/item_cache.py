@@ -429,12 +429,6 @@ def _list(value: Any) -> list[Any]:
     return value
 
 
-def _mapping(value: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _Damaged("mapping")
-    return value
-
-
 def _optional(value: Any, parse: Callable[[str], Any]) -> Any:
     return None if value is None else parse(_text(value))
 
@@ -449,9 +443,9 @@ def _reparsed(value: Any, parse: Callable[[str], Any], kind: type) -> Any:
 
 def _extra(value: Any) -> dict[str, Any]:
     """``extra:`` as the loader builds it: mappings, lists, text and nulls only."""
-    if value == {}:
-        return {}
-    pending: list[tuple[Any, int]] = [(_mapping(value), 0)]
+    if not isinstance(value, dict):
+        raise _Damaged("extra")
+    pending: list[tuple[Any, int]] = [(value, 0)]
     while pending:
         node, depth = pending.pop()
         if depth > MAX_EXTRA_DEPTH:

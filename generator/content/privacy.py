@@ -111,9 +111,6 @@ class PersonalKind:
     grouped: Callable[[tuple[int, ...]], bool]  # the sizes of its groups → a way it is written?
     proves: Callable[[str], bool]  # the digits (and X) of a candidate → is it such a number?
 
-    def names(self) -> tuple[str, ...]:
-        return (self.key, self.name, *self.aliases)
-
 
 def _is_id_number(digits: str) -> bool:
     """18 digits with a MOD 11-2 check digit, or 15 (legacy); province and birth date plausible."""
@@ -178,7 +175,9 @@ KINDS: tuple[PersonalKind, ...] = (
         lambda digits: bool(_MOBILE.fullmatch(digits)),
     ),
 )
-KIND_BY_NAME: dict[str, PersonalKind] = {name: kind for kind in KINDS for name in kind.names()}
+KIND_BY_NAME: dict[str, PersonalKind] = {
+    name: kind for kind in KINDS for name in (kind.key, kind.name, *kind.aliases)
+}
 # What names the number at ``start`` (its line starting at ``line_start``) in ``text``, when
 # nothing before it on its line does: the header of its table column.
 Heading = Callable[[str, int, int], str]
