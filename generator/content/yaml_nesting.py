@@ -10,7 +10,7 @@ The scanner counts the collections a line can open: every indentation level in u
 each block indicator (``- key: v`` opens a sequence and a mapping) and every flow bracket
 (``[``, ``{``) that is not inside quotes, a comment or a plain scalar. It may count more than
 YAML would for odd but valid input, never fewer, and stays far from any bound for the flat
-texts our files hold. :func:`read_yaml` is the one reader of all three: the bound, then YAML.
+texts our files hold. :func:`read_yaml` reads such a text: the bound, then YAML.
 """
 
 from __future__ import annotations
@@ -42,13 +42,13 @@ def too_deep(text: str, limit: int) -> TooDeep | None:
     return _Scanner(limit).scan(text)
 
 
-def compose(text: str) -> yaml.Node | None:
+def _nodes(text: str) -> yaml.Node | None:
     """The YAML nodes of ``text``: every key keeps its line, no value is converted."""
     return yaml.compose(text, Loader=_Loader)
 
 
 def read_yaml(
-    text: str, limit: int, read: Callable[[str], T] = compose
+    text: str, limit: int, read: Callable[[str], T] = _nodes
 ) -> T | TooDeep | yaml.YAMLError:
     """``text`` as ``read`` gives it (by default its nodes) when it nests no deeper than
     ``limit``; else where it first goes deeper, or the error YAML raised, as a value."""
