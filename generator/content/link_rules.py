@@ -153,10 +153,6 @@ class LinkRules:
         self.anchors: dict[str, frozenset[str] | None] = {}  # by source, once asked
         self.reported_anchors: set[tuple[str, str, str]] = set()
 
-    def check(self, source: MarkdownSource) -> None:
-        for link in source.links():
-            self.check_link(source, link)
-
     def problem(self, code: str, source: MarkdownSource, link: Link, message: str) -> None:
         self.report.add(code, source.source, link.line, message, column=link.column)
 
@@ -392,7 +388,8 @@ def check_links(collection: Collection, as_of: AsOf, report: Report) -> None:
     """Check every link of every item and column page (see the module docstring)."""
     rules = LinkRules(collection, as_of, report)
     for source in markdown_sources(collection, as_of):
-        rules.check(source)
+        for link in source.links():
+            rules.check_link(source, link)
     for orphan in sorted(set(collection.attachments) - rules.linked):
         if not orphan.endswith(TABLES_SUFFIX):  # an annual report's tables, read beside it
             report.add(
