@@ -164,13 +164,8 @@ class ItemValidator:
                 continue
             close = difflib.get_close_matches(entry.name, candidates, n=1, cutoff=0.5)
             hint = f"是不是“{close[0]}”？" if close else ""
-            self.report.add(
-                "E-KEY-UNKNOWN",
-                self.source.rel,
-                entry.line,
-                f"未知的键“{entry.name}”。{hint}自定义内容请写在 extra: 下面。",
-                column=entry.column,
-            )
+            message = f"未知的键“{entry.name}”。{hint}自定义内容请写在 extra: 下面。"
+            self.problem("E-KEY-UNKNOWN", entry.name, message)  # kept under the name it has
 
     def check_required(self) -> None:
         required = [f.key for f in FIELDS if f.required] + list(self.column.required)
