@@ -348,11 +348,9 @@ def _item(data: Any, rel: str, column: Column, catalog: Catalog, body: BodyOnDis
         raise _Damaged("item")
     if data["source"] != rel or data["column"] != column.path:
         raise _Damaged("item of another file")
-    stored = {}
-    for name, types in _STORED_TYPES.items():
-        stored[name] = value = data[name]
-        if type(value) not in types:
-            raise _Damaged("field of the wrong type")
+    stored = {name: data[name] for name in _STORED_TYPES}
+    if any(type(stored[name]) not in types for name, types in _STORED_TYPES.items()):
+        raise _Damaged("field of the wrong type")
     keywords, lines = data["keywords"], data["lines"]
     if type(keywords) is not list or not set(map(type, keywords)) <= {str}:
         raise _Damaged("keywords")
