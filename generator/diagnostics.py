@@ -444,10 +444,9 @@ class Diagnostic:
         return f"{self.file}:{self.line}:{self.column}: {self.severity} {self.code} {self.message}"
 
     def as_github(self) -> str:
-        level = "error" if self.severity is Severity.ERROR else "warning"
         message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return (
-            f"::{level} file={self.file},line={self.line},col={self.column},"
+            f"::{self.severity} file={self.file},line={self.line},col={self.column},"
             f"title={self.code}::{message}"
         )
 
@@ -492,14 +491,6 @@ class Report:
 
     def __len__(self) -> int:
         return len(self._diagnostics)
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self if d.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        return [d for d in self if d.severity is Severity.WARNING]
 
     def has_errors(self) -> bool:
         return any(d.severity is Severity.ERROR for d in self._diagnostics)

@@ -11,14 +11,13 @@ stored, and the cache is data only (diagnostics as JSON), safe to delete.
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from generator.content.item_cache import CACHE_DIR, RACY_NS, committed, fingerprint
+from generator.content.item_cache import CACHE_DIR, RACY_NS, committed, fingerprint, replace_file
 from generator.diagnostics import CODES, Diagnostic
 
 CACHE_FILE = "attachments.json"
@@ -72,9 +71,7 @@ class AttachmentCache:
         data = orjson.dumps({"fingerprint": self.fingerprint, "entries": self.entries})
         try:
             self.path.parent.mkdir(exist_ok=True)
-            temporary = self.path.with_name(f"{CACHE_FILE}.{os.getpid()}")
-            temporary.write_bytes(data)
-            temporary.replace(self.path)
+            replace_file(self.path, data)
         except OSError:
             pass  # a read-only site is checked all the same, only not faster next time
 

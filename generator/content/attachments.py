@@ -47,11 +47,10 @@ class AttachmentKind:
     signature: str  # what the content must be, for the message
 
 
-_OFFICE = AttachmentKind("Word", _starts(*OLE2), "Office 97-2003 文档")
 ATTACHMENT_KINDS: dict[str, AttachmentKind] = {
     ".pdf": AttachmentKind("PDF", _pdf, "PDF（以 %PDF- 开头）"),
     ".ofd": AttachmentKind("OFD", _starts(*ZIP), "OFD 版式文件（ZIP 容器）"),
-    ".doc": _OFFICE,
+    ".doc": AttachmentKind("Word", _starts(*OLE2), "Office 97-2003 文档"),
     ".docx": AttachmentKind("Word", _starts(*ZIP), "Word 文档（ZIP 容器）"),
     ".wps": AttachmentKind("WPS", _starts(*OLE2, *ZIP), "WPS 文字文档"),
     ".xls": AttachmentKind("Excel", _starts(*OLE2), "Excel 97-2003 工作簿"),

@@ -7,10 +7,11 @@ make the commands exit with 2. Loading never stops at the first problem.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from generator.content.fields import FIELDS_BY_KEY, GENRES, KEY_BY_NAME
 from generator.content.index_number import IndexPattern, PatternError
 from generator.content.texts import FORBIDDEN_CHARACTER
 from generator.content.topics import NATIONAL_TOPICS, TopicVocabulary
-from generator.content.yaml_nesting import too_deep
+from generator.content.yaml_nesting import TooDeep, read_yaml
 from generator.diagnostics import Report, Severity
 
 CATALOG_FILE = "columns.yml"
@@ -35,21 +36,9 @@ COLUMN_TYPES = (
 COLUMN_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # Top-level URLs the generator writes itself; a column with one of these ids would collide.
 RESERVED_IDS = frozenset(
-    {
-        "assets",
-        "browse",
-        "data",
-        "feeds",
-        "guide",
-        "page",
-        "pagefind",
-        "report",
-        "search",
-        "search-index",
-        "tongji",
-        "xianxing",
-    }
-)
+    ("assets", "browse", "data", "feeds", "guide", "page", "pagefind", "report", "search",
+     "search-index", "tongji", "xianxing")
+)  # fmt: skip
 UNIT_CODE = re.compile(r"^(?:[0-9A-Z]{9}|[0-9A-Z]{18})$")
 DURATION = re.compile(r"^(?P<number>\d+)\s*(?P<unit>d|w|mo|y)$")
 DURATION_UNITS = {"d": "天", "w": "周", "mo": "个月", "y": "年"}
@@ -82,10 +71,8 @@ class Duration:
 
     def before(self, day: date) -> date:
         """The date this span before ``day``."""
-        if self.unit == "d":
-            return date.fromordinal(day.toordinal() - self.number)
-        if self.unit == "w":
-            return date.fromordinal(day.toordinal() - 7 * self.number)
+        if self.unit in ("d", "w"):
+            return day - timedelta(days=self.days)
         months = self.number * (12 if self.unit == "y" else 1)
         year, month0 = divmod(day.year * 12 + day.month - 1 - months, 12)
         last_day = calendar.monthrange(year, month0 + 1)[1]
@@ -222,31 +209,29 @@ def load_catalog(site_dir: Path, report: Report) -> Catalog | None:
     except UnicodeDecodeError:
         report.add("E-CATALOG-YAML", rel, 1, f"{CATALOG_FILE} 不是 UTF-8 编码，请另存为 UTF-8。")
         return None
-    deep = too_deep(text, MAX_NESTING)
-    if deep is not None:
+    data = read_yaml(text, MAX_NESTING, functools.partial(yaml.load, Loader=_LineLoader))
+    if isinstance(data, TooDeep):
         report.add(
             "E-CATALOG-YAML",
             rel,
-            deep.line + 1,
-            f"{CATALOG_FILE} 第 {deep.line + 1} 行嵌套超过 {MAX_NESTING} 层，无法解析；"
+            data.line + 1,
+            f"{CATALOG_FILE} 第 {data.line + 1} 行嵌套超过 {MAX_NESTING} 层，无法解析；"
             "栏目用 children 逐级嵌套，每级缩进两个空格。",
-            column=deep.column + 1,
+            column=data.column + 1,
         )
         return None
-    try:
-        data = yaml.load(text, Loader=_LineLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
+    if isinstance(data, yaml.MarkedYAMLError):
+        mark = data.problem_mark
         report.add(
             "E-CATALOG-YAML",
             rel,
             mark.line + 1 if mark else 1,
-            f"{CATALOG_FILE} 无法解析：{error.problem or error}",
+            f"{CATALOG_FILE} 无法解析：{data.problem or data}",
             column=mark.column + 1 if mark else 1,
         )
         return None
-    except yaml.YAMLError as error:
-        report.add("E-CATALOG-YAML", rel, 1, f"{CATALOG_FILE} 无法解析：{error}")
+    if isinstance(data, yaml.YAMLError):
+        report.add("E-CATALOG-YAML", rel, 1, f"{CATALOG_FILE} 无法解析：{data}")
         return None
     if not isinstance(data, dict):
         report.add("E-CATALOG-YAML", rel, 1, f"{CATALOG_FILE} 的顶层必须是“键: 值”的映射。")
@@ -321,12 +306,11 @@ class _CatalogReader:
             self.problem("E-CATALOG-VALUE", top_line, "page_size 必须是正整数，例如 20。")
             page_size = 20
         inspection = self.read_inspection(data.get("inspection"), top_line)
-        unit_names = {name for unit in units for name in (unit.name, *unit.aliases)}
-        columns = self.read_columns(data.get("columns"), None, top_line, unit_names)
-        self.check_column_ids(columns)
         full_names = {unit.name: unit.name for unit in units} | {
             alias: unit.name for unit in units for alias in unit.aliases
         }
+        columns = self.read_columns(data.get("columns"), None, top_line, set(full_names))
+        self.check_column_ids(columns)
         for column in (c for top in columns for c in top.walk()):
             column.units = tuple(full_names.get(name, name) for name in column.units)
         return Catalog(

@@ -86,14 +86,13 @@ def _discover_bundle(
             )
         else:
             found.attachments.append(src_uri)
-    for name in sorted(dirnames):
-        if not name.startswith("."):
-            report.add(
-                "E-ITEM-PLACE",
-                f"{CONTENT_DIR}/{rel_folder}/{name}",
-                1,
-                f"条目文件夹 {CONTENT_DIR}/{rel_folder} 中不能再有文件夹；附件直接放在 index.md 旁边。",
-            )
+    for name in dirnames:  # sorted by discover, hidden ones left out
+        report.add(
+            "E-ITEM-PLACE",
+            f"{CONTENT_DIR}/{rel_folder}/{name}",
+            1,
+            f"条目文件夹 {CONTENT_DIR}/{rel_folder} 中不能再有文件夹；附件直接放在 index.md 旁边。",
+        )
 
 
 def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFiles:
@@ -307,14 +306,11 @@ def read_collection(
     cache = ItemCache.open(site_dir, cache_fingerprint, catalog)
     folder = str(content_dir)  # paths as text: a Path for each of many files costs
     for src_uri, column in files.items:
-        rel = f"{CONTENT_DIR}/{src_uri}"
-        focused = focus is None or focus(rel)
-        path = os.path.join(folder, src_uri)
-        result = read_item(path, src_uri, column, catalog, cache)
+        result = read_item(os.path.join(folder, src_uri), src_uri, column, catalog, cache)
         if result.item is not None:
             items.append(result.item)
             hashes[src_uri] = result.sha256
-        if focused:  # an unfocused file's own problems are not asked for
+        if focus is None or focus(f"{CONTENT_DIR}/{src_uri}"):  # else not asked for
             report.extend(result.diagnostics)
     cache.forget_missing({f"{CONTENT_DIR}/{src_uri}" for src_uri, _ in files.items})
     cache.save()

@@ -52,9 +52,12 @@ import yaml
 from generator.content.catalog import CATALOG_FILE, Catalog, Column, Unit
 from generator.content.digit_runs import digit_runs
 from generator.content.doc_number import DocNumber, parse_doc_number
+from generator.content.index_number import IndexNumber
 from generator.content.links import Link
 from generator.content.load import MAX_FILE_BYTES, BodyOnDisk, SourceFile
 from generator.content.model import Item
+from generator.content.texts import strings
+from generator.content.topics import Topic
 from generator.diagnostics import CODES, Diagnostic, Severity
 
 CACHE_DIR = ".disclosure-cache"
@@ -264,7 +267,7 @@ class ItemCache:
         document = {"fingerprint": self.fingerprint, "entries": self.entries}
         try:
             self.folder.mkdir(exist_ok=True)
-            _replace(self.folder / CACHE_FILE, orjson.dumps(document))
+            replace_file(self.folder / CACHE_FILE, orjson.dumps(document))
             for name in OLD_FILES:
                 (self.folder / name).unlink(missing_ok=True)
         except OSError:
@@ -272,7 +275,7 @@ class ItemCache:
         self.changes = 0
 
 
-def _replace(path: Path, data: bytes) -> None:
+def replace_file(path: Path, data: bytes) -> None:
     """Write beside, then rename: a reader sees the old file or the new one, whole."""
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
     temporary.write_bytes(data)
@@ -292,16 +295,9 @@ def _holds_id_shaped_number(source: SourceFile) -> bool:
     matter; a number as the scan reads it, through separators and markup (digit_runs)."""
     if _id_shaped(source.rel) or _id_shaped(source.body):
         return True
-    pending: list[Any] = [entry.value for entry in source.entries.values()]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, str) and _id_shaped(value):
-            return True
-        if isinstance(value, list):
-            pending += value
-        elif isinstance(value, dict):
-            pending += value.values()
-    return False
+    return any(
+        _id_shaped(value) for entry in source.entries.values() for value in strings(entry.value)
+    )
 
 
 def _id_shaped(text: str) -> bool:
@@ -345,20 +341,16 @@ def _diagnostic_data(diagnostic: Diagnostic) -> list[Any]:
 # Rebuilding an entry: every value checked, every catalog key looked up -----------------------
 
 
-def _item(
-    data: Any, rel: str, column: Column, catalog: Catalog, body: BodyOnDisk
-) -> Item | None:
+def _item(data: Any, rel: str, column: Column, catalog: Catalog, body: BodyOnDisk) -> Item | None:
     if data is None:
         return None  # the file could not be read; its diagnostics say why
     if not isinstance(data, dict):
         raise _Damaged("item")
     if data["source"] != rel or data["column"] != column.path:
         raise _Damaged("item of another file")
-    stored = {}
-    for name, types in _STORED_TYPES.items():
-        stored[name] = value = data[name]
-        if type(value) not in types:
-            raise _Damaged("field of the wrong type")
+    stored = {name: data[name] for name in _STORED_TYPES}
+    if any(type(stored[name]) not in types for name, types in _STORED_TYPES.items()):
+        raise _Damaged("field of the wrong type")
     keywords, lines = data["keywords"], data["lines"]
     if type(keywords) is not list or not set(map(type, keywords)) <= {str}:
         raise _Damaged("keywords")
@@ -369,9 +361,10 @@ def _item(
         **stored,
         column=column,
         body=body,
-        index_no=None,
+        index_no=_reparsed(data["index_no"], catalog.index_pattern.parse, IndexNumber),
         publisher=_publisher(data["publisher"], catalog),
-        topic=None,
+        topic=_reparsed(data["topic"], catalog.topics.parse, Topic),
+        doc_no=_reparsed(data["doc_no"], parse_doc_number, DocNumber),
         published=_optional(data["published"], datetime.fromisoformat),
         written=_optional(data["written"], date.fromisoformat),
         keywords=tuple(keywords),
@@ -379,25 +372,8 @@ def _item(
         body_line=_number(data["body_line"]),
         lines=dict(lines),
     )
-    if data["index_no"] is not None:
-        item.index_no = catalog.index_pattern.parse(_text(data["index_no"]))
-        if item.index_no is None or str(item.index_no) != data["index_no"]:
-            raise _Damaged("index_no")
-    if data["topic"] is not None:
-        item.topic = catalog.topics.parse(_text(data["topic"]))
-        if item.topic is None or str(item.topic) != data["topic"]:
-            raise _Damaged("topic")
-    if data["doc_no"] is not None:
-        doc_no = parse_doc_number(_text(data["doc_no"]))
-        if not isinstance(doc_no, DocNumber) or str(doc_no) != data["doc_no"]:
-            raise _Damaged("doc_no")
-        item.doc_no = doc_no
-    if item.published is not None and (
-        type(item.published) is not datetime or item.published.tzinfo is not None
-    ):
+    if item.published is not None and item.published.tzinfo is not None:
         raise _Damaged("published")  # the as-of moment it is compared with is naive
-    if item.written is not None and type(item.written) is not date:
-        raise _Damaged("written")
     item.links = _links(data["links"])  # set here, the body is not read to find them
     return item
 
@@ -451,21 +427,23 @@ def _list(value: Any) -> list[Any]:
     return value
 
 
-def _mapping(value: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _Damaged("mapping")
-    return value
-
-
 def _optional(value: Any, parse: Callable[[str], Any]) -> Any:
     return None if value is None else parse(_text(value))
 
 
+def _reparsed(value: Any, parse: Callable[[str], Any], kind: type) -> Any:
+    """A 索引号, 主题分类 or 文号 stored as its text, read again: it must read back the same."""
+    parsed = _optional(value, parse)
+    if value is not None and (not isinstance(parsed, kind) or str(parsed) != value):
+        raise _Damaged(kind.__name__)
+    return parsed
+
+
 def _extra(value: Any) -> dict[str, Any]:
     """``extra:`` as the loader builds it: mappings, lists, text and nulls only."""
-    if value == {}:
-        return {}
-    pending: list[tuple[Any, int]] = [(_mapping(value), 0)]
+    if not isinstance(value, dict):
+        raise _Damaged("extra")
+    pending: list[tuple[Any, int]] = [(value, 0)]
     while pending:
         node, depth = pending.pop()
         if depth > MAX_EXTRA_DEPTH:

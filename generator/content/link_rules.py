@@ -133,16 +133,15 @@ class LinkRules:
         self.as_of = as_of
         self.report = report
         self.items: dict[str, Item] = {item.src_uri: item for item in collection.items}
+        self.documents: dict[str, Item | ColumnPage] = {
+            **self.items,
+            **{page.src_uri: page for page in collection.pages},
+        }
         self.withheld_files = withheld_files(collection, as_of)
         # A column's index.md exists on the site even without a source file: the renderer
         # generates the listing or section page (and the home page) in its place.
         generated = {"index.md"} | {f"{c.path}/index.md" for c in collection.catalog.walk()}
-        self.files: set[str] = (
-            set(self.items)
-            | {page.src_uri for page in collection.pages}
-            | set(collection.attachments)
-            | generated
-        )
+        self.files: set[str] = set(self.documents) | set(collection.attachments) | generated
         self.by_lower: dict[str, str] = {uri.lower(): uri for uri in self.files}
         self.linked: set[str] = set()  # the files some Markdown source links to
         self.list_columns = sorted(
@@ -151,16 +150,8 @@ class LinkRules:
         self.page_addresses = {item.url.rstrip("/") for item in collection.items} | {
             c.path for c in collection.catalog.walk()
         }
-        self.documents: dict[str, Item | ColumnPage] = {
-            **self.items,
-            **{page.src_uri: page for page in collection.pages},
-        }
         self.anchors: dict[str, frozenset[str] | None] = {}  # by source, once asked
         self.reported_anchors: set[tuple[str, str, str]] = set()
-
-    def check(self, source: MarkdownSource) -> None:
-        for link in source.links():
-            self.check_link(source, link)
 
     def problem(self, code: str, source: MarkdownSource, link: Link, message: str) -> None:
         self.report.add(code, source.source, link.line, message, column=link.column)
@@ -397,7 +388,8 @@ def check_links(collection: Collection, as_of: AsOf, report: Report) -> None:
     """Check every link of every item and column page (see the module docstring)."""
     rules = LinkRules(collection, as_of, report)
     for source in markdown_sources(collection, as_of):
-        rules.check(source)
+        for link in source.links():
+            rules.check_link(source, link)
     for orphan in sorted(set(collection.attachments) - rules.linked):
         if not orphan.endswith(TABLES_SUFFIX):  # an annual report's tables, read beside it
             report.add(

@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
-from generator.content.attachments import attachment_kind
+from generator.content.attachments import SIDECAR_SUFFIX, attachment_kind
 from generator.content.markup import readable_markup
 
 # [text](target "title") and ![alt](target); target may be wrapped in <…>.
 _INLINE = re.compile(r"!?\[(?P<text>[^\]]*)\]\(\s*(?P<target><[^>]*>|[^)\s]+)(?:\s+[\"'(][^)]*)?\)")
-_REFERENCE = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*(?P<target><[^>]*>|\S+)")  # not [^1]: a footnote
+# [label]: target, but not [^1]: a footnote.
+_REFERENCE = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*(?P<target><[^>]*>|\S+)")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _LINK_ATTRIBUTES = {"href", "src"}
-TABLES_SUFFIX = ".tables.yml"  # an annual report's statistical tables, beside the report
+TABLES_SUFFIX = SIDECAR_SUFFIX  # an annual report's statistical tables, beside the report
 
 
 @dataclass(frozen=True)

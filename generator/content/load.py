@@ -20,13 +20,8 @@ from typing import Any
 import yaml
 
 from generator.content.fields import KEY_BY_NAME
-from generator.content.yaml_nesting import too_deep
+from generator.content.yaml_nesting import TooDeep, read_yaml
 from generator.diagnostics import Report
-
-try:  # The C loader is faster; fall back to pure Python where it is missing.
-    _YamlLoader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _YamlLoader = yaml.SafeLoader
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_FRONT_MATTER_CHARS = 64 * 1024
@@ -34,6 +29,7 @@ MAX_NESTING = 20
 MAX_NODES = 5000
 
 FENCE = "---"
+_OFFSET = 2  # the front matter's first line is the file's second line
 _KEY_LINE = re.compile(r"^(?P<key>[A-Za-z_\u4e00-\u9fff]{1,20})[ \t\u3000]*(?P<colon>[:：])")
 _KEY_SPACE = re.compile(r"^(?P<key>[A-Za-z_\u4e00-\u9fff]{1,20})\u3000")
 _YAML_PROBLEMS = {
@@ -60,7 +56,6 @@ class Entry:
     value: Any  # str | list | dict | None, built from YAML nodes without type conversion
     line: int
     column: int
-    yaml_tag: str  # the YAML tag the value resolved to (str, bool, null, int, timestamp…)
 
 
 @dataclass
@@ -74,12 +69,6 @@ class SourceFile:
     body_line: int = 1  # file line of the body's first line
     readable: bool = False  # False when the file could not be decoded or parsed at all
     sha256: str = ""  # of the bytes read: the digest cache's key
-    mtime_ns: int = 0  # and the file's modification time and size, taken before reading
-    size: int = 0
-
-    def line_of(self, key: str) -> int:
-        entry = self.entries.get(key)
-        return entry.line if entry else 1
 
 
 class _Refused(Exception):
@@ -100,11 +89,6 @@ class BodyOnDisk:
 
 def read_source(path: Path, rel: str, report: Report) -> SourceFile:
     source = SourceFile(path=path, rel=rel)
-    try:
-        stat = path.stat()
-        source.mtime_ns, source.size = stat.st_mtime_ns, stat.st_size
-    except OSError:
-        pass  # read_bytes reports it
     data = read_bytes(path, rel, report)
     if data is None:
         return source
@@ -115,8 +99,7 @@ def read_source(path: Path, rel: str, report: Report) -> SourceFile:
     split = _split_front_matter(text, rel, report)
     if split is None:
         return source
-    front_lines, body, body_line = split
-    source.body, source.body_line = body, body_line
+    front_lines, source.body, source.body_line = split
     if not _prescan(front_lines, rel, report):
         return source
     entries = _compose(front_lines, rel, report)
@@ -232,17 +215,17 @@ def _split_front_matter(text: str, rel: str, report: Report) -> tuple[list[str],
 
 def _prescan(front_lines: list[str], rel: str, report: Report) -> bool:
     """Catch the clerk's typical typing mistakes before YAML turns them into riddles."""
-    problems = 0
+    reported = len(report)
     size = sum(len(line) + 1 for line in front_lines)
     if size > MAX_FRONT_MATTER_CHARS:
         report.add(
             "E-FM-TOO-COMPLEX",
             rel,
-            2,
+            _OFFSET,
             f"元数据有 {size} 个字符，超过上限 {MAX_FRONT_MATTER_CHARS}；正文应写在结束的 --- 之后。",
         )
         return False
-    for number, line in enumerate(front_lines, start=2):
+    for number, line in enumerate(front_lines, start=_OFFSET):
         indent = len(line) - len(line.lstrip(" \t\u3000"))
         leading = line[:indent]
         if "\t" in leading:
@@ -253,7 +236,6 @@ def _prescan(front_lines: list[str], rel: str, report: Report) -> bool:
                 f"第 {number} 行用制表符（Tab）缩进，YAML 不允许。请把 Tab 改为空格。",
                 column=leading.index("\t") + 1,
             )
-            problems += 1
             continue
         if "\u3000" in leading:
             report.add(
@@ -263,7 +245,6 @@ def _prescan(front_lines: list[str], rel: str, report: Report) -> bool:
                 f"第 {number} 行开头有全角空格。请删除，或改为半角空格。",
                 column=leading.index("\u3000") + 1,
             )
-            problems += 1
             continue
         match = _KEY_LINE.match(line)
         if match and (indent == 0 or match["key"] in KEY_BY_NAME):
@@ -278,7 +259,6 @@ def _prescan(front_lines: list[str], rel: str, report: Report) -> bool:
                     f"“{key}”后面是全角冒号“：”，应为半角冒号加空格：“{key}: ”。",
                     column=match.start("colon") + 1,
                 )
-                problems += 1
             elif "\u3000" in between or after == "\u3000":
                 position = (
                     match.end("key") + between.index("\u3000")
@@ -292,7 +272,6 @@ def _prescan(front_lines: list[str], rel: str, report: Report) -> bool:
                     f"“{key}”的冒号前后有全角空格，应为“{key}: 值”（半角冒号、半角空格）。",
                     column=position + 1,
                 )
-                problems += 1
         elif indent == 0 and (spaced := _KEY_SPACE.match(line)) and spaced["key"] in KEY_BY_NAME:
             key = spaced["key"]  # "标题　关于……": a full-width space where the colon belongs
             report.add(
@@ -302,58 +281,28 @@ def _prescan(front_lines: list[str], rel: str, report: Report) -> bool:
                 f"“{key}”后面是全角空格，没有冒号；应为“{key}: 值”（半角冒号、半角空格）。",
                 column=spaced.end("key") + 1,
             )
-            problems += 1
-    return problems == 0 and not _too_deep(front_lines, rel, report)
-
-
-def _too_deep(front_lines: list[str], rel: str, report: Report) -> bool:
-    """Refuse nesting deeper than MAX_NESTING before YAML sees the text (yaml_nesting.py)."""
-    found = too_deep("\n".join(front_lines), MAX_NESTING)
-    if found is None:
-        return False
-    line = found.line + 2  # the front matter's first line is the file's second line
-    report.add(
-        "E-FM-TOO-COMPLEX",
-        rel,
-        line,
-        f"第 {line} 行的元数据嵌套超过 {MAX_NESTING} 层。元数据只写简单的“键: 值”和列表。",
-        column=found.column + 1,
-    )
-    return True
+    return len(report) == reported
 
 
 def _compose(front_lines: list[str], rel: str, report: Report) -> dict[str, Entry] | None:
-    offset = 2  # the front matter's first line is the file's second line
-    try:
-        root = yaml.compose("\n".join(front_lines), Loader=_YamlLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        opened = error.context_mark  # where a quote or bracket that was never closed opens
-        unclosed = any(word in (error.context or "") for word in ("quoted", "flow"))
-        if mark and opened and unclosed and opened.line < mark.line:
-            mark = opened
-        line = mark.line + offset if mark else offset
-        column = mark.column + 1 if mark else 1
-        problem = error.problem or error.context or "无法解析"
-        explained = next(
-            (chinese for english, chinese in _YAML_PROBLEMS.items() if english in str(error)),
-            f"YAML 报告：{problem}",
-        )
+    root = read_yaml("\n".join(front_lines), MAX_NESTING)
+    if isinstance(root, TooDeep):
+        line = root.line + _OFFSET
         report.add(
-            "E-YAML-SYNTAX",
+            "E-FM-TOO-COMPLEX",
             rel,
             line,
-            f"第 {line} 行元数据无法解析：{explained}。",
-            column=column,
+            f"第 {line} 行的元数据嵌套超过 {MAX_NESTING} 层。元数据只写简单的“键: 值”和列表。",
+            column=root.column + 1,
         )
         return None
-    except yaml.YAMLError as error:
-        report.add("E-YAML-SYNTAX", rel, offset, f"元数据无法解析：{error}")
+    if isinstance(root, yaml.YAMLError):
+        _report_syntax(root, rel, report)
         return None
     if root is None:
         return {}
     if not isinstance(root, yaml.MappingNode):
-        line = root.start_mark.line + offset
+        line = root.start_mark.line + _OFFSET
         report.add(
             "E-FM-NOT-MAPPING",
             rel,
@@ -361,11 +310,11 @@ def _compose(front_lines: list[str], rel: str, report: Report) -> dict[str, Entr
             "元数据必须逐行写成“键: 值”（半角冒号，冒号后加空格），例如“标题: 关于……的通知”。",
         )
         return None
-    builder = _ValueBuilder(rel, offset, report)
+    builder = _ValueBuilder(rel, report)
     entries: dict[str, Entry] = {}
     try:
         for key_node, value_node in root.value:
-            line = key_node.start_mark.line + offset
+            line = key_node.start_mark.line + _OFFSET
             column = key_node.start_mark.column + 1
             if not isinstance(key_node, yaml.ScalarNode):
                 report.add("E-FM-NOT-MAPPING", rel, line, "键必须是一个词，例如“标题”。", column)
@@ -390,22 +339,43 @@ def _compose(front_lines: list[str], rel: str, report: Report) -> dict[str, Entr
                 value=builder.build(value_node),
                 line=line,
                 column=column,
-                yaml_tag=value_node.tag.rsplit(":", 1)[-1],
             )
     except _Refused:
         return None
     return entries
 
 
+def _report_syntax(error: yaml.YAMLError, rel: str, report: Report) -> None:
+    """What YAML could not parse, at its line, in Chinese where the problem is a known one."""
+    if not isinstance(error, yaml.MarkedYAMLError):
+        report.add("E-YAML-SYNTAX", rel, _OFFSET, f"元数据无法解析：{error}")
+        return
+    mark = error.problem_mark or error.context_mark
+    opened = error.context_mark  # where a quote or bracket that was never closed opens
+    unclosed = any(word in (error.context or "") for word in ("quoted", "flow"))
+    if mark and opened and unclosed and opened.line < mark.line:
+        mark = opened
+    line = mark.line + _OFFSET if mark else _OFFSET
+    column = mark.column + 1 if mark else 1
+    problem = error.problem or error.context or "无法解析"
+    explained = next(
+        (chinese for english, chinese in _YAML_PROBLEMS.items() if english in str(error)),
+        f"YAML 报告：{problem}",
+    )
+    report.add(
+        "E-YAML-SYNTAX", rel, line, f"第 {line} 行元数据无法解析：{explained}。", column=column
+    )
+
+
 class _ValueBuilder:
     """Turns YAML nodes into plain Python values, keeping scalars as the text the clerk wrote."""
 
-    def __init__(self, rel: str, offset: int, report: Report) -> None:
-        self.rel, self.offset, self.report = rel, offset, report
+    def __init__(self, rel: str, report: Report) -> None:
+        self.rel, self.report = rel, report
         self.seen: set[int] = set()
 
     def build(self, node: yaml.Node, depth: int = 0) -> Any:
-        line = node.start_mark.line + self.offset
+        line = node.start_mark.line + _OFFSET
         if id(node) in self.seen:  # the composer hands out one node object per anchor
             self._refuse(
                 "E-FM-ALIAS", line, "元数据中不能使用 YAML 锚点和别名（& 与 *），请直接写出值。"

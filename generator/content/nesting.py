@@ -92,17 +92,15 @@ def deepest_line(body: str) -> TooDeep | None:
 def check_nesting(source: SourceFile, report: Report) -> None:
     """Nesting deeper than :data:`MAX_NESTING`, and more than :data:`MAX_UNCLOSED_TAGS`
     unclosed tags, at the line where the bound is passed."""
-    unclosed = _UNCLOSED_TAG.finditer(source.body) if "<" in source.body else iter(())
-    for count, tag in enumerate(unclosed, start=1):
-        if count > MAX_UNCLOSED_TAGS:
-            report.add(
-                "E-MARKDOWN-SLOW",
-                source.rel,
-                source.body_line + source.body.count("\n", 0, tag.start()),
-                f"正文中有超过 {MAX_UNCLOSED_TAGS} 个没有“>”收尾的 HTML 标签（如成串的“<a ”），"
-                "转换为网页会极慢；请删去这些“<”，或写成全角“＜”。",
-            )
-            break
+    tag = _unclosed_past_bound(source.body)
+    if tag is not None:
+        report.add(
+            "E-MARKDOWN-SLOW",
+            source.rel,
+            source.body_line + source.body.count("\n", 0, tag.start()),
+            f"正文中有超过 {MAX_UNCLOSED_TAGS} 个没有“>”收尾的 HTML 标签（如成串的“<a ”），"
+            "转换为网页会极慢；请删去这些“<”，或写成全角“＜”。",
+        )
     too_deep = deepest_line(source.body)
     if too_deep is not None:
         report.add(
@@ -118,10 +116,14 @@ def check_nesting(source: SourceFile, report: Report) -> None:
 def convertible(body: str) -> bool:
     """Whether Markdown converts the body in bounded time and depth: none of what
     :func:`check_nesting` refuses (read by checks that convert a body themselves)."""
-    unclosed = _UNCLOSED_TAG.finditer(body) if "<" in body else iter(())
-    if sum(1 for _ in itertools.islice(unclosed, MAX_UNCLOSED_TAGS + 1)) > MAX_UNCLOSED_TAGS:
-        return False
-    return deepest_line(body) is None
+    return _unclosed_past_bound(body) is None and deepest_line(body) is None
+
+
+def _unclosed_past_bound(body: str) -> re.Match[str] | None:
+    """The first tag never closed with ``>`` past the first :data:`MAX_UNCLOSED_TAGS`, if any."""
+    if "<" not in body:
+        return None
+    return next(itertools.islice(_UNCLOSED_TAG.finditer(body), MAX_UNCLOSED_TAGS, None), None)
 
 
 def _at_most(body: str) -> int:

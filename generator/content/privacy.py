@@ -54,8 +54,7 @@ from generator.content.texts import (
     IDENTIFIER_KEYS,
     FileFindings,
     Text,
-    body_text,
-    front_matter_texts,
+    source_texts,
 )
 from generator.diagnostics import Report
 
@@ -111,9 +110,6 @@ class PersonalKind:
     lengths: frozenset[int]  # of the digits (and X)
     grouped: Callable[[tuple[int, ...]], bool]  # the sizes of its groups → a way it is written?
     proves: Callable[[str], bool]  # the digits (and X) of a candidate → is it such a number?
-
-    def names(self) -> tuple[str, ...]:
-        return (self.key, self.name, *self.aliases)
 
 
 def _is_id_number(digits: str) -> bool:
@@ -179,7 +175,9 @@ KINDS: tuple[PersonalKind, ...] = (
         lambda digits: bool(_MOBILE.fullmatch(digits)),
     ),
 )
-KIND_BY_NAME: dict[str, PersonalKind] = {name: kind for kind in KINDS for name in kind.names()}
+KIND_BY_NAME: dict[str, PersonalKind] = {
+    name: kind for kind in KINDS for name in (kind.key, kind.name, *kind.aliases)
+}
 # What names the number at ``start`` (its line starting at ``line_start``) in ``text``, when
 # nothing before it on its line does: the header of its table column.
 Heading = Callable[[str, int, int], str]
@@ -388,7 +386,8 @@ def check_privacy(source: SourceFile, unit_codes: frozenset[str], report: Report
     page's address) not covered by an exemption; an exemption never covers the name."""
     exempt = read_exemption(source, report)
     findings = FileFindings(report, source.rel)
-    for text in _texts(source):
+    texts = source_texts(source, IDENTIFIER_KEYS | {EXEMPT_KEY}, lambda v: len(v) >= _SHORTEST)
+    for text in texts:
         for number in find_personal_numbers(text.text, unit_codes):
             if number.kind.key in exempt:
                 continue
@@ -457,10 +456,3 @@ def check_catalog_text(site_dir: Path, unit_codes: frozenset[str], report: Repor
         line, column = text.position(number.start)
         findings.add(number.kind.code, line, column, _message(number, "", f"{_DEIDENTIFY}。"))
     findings.close()
-
-
-def _texts(source: SourceFile) -> Iterator[Text]:
-    yield from front_matter_texts(
-        source, IDENTIFIER_KEYS | {EXEMPT_KEY}, lambda value: len(value) >= _SHORTEST
-    )
-    yield body_text(source)

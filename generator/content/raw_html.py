@@ -26,7 +26,6 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -47,7 +46,7 @@ from generator.content.sanitize import (
     tag_message,
     url_scheme,
 )
-from generator.content.texts import FileFindings, Text, body_text, front_matter_texts
+from generator.content.texts import FileFindings, Text, body_text, source_texts
 from generator.diagnostics import Report
 
 MAX_CONVERTED_AFTER_REFUSAL = 100_000  # characters of a body converted even when refused
@@ -192,7 +191,7 @@ def check_raw_html(source: SourceFile, report: Report) -> None:
     written and as Markdown converts it."""
     findings = FileFindings(report, source.rel)
     in_body: Counter[tuple[str, str | int]] = Counter()  # the source scan's body findings
-    for text in _texts(source):
+    for text in source_texts(source, worth_reading=_may_hold_markup):
         for problem in find_unsafe_html(text.text, text_only=text.field is not None):
             line, column = text.position_of(problem.line, problem.column)
             where = f"元数据“{text.field}”中：" if text.field else ""
@@ -261,11 +260,6 @@ class _Locator:
                 self.cursor = offset
                 return self.body.position(offset)
         return self.body.line, 1
-
-
-def _texts(source: SourceFile) -> Iterator[Text]:
-    yield from front_matter_texts(source, worth_reading=_may_hold_markup)
-    yield body_text(source)
 
 
 def _may_hold_markup(value: str) -> bool:

@@ -160,12 +160,9 @@ def _dropped_at(node: LexborNode) -> list[Dropped]:
     if tag not in ALLOWED_TAGS and tag not in DOCUMENT_FRAME:
         # Its attributes go with it: the element is the one problem.
         return [Dropped("E-HTML-TAG", tag_message(tag), (f"<{tag}",))]
-    found = []
-    for name, value in node.attributes.items():
-        problem = attribute_problem(tag, name, value or "")
-        if problem is not None:
-            found.append(problem)
-    return found
+    attributes = node.attributes.items()
+    problems = (attribute_problem(tag, name, value or "") for name, value in attributes)
+    return [problem for problem in problems if problem is not None]
 
 
 def attribute_problem(tag: str, name: str, value: str) -> Dropped | None:

@@ -71,24 +71,35 @@ def front_matter_texts(
         if slot in skip:
             continue
         column = entry.column + len(entry.name) + 2  # after "key: "
-        for value in _strings(entry.value):
+        for value in strings(entry.value):
             if worth_reading(value):
                 yield Text(value, entry.line, column, entry.name)
+
+
+def source_texts(
+    source: SourceFile,
+    skip: frozenset[str] = frozenset(),
+    worth_reading: Callable[[str], bool] = bool,
+) -> Iterator[Text]:
+    """The front matter's texts (see :func:`front_matter_texts`), then the body."""
+    yield from front_matter_texts(source, skip, worth_reading)
+    yield body_text(source)
 
 
 def body_text(source: SourceFile) -> Text:
     return Text(source.body, source.body_line, 1)
 
 
-def _strings(value: Any) -> Iterator[str]:
+def strings(value: Any) -> Iterator[str]:
+    """Every string in a front matter value, however it nests."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, list):
         for element in value:
-            yield from _strings(element)
+            yield from strings(element)
     elif isinstance(value, dict):
         for element in value.values():
-            yield from _strings(element)
+            yield from strings(element)
 
 
 class FileFindings:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from generator.content.catalog import Catalog, Column
 from generator.content.dates import AsOf, DateProblem, parse_date, parse_datetime
@@ -31,10 +31,11 @@ from generator.content.fields import (
 )
 from generator.content.load import SourceFile
 from generator.content.model import ColumnPage, Item
-from generator.content.texts import FORBIDDEN_CHARACTER, front_matter_texts
+from generator.content.texts import FORBIDDEN_CHARACTER, front_matter_texts, strings
 from generator.diagnostics import Report
 
 KEYWORD_SEPARATORS = re.compile(r"[，,、;；\s]+")
+T = TypeVar("T")
 TRUE_WORDS = {"true": True, "yes": True, "是": True, "false": False, "no": False, "否": False}
 
 
@@ -75,14 +76,10 @@ class ItemValidator:
 
     # The checks ----------------------------------------------------------------------------
 
-    def document(self, src_uri: str) -> Item:
-        """A page column's page as a document: the keys it has, checked as an item's (none of
-        them required)."""
-        return self.shared_keys(src_uri, body="")
-
     def shared_keys(self, src_uri: str, body: str) -> Item:
         """What an item and a page written as a document share: title, publisher, topic,
-        公开属性, dates and 索引号, read and checked."""
+        公开属性, dates and 索引号, read and checked (for a page column's page, none of them
+        required)."""
         item = Item(
             source=self.source.rel,
             src_uri=src_uri,
@@ -97,8 +94,10 @@ class ItemValidator:
             body_line=self.source.body_line,
             lines={key: entry.line for key, entry in self.source.entries.items()},
         )
-        item.written = self.date("written")
-        item.published, item.published_has_time = self.published()
+        item.written = self.when("written", parse_date, None)
+        item.published, item.published_has_time = self.when(
+            "published", parse_datetime, (None, False)
+        )
         item.index_no = self.index_no(item)
         return item
 
@@ -114,11 +113,9 @@ class ItemValidator:
         item.validity = self.choice("validity", VALIDITY_VALUES, "E-VALIDITY-VALUE")
         item.superseded_by = self.text("superseded_by")
         item.interprets = self.text("interprets")
-        item.editor, item.reviewer, item.approver = (
-            self.text("editor"),
-            self.text("reviewer"),
-            self.text("approver"),
-        )
+        item.editor = self.text("editor")
+        item.reviewer = self.text("reviewer")
+        item.approver = self.text("approver")
         item.draft = self.draft()
         item.extra = self.extra()
         written_validity = self.source.entries.get("validity")
@@ -167,13 +164,8 @@ class ItemValidator:
                 continue
             close = difflib.get_close_matches(entry.name, candidates, n=1, cutoff=0.5)
             hint = f"是不是“{close[0]}”？" if close else ""
-            self.report.add(
-                "E-KEY-UNKNOWN",
-                self.source.rel,
-                entry.line,
-                f"未知的键“{entry.name}”。{hint}自定义内容请写在 extra: 下面。",
-                column=entry.column,
-            )
+            message = f"未知的键“{entry.name}”。{hint}自定义内容请写在 extra: 下面。"
+            self.problem("E-KEY-UNKNOWN", entry.name, message)  # kept under the name it has
 
     def check_required(self) -> None:
         required = [f.key for f in FIELDS if f.required] + list(self.column.required)
@@ -249,35 +241,24 @@ class ItemValidator:
             )
         return topic
 
-    def date(self, key: str):  # -> date | None
+    def when(self, key: str, parse: Callable[[str], T], absent: T) -> T:
+        """A date field as ``parse`` reads it; ``absent`` when missing, or wrong (reported with
+        the fix)."""
         value = self.text(key)
         if value is None:
-            return None
+            return absent
         try:
-            return parse_date(value)
+            return parse(value)
         except DateProblem as problem:
-            self.date_problem(key, problem)
-            return None
-
-    def published(self):  # -> tuple[datetime | None, bool]
-        value = self.text("published")
-        if value is None:
-            return None, False
-        try:
-            return parse_datetime(value)
-        except DateProblem as problem:
-            self.date_problem("published", problem)
-            return None, False
-
-    def date_problem(self, key: str, problem: DateProblem) -> None:
-        fix = (
-            f"应写为 {problem.corrected}"
-            if problem.corrected
-            else "格式为 YYYY-MM-DD，如 2024-03-05"
-        )
-        if key == "published" and not problem.corrected:
-            fix += "，或 YYYY-MM-DD HH:MM"
-        self.problem(problem.code, key, f"{_field_name(key)}{problem.reason}；{fix}。")
+            fix = (
+                f"应写为 {problem.corrected}"
+                if problem.corrected
+                else "格式为 YYYY-MM-DD，如 2024-03-05"
+            )
+            if key == "published" and not problem.corrected:
+                fix += "，或 YYYY-MM-DD HH:MM"
+            self.problem(problem.code, key, f"{_field_name(key)}{problem.reason}；{fix}。")
+            return absent
 
     def index_no(self, item: Item):  # -> IndexNumber | None
         value = self.text("index_no")
@@ -385,8 +366,9 @@ class ItemValidator:
 
 def check_characters(source: SourceFile, report: Report) -> None:
     """Every front matter value, ``extra:`` included: no control character (see above)."""
-    if not any(FORBIDDEN_CHARACTER.search(value) for value in _values(source)):
-        return
+    values = (value for entry in source.entries.values() for value in strings(entry.value))
+    if not any(FORBIDDEN_CHARACTER.search(value) for value in values):
+        return  # nearly every file: searched once, without positions
     for text in front_matter_texts(
         source, worth_reading=lambda v: bool(FORBIDDEN_CHARACTER.search(v))
     ):
@@ -402,18 +384,6 @@ def check_characters(source: SourceFile, report: Report) -> None:
         )
 
 
-def _values(source: SourceFile) -> Iterator[str]:
-    pending: list[Any] = [entry.value for entry in source.entries.values()]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, str):
-            yield value
-        elif isinstance(value, list):
-            pending += value
-        elif isinstance(value, dict):
-            pending += value.values()
-
-
 def read_page(
     source: SourceFile, src_uri: str, column: Column | None, catalog: Catalog, report: Report
 ) -> ColumnPage:
@@ -425,7 +395,9 @@ def read_page(
     for entry in source.entries.values():
         if entry.key not in PAGE_KEYS and entry.key not in document_keys:
             allowed = "标题、内容概述和关键词" + (
-                "，以及发布机构、发布日期、成文日期、索引号、主题分类和公开属性" if document_keys else ""
+                "，以及发布机构、发布日期、成文日期、索引号、主题分类和公开属性"
+                if document_keys
+                else ""
             )
             report.add(
                 "E-KEY-UNKNOWN",
@@ -436,7 +408,7 @@ def read_page(
             )
     document = None
     if column is not None and any(key in source.entries for key in document_keys):
-        document = ItemValidator(source, column, catalog, report).document(src_uri)
+        document = ItemValidator(source, column, catalog, report).shared_keys(src_uri, body="")
     title = source.entries.get("title")
     summary = source.entries.get("summary")
     return ColumnPage(

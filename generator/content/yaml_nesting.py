@@ -1,4 +1,4 @@
-"""How deep a YAML text nests, read by our own scanner before any YAML library sees the text.
+"""Reading YAML with line numbers, after our own scanner has bounded how deep the text nests.
 
 Deep nesting is an attack on the parser: composing it with libyaml overflows the C stack (a
 crash, not an exception), the pure-Python loader recurses once per level, and where libyaml
@@ -10,12 +10,23 @@ The scanner counts the collections a line can open: every indentation level in u
 each block indicator (``- key: v`` opens a sequence and a mapping) and every flow bracket
 (``[``, ``{``) that is not inside quotes, a comment or a plain scalar. It may count more than
 YAML would for odd but valid input, never fewer, and stays far from any bound for the flat
-texts our files hold.
+texts our files hold. :func:`read_yaml` reads such a text: the bound, then YAML.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
+
+import yaml
+
+try:  # The C loader is faster; fall back to pure Python where it is missing.
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,25 @@ class TooDeep:
 def too_deep(text: str, limit: int) -> TooDeep | None:
     """The first place where ``text`` nests deeper than ``limit``, or None."""
     return _Scanner(limit).scan(text)
+
+
+def _nodes(text: str) -> yaml.Node | None:
+    """The YAML nodes of ``text``: every key keeps its line, no value is converted."""
+    return yaml.compose(text, Loader=_Loader)
+
+
+def read_yaml(
+    text: str, limit: int, read: Callable[[str], T] = _nodes
+) -> T | TooDeep | yaml.YAMLError:
+    """``text`` as ``read`` gives it (by default its nodes) when it nests no deeper than
+    ``limit``; else where it first goes deeper, or the error YAML raised, as a value."""
+    deep = too_deep(text, limit)
+    if deep is not None:
+        return deep
+    try:
+        return read(text)
+    except yaml.YAMLError as error:
+        return error
 
 
 class _Scanner:
