@@ -321,8 +321,6 @@ class DocumentReader:
         self.document = document
         self.embedded: list[Embedded] = []
         self.skipped_objects = 0
-        self._images = 0
-        self._files = 0
         self._counts: dict[int, dict[int, int]] = {}  # numbered paragraphs so far, by list
 
     def blocks(self) -> list[Block]:
@@ -402,12 +400,7 @@ class DocumentReader:
             # An OLE package keeps its file inside a binary stream of its own: not ours to unpack.
             self.skipped_objects += 1
             return None
-        if kind == "图":
-            self._images += 1
-            number = self._images
-        else:
-            self._files += 1
-            number = self._files
+        number = 1 + sum(1 for saved in self.embedded if saved.label.startswith(kind))
         placeholder = f"\0{len(self.embedded)}\0"
         embedded = Embedded(f"{kind}{number}", extension, part.blob, placeholder)
         self.embedded.append(embedded)
@@ -510,13 +503,8 @@ def inline_of(markdown: str) -> str:
 
 def is_red(run: Run) -> bool:
     color = run.font.color
-    if color is None or color.type is None:
-        return False
-    rgb = color.rgb
-    if rgb is None:
-        return False
-    red, green, blue = rgb[0], rgb[1], rgb[2]
-    return red >= 0xC0 and green < 0x60 and blue < 0x60
+    rgb = color.rgb if color is not None and color.type is not None else None
+    return rgb is not None and rgb[0] >= 0xC0 and rgb[1] < 0x60 and rgb[2] < 0x60
 
 
 def escape(text: str) -> str:
@@ -641,10 +629,9 @@ def chinese_date(text: str) -> date | None:
     match = DATE_LINE.match(text.translate(_FULL_WIDTH_DIGITS).replace(" ", ""))
     if not match:
         return None
-    year = match["year"]
-    year_number = int("".join(str(_NUMERALS.get(c, c)) for c in year))
+    year = int("".join(str(_NUMERALS.get(c, c)) for c in match["year"]))
     try:
-        return date(year_number, count(match["month"]), count(match["day"]))
+        return date(year, count(match["month"]), count(match["day"]))
     except ValueError:
         return None
 
@@ -654,7 +641,7 @@ def count(text: str) -> int:
     if text.isdigit():
         return int(text)
     if "十" not in text:
-        return _NUMERALS.get(text, 0) if len(text) == 1 else 0
+        return _NUMERALS.get(text, 0)
     tens, _, ones = text.partition("十")
     return (_NUMERALS.get(tens, 0) if tens else 1) * 10 + (_NUMERALS.get(ones, 0) if ones else 0)
 
@@ -770,10 +757,8 @@ def listed_attachments(blocks: list[Block], tail: Tail) -> list[tuple[int, str, 
     if rest:
         numbered = LISTED.match(rest)
         head = first.text[: len(first.text) - len(rest)]
-        if numbered:
-            entries.append((tail.attachments_at, head + numbered["prefix"], numbered["name"]))
-        else:
-            entries.append((tail.attachments_at, head, rest))
+        prefix, name = (head + numbered["prefix"], numbered["name"]) if numbered else (head, rest)
+        entries.append((tail.attachments_at, prefix, name))
     end = tail.date_index if tail.date_index is not None else len(blocks)
     for index in range(tail.attachments_at + 1, end):
         text = blocks[index].text
