@@ -14,7 +14,6 @@ from generator.content.collection import CONTENT_DIR, read_collection
 from generator.content.dates import AsOf
 from generator.content.doc_number import DocNumber, parse_doc_number
 from generator.content.fields import label
-from generator.content.index_number import IndexNumber
 from generator.content.model import Collection
 from generator.diagnostics import Report
 
@@ -66,14 +65,6 @@ def find_unit(catalog: Catalog, column: Column, wanted: str) -> Unit:
     return unit
 
 
-def next_index_number(catalog: Catalog, used: list[IndexNumber], unit: Unit, as_of: AsOf) -> str:
-    """The next serial after the highest one used by this unit in this year (and month)."""
-    day = as_of.day
-    scope = (unit.code, day.year, day.month if catalog.index_pattern.has_month else None)
-    highest = max((number.serial for number in used if number.scope == scope), default=0)
-    return catalog.index_pattern.format(unit.code, day.year, highest + 1, day.month)
-
-
 def open_catalog(site: Path) -> tuple[Collection, Catalog]:
     """The site's items and catalog, or an error when columns.yml cannot be used."""
     report = Report()
@@ -84,8 +75,13 @@ def open_catalog(site: Path) -> tuple[Collection, Catalog]:
 
 
 def assign_index_number(collection: Collection, unit: Unit, as_of: AsOf) -> str:
+    """The next serial after the highest one used by this unit in this year (and month)."""
+    pattern = collection.catalog.index_pattern
+    day = as_of.day
+    scope = (unit.code, day.year, day.month if pattern.has_month else None)
     used = [item.index_no for item in collection.items if item.index_no]
-    return next_index_number(collection.catalog, used, unit, as_of)
+    highest = max((number.serial for number in used if number.scope == scope), default=0)
+    return pattern.format(unit.code, day.year, highest + 1, day.month)
 
 
 def item_path(
@@ -176,7 +172,10 @@ def create_item(site: Path, request: NewItem, as_of: AsOf) -> Path:
     lines = front_matter(values)
     # No placeholder text in the body: it would be published. An empty body is what the first
     # `disclosure check` names (E-ITEM-EMPTY), with what to write.
-    lines.insert(-1, "# 正文写在下一行 --- 之后；附件放在本文件所在的文件夹中，用 [附件名称](附件1.pdf) 链接。")
+    lines.insert(
+        -1,
+        "# 正文写在下一行 --- 之后；附件放在本文件所在的文件夹中，用 [附件名称](附件1.pdf) 链接。",
+    )
     write_new_file(site, path, ("\n".join(lines) + "\n").encode("utf-8"))
     return path
 
