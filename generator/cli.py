@@ -127,8 +127,11 @@ def emit(report: Report, output_format: str) -> None:
     click.echo(summary_line(report), err=bool(report) or output_format != "text")
 
 
-def _site_relative(site: Path, paths: tuple[Path, ...]) -> list[str]:
-    """PATHs as paths relative to the site; each may be given from the cwd or from the site."""
+def _focus(site: Path, paths: tuple[Path, ...]) -> Callable[[str], bool] | None:
+    """Whether a site-relative path is among the named files or inside the named folders;
+    each PATH may be given from the cwd or from the site."""
+    if not paths:
+        return None
     root = site.resolve()
     wanted = []
     for path in paths:
@@ -144,14 +147,6 @@ def _site_relative(site: Path, paths: tuple[Path, ...]) -> list[str]:
             raise click.BadParameter(
                 f"“{path}”不在站点目录 {site} 中。", param_hint="PATH"
             ) from None
-    return wanted
-
-
-def _focus(site: Path, paths: tuple[Path, ...]) -> Callable[[str], bool] | None:
-    """Whether a site-relative path is among the named files or inside the named folders."""
-    if not paths:
-        return None
-    wanted = _site_relative(site, paths)
 
     def accepts(file: str) -> bool:
         return any(w == "." or file == w or file.startswith(w.rstrip("/") + "/") for w in wanted)
@@ -270,7 +265,9 @@ def build(
     )
     report = Report()
     try:
-        output = build_site(options, MkDocsRenderer(site), report, say=_say)
+        output = build_site(
+            options, MkDocsRenderer(site), report, say=lambda text: click.echo(text, err=True)
+        )
     except BuildFailed as failure:
         if failure.checked:
             emit(report, output_format)
@@ -304,10 +301,6 @@ def _staff_file_site(site: Path, staff_file: Path) -> tuple[str, str]:
             param_hint="--html",
         )
     return site_name, site_url
-
-
-def _say(text: str) -> None:
-    click.echo(text, err=True)
 
 
 def _check_writable(path: Path, option: str) -> None:
