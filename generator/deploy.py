@@ -165,10 +165,6 @@ class Target:
             raise DeployError(_explain(result.stderr, str(self)))
         return result.stdout.splitlines()
 
-    def rsync_destination(self, release_folder: str) -> str:
-        folder = f"{self.path}/releases/{release_folder}/"
-        return f"{self.host}:{folder}" if self.host else folder
-
 
 @dataclass(frozen=True)
 class Releases:
@@ -216,7 +212,8 @@ def deploy(site_dir: Path, output_dir: Path, target: Target, keep: int) -> Deplo
         command.append(f"--link-dest=../{live}")
     if target.host:
         command += ["-e", shlex.join(target.ssh())]
-    command += [f"{output_dir}/", target.rsync_destination(INCOMING_PREFIX + release)]
+    incoming = f"{target.path}/releases/{INCOMING_PREFIX}{release}/"
+    command += [f"{output_dir}/", f"{target.host}:{incoming}" if target.host else incoming]
     result = _run(command)
     if result.returncode != 0:
         raise DeployError(_explain(result.stderr, str(target)))
