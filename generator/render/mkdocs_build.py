@@ -51,11 +51,8 @@ class _ConfigProblems(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         text = record.getMessage()
-        for words, meaning in _CONFIG_PROBLEMS:
-            if words in text:
-                text = f"{meaning}（{text}）"
-                break
-        self.found.append(text)
+        meaning = next((meaning for words, meaning in _CONFIG_PROBLEMS if words in text), None)
+        self.found.append(f"{meaning}（{text}）" if meaning else text)
 
 
 def load_site_config(config_file: Path) -> MkDocsConfig:
