@@ -109,11 +109,8 @@ class Embedded:
     """An image or embedded file of the document, saved beside the item."""
 
     label: str  # 图1, 嵌入文件1
-    extension: str
+    name: str  # the file name beside the item, linked as it is
     data: bytes
-    # Written in the Markdown until the item's name, and so the file's, is known.
-    placeholder: str
-    name: str = ""  # the file name beside the item
 
 
 @dataclass
@@ -162,37 +159,27 @@ def import_docx(site: Path, request: ImportRequest, as_of: AsOf) -> Imported:
     if index_no is None and file_name is None:  # no serial to name it by: the document's name
         file_name = f"{as_of.day.strftime('%Y%m%d')}-{safe_name(request.source.stem)}"
     path = item_path(site, column, as_of, index_no or "", file_name)
-    for embedded in reader.embedded:
-        embedded.name = safe_name(f"{embedded.label}{embedded.extension}")
     given = {source: safe_name(source.name) for source in request.attachments}  # in its folder
     if len(set(given.values())) < len(given):
         raise ImportRefused("--attach 给出的附件中有同名文件，请先改名，使每个附件的文件名不同。")
-    body, unmatched = render_body(blocks, header, tail, reader, given)
+    body, unmatched = render_body(blocks, header, tail, given)
 
     doc_no, doc_no_written = normalized_doc_number(header.doc_no)
     title = header.title
     genre = next((g for g in GENRES if title and title.endswith(g) and g != "其他"), None)
-    values: list[tuple[str, str | None]] = [
-        ("title", quoted(title) if title else None),
-        ("index_no", index_no),
-        ("publisher", unit.name if unit else None),
-        ("doc_no", doc_no),
-        ("topic", None),
-        ("disclosure", "主动公开"),
-        ("written", tail.written.isoformat() if tail.written else None),
-        ("published", as_of.day.isoformat()),
-        ("genre", genre),
-        ("keywords", "[]"),
-        ("summary", None),
-        ("validity", "现行有效" if "validity" in column.required else None),
-        ("editor", None),
-        ("reviewer", None),
-        ("approver", None),
-    ]
-    notes = {key: note for key, note in BLANK_NOTES.items() if not dict(values).get(key)}
+    values = {
+        "title": quoted(title) if title else None,
+        "index_no": index_no,
+        "publisher": unit.name if unit else None,
+        "doc_no": doc_no,
+        "written": tail.written.isoformat() if tail.written else None,
+        "published": as_of.day.isoformat(),
+        "genre": genre,
+    }
+    notes = {key: note for key, note in BLANK_NOTES.items() if not values.get(key)}
     if "doc_no" not in column.required:
         notes.pop("doc_no", None)  # optional here: a column without 文号 needs no reminder
-    lines = front_matter(values, notes)
+    lines = front_matter(column, values, notes)
     if reader.skipped_objects:
         lines.insert(1, f"# 注意：原文件中有 {reader.skipped_objects} 个嵌入对象无法导出，"
                         "请从 Word 中另存为文件，放在本文件旁边并链接。")  # fmt: skip
@@ -382,11 +369,11 @@ class DocumentReader:
         for blip in run.element.iter(qn("a:blip")):
             image = self.save(blip.get(qn("r:embed")), "图")
             if image is not None:
-                pieces.append((f"![{image.label}]({image.placeholder})", False, True))
+                pieces.append((f"![{image.label}]({image.name})", False, True))
         for ole in run.element.iter("{urn:schemas-microsoft-com:office:office}OLEObject"):
             saved = self.save(ole.get(qn("r:id")), "嵌入文件")
             if saved is not None:
-                pieces.append((f"[{saved.label}]({saved.placeholder})", False, True))
+                pieces.append((f"[{saved.label}]({saved.name})", False, True))
         if run.text:
             pieces.append((run.text, run.bold is True, False))
         return pieces
@@ -401,8 +388,8 @@ class DocumentReader:
             self.skipped_objects += 1
             return None
         number = 1 + sum(1 for saved in self.embedded if saved.label.startswith(kind))
-        placeholder = f"\0{len(self.embedded)}\0"
-        embedded = Embedded(f"{kind}{number}", extension, part.blob, placeholder)
+        label = f"{kind}{number}"
+        embedded = Embedded(label, safe_name(f"{label}{extension}"), part.blob)
         self.embedded.append(embedded)
         return embedded
 
@@ -683,14 +670,9 @@ def safe_name(name: str) -> str:
 
 
 def render_body(
-    blocks: list[Block],
-    header: Header,
-    tail: Tail,
-    reader: DocumentReader,
-    given: dict[Path, str],
+    blocks: list[Block], header: Header, tail: Tail, given: dict[Path, str]
 ) -> tuple[str, list[str]]:
     """The body's Markdown, and the listed attachments no given file was found for."""
-    links = {e.placeholder: e.name for e in reader.embedded}
     listed = listed_attachments(blocks, tail)
     matched = match_attachments([name for _, _, name in listed], list(given))
     unmatched = [name for (_, _, name), source in zip(listed, matched, strict=True) if not source]
@@ -725,10 +707,7 @@ def render_body(
         previous_listed = block.listed
     if unlisted:
         parts.extend(extra_attachments(unlisted, given, tail.attachments_at is None))
-    body = "\n\n".join(parts) + "\n"
-    for placeholder, name in links.items():
-        body = body.replace(placeholder, name)
-    return body, unmatched
+    return "\n\n".join(parts) + "\n", unmatched
 
 
 def shaped(block: Block, markdown: str) -> str:
