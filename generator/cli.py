@@ -304,7 +304,7 @@ def _staff_file_site(site: Path, staff_file: Path) -> tuple[str, str]:
 
 
 def _check_writable(path: Path, option: str) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = path.parent  # "." for a bare file name
     if not folder.is_dir():
         raise click.BadParameter(
             f"文件夹 {folder} 不存在，请先创建它或换一个位置。", param_hint=option
