@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -14,7 +15,7 @@ import click
 
 from generator.click_chinese import use_chinese
 from generator.content.dates import AsOf, DateProblem
-from generator.diagnostics import Diagnostic, Report, format_report, summary_line
+from generator.diagnostics import Report, format_report, summary_line
 from generator.publish.external_links import ExternalMode
 from generator.site.check import check_site
 from generator.timings import BuildTimings
@@ -22,7 +23,8 @@ from generator.timings import BuildTimings
 use_chinese()  # Click's own texts (usage, option errors) in Chinese
 
 if TYPE_CHECKING:
-    from generator.deploy import Target
+    from generator.build import BuildFailed
+    from generator.deploy import DeployError
 
 FORMATS = ("text", "json", "github")
 
@@ -107,16 +109,29 @@ def main() -> None:
     """政府信息公开专栏生成器：校验、生成、预览。"""
 
 
-def emit(diagnostics: list[Diagnostic], output_format: str) -> None:
-    output = format_report(diagnostics, output_format)
+@contextlib.contextmanager
+def _exit_on_failure(*failures: type[BuildFailed | DeployError]) -> Iterator[None]:
+    """A failure that carries its exit code: its message on stderr, then that exit code."""
+    try:
+        yield
+    except failures as failure:
+        click.echo(str(failure), err=True)
+        sys.exit(failure.exit_code)
+
+
+def emit(report: Report, output_format: str) -> None:
+    output = format_report(report, output_format)
     if output:
         click.echo(output)
     # "检查通过" is the result; a count of problems, or any line beside JSON, goes to stderr
-    click.echo(summary_line(diagnostics), err=bool(diagnostics) or output_format != "text")
+    click.echo(summary_line(report), err=bool(report) or output_format != "text")
 
 
-def _site_relative(site: Path, paths: tuple[Path, ...]) -> list[str]:
-    """PATHs as paths relative to the site; each may be given from the cwd or from the site."""
+def _focus(site: Path, paths: tuple[Path, ...]) -> Callable[[str], bool] | None:
+    """Whether a site-relative path is among the named files or inside the named folders;
+    each PATH may be given from the cwd or from the site."""
+    if not paths:
+        return None
     root = site.resolve()
     wanted = []
     for path in paths:
@@ -132,29 +147,11 @@ def _site_relative(site: Path, paths: tuple[Path, ...]) -> list[str]:
             raise click.BadParameter(
                 f"“{path}”不在站点目录 {site} 中。", param_hint="PATH"
             ) from None
-    return wanted
-
-
-def _focus(site: Path, paths: tuple[Path, ...]) -> Callable[[str], bool] | None:
-    """Whether a site-relative path is among the named files or inside the named folders."""
-    if not paths:
-        return None
-    wanted = _site_relative(site, paths)
 
     def accepts(file: str) -> bool:
         return any(w == "." or file == w or file.startswith(w.rstrip("/") + "/") for w in wanted)
 
     return accepts
-
-
-def _selected(
-    diagnostics: list[Diagnostic], site: Path, paths: tuple[Path, ...]
-) -> list[Diagnostic]:
-    """Keep diagnostics of the named files or folders, and every configuration problem."""
-    accepts = _focus(site, paths)
-    if accepts is None:
-        return diagnostics
-    return [d for d in diagnostics if d.category == "config" or accepts(d.file)]
 
 
 @main.command()
@@ -197,11 +194,13 @@ def check(
     # (name, address) of the site for the staff file, checked before anything is done
     staff_site = _staff_file_site(site, html_file) if html_file is not None else None
     report = Report()
-    collection = check_site(site, as_of, report, focus=_focus(site, paths))
+    focus = _focus(site, paths)
+    collection = check_site(site, as_of, report, focus=focus)
     mode = _external_mode(external, external_strict)
     if collection is not None:
         check_markdown_external(collection, as_of, site / CACHE_DIR, mode, report)
-    selected = _selected(list(report), site, paths)
+    selected = Report()  # the named files' diagnostics, and every configuration problem
+    selected.extend(d for d in report if focus is None or d.category == "config" or focus(d.file))
     if with_report and collection is not None:
         inspection = inspect_site(collection, as_of)
         if output_format == "json":
@@ -221,7 +220,7 @@ def check(
             click.echo(f"检查报告网页已写入 {html_file}", err=True)
     else:
         emit(selected, output_format)
-    sys.exit(report.exit_code() if not paths else _exit_for(selected))
+    sys.exit(selected.exit_code())
 
 
 @main.command()
@@ -266,14 +265,16 @@ def build(
     )
     report = Report()
     try:
-        output = build_site(options, MkDocsRenderer(site), report, say=_say)
+        output = build_site(
+            options, MkDocsRenderer(site), report, say=lambda text: click.echo(text, err=True)
+        )
     except BuildFailed as failure:
         if failure.checked:
-            emit(list(report), output_format)
+            emit(report, output_format)
         click.echo(str(failure), err=True)
         sys.exit(failure.exit_code)
     timings.stop("total")
-    emit(list(report), output_format)
+    emit(report, output_format)
     click.echo(f"网站已生成：{output}（截至 {as_of}）", err=True)
     if timings_file is not None:
         document = json.dumps(timings.as_dict(), ensure_ascii=False, indent=2)
@@ -291,11 +292,8 @@ def _staff_file_site(site: Path, staff_file: Path) -> tuple[str, str]:
     if not (site / CONFIG_FILE).is_file():
         output, site_name, site_url = site / "site", site.resolve().name, ""
     else:
-        try:
+        with _exit_on_failure(BuildFailed):
             config = load_site_config(site / CONFIG_FILE)
-        except BuildFailed as failure:
-            click.echo(str(failure), err=True)
-            sys.exit(failure.exit_code)
         output, site_name, site_url = Path(config.site_dir), config.site_name, config.site_url or ""
     if staff_file.resolve().is_relative_to(output.resolve()):
         raise click.BadParameter(
@@ -305,12 +303,8 @@ def _staff_file_site(site: Path, staff_file: Path) -> tuple[str, str]:
     return site_name, site_url
 
 
-def _say(text: str) -> None:
-    click.echo(text, err=True)
-
-
 def _check_writable(path: Path, option: str) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = path.parent  # "." for a bare file name
     if not folder.is_dir():
         raise click.BadParameter(
             f"文件夹 {folder} 不存在，请先创建它或换一个位置。", param_hint=option
@@ -342,17 +336,8 @@ def serve(site: Path, as_of: str | None, address: str) -> None:
         parsed = AsOf.parse(as_of) if as_of else None
     except DateProblem as problem:
         raise click.BadParameter(problem.reason, param_hint="--as-of") from None
-    try:
+    with _exit_on_failure(BuildFailed):
         serve_site(site, parsed, address)
-    except BuildFailed as failure:
-        click.echo(str(failure), err=True)
-        sys.exit(failure.exit_code)
-
-
-def _exit_for(diagnostics: list[Diagnostic]) -> int:
-    selected = Report()
-    selected.extend(diagnostics)
-    return selected.exit_code()
 
 
 @main.command()
@@ -450,7 +435,11 @@ def import_(
 @main.command()
 @click.option("--dry-run", is_flag=True, help="只列出要做的修改，不写文件")
 @click.argument(
-    "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path), metavar="路径..."
+    "paths",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    metavar="路径...",
 )
 def fix(dry_run: bool, paths: tuple[Path, ...]) -> None:
     """修复常见录入问题（全角冒号、文号括号、BOM/CRLF、GBK 编码、日期格式），并列出每处修改。"""
@@ -483,30 +472,12 @@ def ssh_options(command: Callable[..., None]) -> Callable[..., None]:
     command = click.option(
         "--known-hosts",
         type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
         help="已知主机密钥文件（固定服务器的主机密钥）；默认为 ~/.ssh/known_hosts",
     )(command)
     command = click.option(
-        "--identity",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="SSH 私钥文件",
+        "--identity", type=click.Path(dir_okay=False, path_type=Path), help="SSH 私钥文件"
     )(command)
-    return click.option(
-        "--port", type=int, default=None, metavar="端口", help="SSH 端口，默认 22"
-    )(command)
-
-
-def _target(
-    text: str, port: int | None, identity: Path | None, known_hosts: Path | None
-) -> Target:
-    from generator.deploy import DeployError, Target
-
-    try:
-        return Target.parse(text, port, identity, known_hosts)
-    except DeployError as error:
-        click.echo(str(error), err=True)
-        sys.exit(error.exit_code)
+    return click.option("--port", type=int, metavar="端口", help="SSH 端口，默认 22")(command)
 
 
 @main.command()
@@ -526,11 +497,11 @@ def deploy(
 ) -> None:
     """把生成好的 site/ 发布为目标上的新版本（本机文件夹或 用户@服务器:/路径），再切换上线。"""
     from generator.build import BuildFailed
-    from generator.deploy import DeployError, deploy, list_releases, nginx_snippet
+    from generator.deploy import DeployError, Target, deploy, list_releases, nginx_snippet
     from generator.render.mkdocs_build import publish_settings
 
-    where = _target(target, port, identity, known_hosts)
-    try:
+    with _exit_on_failure(DeployError, BuildFailed):
+        where = Target.parse(target, port, identity, known_hosts)
         settings = publish_settings(site)
         if print_nginx:
             click.echo(nginx_snippet(where, settings.url_path), nl=False)
@@ -542,12 +513,11 @@ def deploy(
                 click.echo(f"{where} 上还没有发布过的版本。", err=True)
         else:
             done = deploy(site, settings.output_dir, where, settings.keep)
-            click.echo(f"已发布版本 {done.release}（传输 {done.transferred} 个文件），现已上线：{where}")
+            click.echo(
+                f"已发布版本 {done.release}（传输 {done.transferred} 个文件），现已上线：{where}"
+            )
             for name in done.removed:
                 click.echo(f"已删除旧版本 {name}（保留最近 {settings.keep} 个）")
-    except (DeployError, BuildFailed) as error:
-        click.echo(str(error), err=True)
-        sys.exit(error.exit_code)
 
 
 @main.command()
@@ -557,14 +527,11 @@ def rollback(
     target: str, port: int | None, identity: Path | None, known_hosts: Path | None
 ) -> None:
     """把目标上线的网站切回上一个版本。"""
-    from generator.deploy import DeployError, rollback
+    from generator.deploy import DeployError, Target, rollback
 
-    where = _target(target, port, identity, known_hosts)
-    try:
+    with _exit_on_failure(DeployError):
+        where = Target.parse(target, port, identity, known_hosts)
         live = rollback(where)
-    except DeployError as error:
-        click.echo(str(error), err=True)
-        sys.exit(error.exit_code)
     click.echo(f"已回滚，现在上线的版本是 {live}：{where}")
 
 

@@ -7,7 +7,6 @@ Click adds in a later version and not listed here stays English rather than fail
 
 from __future__ import annotations
 
-import gettext
 import importlib
 
 CATALOG: dict[str, str] = {
@@ -94,22 +93,21 @@ _CLICK_MODULES = (
 )  # fmt: skip
 
 
-class _Chinese(gettext.NullTranslations):
-    def gettext(self, message: str) -> str:
-        return CATALOG.get(message, message)
+def _gettext(message: str) -> str:
+    return CATALOG.get(message, message)
 
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        if n == 1:
-            return PLURALS.get(singular, singular)
-        return _PLURAL_FORMS.get(plural, plural)
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    if n == 1:
+        return PLURALS.get(singular, singular)
+    return _PLURAL_FORMS.get(plural, plural)
 
 
 def use_chinese() -> None:
     """Make Click print its texts in Chinese (idempotent)."""
-    chinese = _Chinese()
     for name in _CLICK_MODULES:
         module = importlib.import_module(name)
         if hasattr(module, "_"):
-            module._ = chinese.gettext  # type: ignore[attr-defined]
+            module._ = _gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
-            module.ngettext = chinese.ngettext  # type: ignore[attr-defined]
+            module.ngettext = _ngettext  # type: ignore[attr-defined]

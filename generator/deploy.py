@@ -31,7 +31,6 @@ from pathlib import Path
 from generator.publish.incremental import BuildManifest
 
 RELEASES_MARKER = ".disclosure-releases"
-DEFAULT_KEEP = 5
 INCOMING_PREFIX = ".incoming-"
 NOT_OURS = 3  # the script's exit code: the target holds other files than our layout
 NO_EARLIER = 4  # the script's exit code: no release before the live one
@@ -81,17 +80,17 @@ esac
 """
 
 # What ssh and rsync say, and what it means for the clerk (checked in this order).
-_FAILURES = (
-    ("Host key verification failed", "服务器的主机密钥不在已知主机列表中（或已改变）：请核对后把它加入 known_hosts（--known-hosts），不要关闭主机密钥校验。"),
-    ("host key is known", "服务器的主机密钥不在已知主机列表中：请核对后把它加入 known_hosts（--known-hosts）。"),
-    ("Permission denied (publickey", "服务器拒绝了这把 SSH 密钥：请确认公钥已加入服务器上该用户的 authorized_keys，且 --identity 指向对应的私钥。"),
-    ("No space left on device", "服务器磁盘已满：请清理空间，或在 mkdocs.yml 的 disclosure 插件中把 deploy_keep 调小。"),
-    ("Could not resolve hostname", "无法解析服务器地址：请核对 TARGET 中的主机名。"),
-    ("Connection refused", "无法连接服务器：连接被拒绝，请核对地址和端口（--port），确认 SSH 服务在运行。"),
-    ("Connection timed out", "无法连接服务器：连接超时，请检查网络和防火墙。"),
-    ("No route to host", "无法连接服务器：网络不通，请检查网络。"),
-    ("Permission denied", "没有写入目标文件夹的权限：请确认部署用户对该文件夹有写权限。"),
-)
+_FAILURES = {
+    "Host key verification failed": "服务器的主机密钥不在已知主机列表中（或已改变）：请核对后把它加入 known_hosts（--known-hosts），不要关闭主机密钥校验。",
+    "host key is known": "服务器的主机密钥不在已知主机列表中：请核对后把它加入 known_hosts（--known-hosts）。",
+    "Permission denied (publickey": "服务器拒绝了这把 SSH 密钥：请确认公钥已加入服务器上该用户的 authorized_keys，且 --identity 指向对应的私钥。",
+    "No space left on device": "服务器磁盘已满：请清理空间，或在 mkdocs.yml 的 disclosure 插件中把 deploy_keep 调小。",
+    "Could not resolve hostname": "无法解析服务器地址：请核对 TARGET 中的主机名。",
+    "Connection refused": "无法连接服务器：连接被拒绝，请核对地址和端口（--port），确认 SSH 服务在运行。",
+    "Connection timed out": "无法连接服务器：连接超时，请检查网络和防火墙。",
+    "No route to host": "无法连接服务器：网络不通，请检查网络。",
+    "Permission denied": "没有写入目标文件夹的权限：请确认部署用户对该文件夹有写权限。",
+}
 
 
 class DeployError(Exception):
@@ -148,33 +147,23 @@ class Target:
             command += ["-o", f"UserKnownHostsFile={self.known_hosts}"]
         return command
 
-    def run_script(self, action: str, *args: str) -> subprocess.CompletedProcess[str]:
-        arguments = ["disclosure", action, self.path, *args]
-        if self.host is None:
-            command = ["sh", "-c", SERVER_SCRIPT, *arguments]
-        else:
-            remote = " ".join(shlex.quote(word) for word in ["sh", "-c", SERVER_SCRIPT, *arguments])
-            command = [*self.ssh(), self.host, remote]
-        return _run(command)
-
     def script(self, action: str, *args: str) -> list[str]:
         """Run one action of the server script; the lines it printed."""
-        result = self.run_script(action, *args)
+        command = ["sh", "-c", SERVER_SCRIPT, "disclosure", action, self.path, *args]
+        if self.host is not None:
+            command = [*self.ssh(), self.host, shlex.join(command)]
+        result = _run(command)
         if result.returncode == NOT_OURS:
             raise DeployError(
                 f"目标文件夹 {self} 中已有其他文件，不是 disclosure deploy 建立的发布目录"
                 f"（没有 {RELEASES_MARKER}）。为免误删服务器上的文件，本次不部署：请换一个空文件夹。",
                 2,
             )
-        if result.returncode != 0 and result.returncode != NO_EARLIER:
-            raise DeployError(_explain(result.stderr, str(self)))
         if result.returncode == NO_EARLIER:
             raise DeployError(f"{self} 中没有比当前版本更早的版本，无法回滚。")
+        if result.returncode != 0:
+            raise DeployError(_explain(result.stderr, str(self)))
         return result.stdout.splitlines()
-
-    def rsync_destination(self, release_folder: str) -> str:
-        folder = f"{self.path}/releases/{release_folder}/"
-        return f"{self.host}:{folder}" if self.host else folder
 
 
 @dataclass(frozen=True)
@@ -211,7 +200,7 @@ def check_complete_build(site_dir: Path, output_dir: Path) -> None:
         )
 
 
-def deploy(site_dir: Path, output_dir: Path, target: Target, keep: int = DEFAULT_KEEP) -> Deployed:
+def deploy(site_dir: Path, output_dir: Path, target: Target, keep: int) -> Deployed:
     check_complete_build(site_dir, output_dir)
     if keep < 1:
         raise DeployError("deploy_keep 至少为 1。", 2)
@@ -223,7 +212,8 @@ def deploy(site_dir: Path, output_dir: Path, target: Target, keep: int = DEFAULT
         command.append(f"--link-dest=../{live}")
     if target.host:
         command += ["-e", shlex.join(target.ssh())]
-    command += [f"{output_dir}/", target.rsync_destination(INCOMING_PREFIX + release)]
+    incoming = f"{target.path}/releases/{INCOMING_PREFIX}{release}/"
+    command += [f"{output_dir}/", f"{target.host}:{incoming}" if target.host else incoming]
     result = _run(command)
     if result.returncode != 0:
         raise DeployError(_explain(result.stderr, str(target)))
@@ -273,7 +263,7 @@ def _run(command: Sequence[str]) -> subprocess.CompletedProcess[str]:
 
 
 def _explain(stderr: str, target: str) -> str:
-    for sign, meaning in _FAILURES:
+    for sign, meaning in _FAILURES.items():
         if sign in stderr:
             return f"部署到 {target} 失败：{meaning}线上网站保持不变。"
     last = next((line for line in reversed(stderr.splitlines()) if line.strip()), "未知错误")

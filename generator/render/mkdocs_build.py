@@ -51,11 +51,8 @@ class _ConfigProblems(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         text = record.getMessage()
-        for words, meaning in _CONFIG_PROBLEMS:
-            if words in text:
-                text = f"{meaning}（{text}）"
-                break
-        self.found.append(text)
+        meaning = next((meaning for words, meaning in _CONFIG_PROBLEMS if words in text), None)
+        self.found.append(f"{meaning}（{text}）" if meaning else text)
 
 
 def load_site_config(config_file: Path) -> MkDocsConfig:
@@ -102,7 +99,6 @@ class MkDocsRenderer:
         self.site = site
         self.config: MkDocsConfig | None = None
         self.plugin: DisclosurePlugin | None = None
-        _quiet_logging()
 
     def output_dir(self) -> Path | None:
         try:
@@ -125,19 +121,16 @@ class MkDocsRenderer:
 
     @contextlib.contextmanager
     def _failures(self) -> Iterator[None]:
-        plugin = self.plugin
         try:
             yield
         except ConfigurationError as error:
             raise BuildFailed(f"mkdocs.yml 配置错误：{error}", 2) from None
         except (Abort, MkDocsException) as error:
-            failure = plugin.failure if plugin is not None else ""
+            assert self.plugin is not None  # loaded by settings(), before anything else
+            failure = self.plugin.failure
             if not failure and isinstance(error, PluginError):  # raised before MkDocs ran
                 logging.getLogger("mkdocs.commands.build").error(str(error))  # as MkDocs would
-            if failure:
-                setup = plugin is not None and plugin.failure_exit_code == 2
-            else:
-                setup = isinstance(error, SetupError)
+            setup = self.plugin.failure_exit_code == 2 if failure else isinstance(error, SetupError)
             raise BuildFailed(f"生成失败：{failure or error}", 2 if setup else 1) from None
         except jinja2.TemplateSyntaxError as error:
             raise BuildFailed(
@@ -158,13 +151,18 @@ class PublishSettings:
     keep: int  # releases kept on the server (the plugin's deploy_keep)
 
 
-def site_config(site: Path) -> tuple[MkDocsConfig, DisclosurePlugin]:
-    """The site's mkdocs.yml, loaded, and our plugin in it; BuildFailed (exit 2) otherwise."""
-    _quiet_logging()
+def _config_file(site: Path) -> Path:
+    """The site's mkdocs.yml; BuildFailed (exit 2) when there is none."""
     config_file = site / CONFIG_FILE
     if not config_file.is_file():
         raise BuildFailed(f"找不到 {config_file}：站点目录中需要 mkdocs.yml。", 2)
-    config = load_site_config(config_file)
+    return config_file
+
+
+def site_config(site: Path) -> tuple[MkDocsConfig, DisclosurePlugin]:
+    """The site's mkdocs.yml, loaded, and our plugin in it; BuildFailed (exit 2) otherwise."""
+    _quiet_logging()
+    config = load_site_config(_config_file(site))
     plugin = config.plugins.get("disclosure")
     if plugin is None:
         raise BuildFailed("mkdocs.yml 的 plugins 中缺少 disclosure，请加上“- disclosure”。", 2)
@@ -198,9 +196,7 @@ def _interrupt(signum: int, frame: object) -> None:
 def serve_site(site: Path, as_of: AsOf | None, address: str) -> None:
     """The preview (generator/render/mkdocs_preview.py): content errors never end it."""
     _quiet_logging()
-    config_file = site / CONFIG_FILE
-    if not config_file.is_file():
-        raise BuildFailed(f"找不到 {config_file}：站点目录中需要 mkdocs.yml。", 2)
+    _config_file(site)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         Preview(site, as_of, address).serve()

@@ -24,6 +24,7 @@ all of it; a test builds the reference site both ways and compares every byte.
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import markdown
@@ -45,15 +46,8 @@ class MarkdownConversion:
     def take_over(self, page: Page, body_line: int | None) -> None:
         """Read and convert ``page`` here; ``body_line`` is where an item's body starts (the
         line after its front matter, 1-based), None for other pages."""
-
-        def read_source(config: MkDocsConfig) -> None:
-            self.read_source(page, config, body_line)
-
-        def render(config: MkDocsConfig, files: Files) -> None:
-            self.render(page, config, files)
-
-        page.read_source = read_source  # type: ignore[method-assign]
-        page.render = render  # type: ignore[method-assign]
+        page.read_source = functools.partial(self.read_source, page, body_line=body_line)  # type: ignore[method-assign]
+        page.render = functools.partial(self.render, page)  # type: ignore[method-assign]
 
     def read_source(self, page: Page, config: MkDocsConfig, body_line: int | None) -> None:
         source = config.plugins.on_page_read_source(page=page, config=config)

@@ -10,6 +10,7 @@ process starts from the same state, the output does not depend on the number of 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import signal
@@ -69,22 +70,15 @@ class RenderShare:
 
     def wait_for_workers(self) -> list[int]:
         """Wait for every worker; returns the exit codes of those that failed."""
-        failed = []
-        for pid in self.children:
-            _, status = os.waitpid(pid, 0)
-            code = os.waitstatus_to_exitcode(status)
-            if code != 0:
-                failed.append(code)
+        codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in self.children]
         self.children = []
-        return failed
+        return [code for code in codes if code != 0]
 
     def stop_workers(self) -> None:
         for pid in self.children:
-            try:
+            with contextlib.suppress(ProcessLookupError, ChildProcessError):
                 os.kill(pid, signal.SIGTERM)
                 os.waitpid(pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
         self.children = []
 
 

@@ -115,12 +115,8 @@ class Preview:
         )
         try:
             self.build(server, config)
-            for watched in (
-                self.site / "content",
-                self.site / "mkdocs.yml",
-                self.site / "columns.yml",
-            ):
-                server.watch(str(watched))
+            for name in ("content", "mkdocs.yml", "columns.yml"):
+                server.watch(str(self.site / name))
             if (self.site / "theme").is_dir():
                 server.watch(str(self.site / "theme"))
             print(f"预览地址：{server.url}（按 Ctrl+C 结束）", file=sys.stderr, flush=True)

@@ -350,7 +350,5 @@ def _log_diagnostics(report: Report) -> None:
 
 
 def _drop_leading_heading(markdown: str) -> str:
-    lines = markdown.lstrip("\n").split("\n", 1)
-    if lines and lines[0].startswith("# "):
-        return lines[1] if len(lines) > 1 else ""
-    return markdown
+    first, _, rest = markdown.lstrip("\n").partition("\n")
+    return rest if first.startswith("# ") else markdown

@@ -22,20 +22,14 @@ def keep_compiled_templates(env: jinja2.Environment) -> None:
         pass  # no cache folder to be had: templates are compiled every build
 
 
-class RenderedFragments:
+class RenderedFragments(dict[object, str]):
     """Template fragments rendered once and reused (see theme/partials/nav.html)."""
 
-    def __init__(self) -> None:
-        self._fragments: dict[object, str] = {}
-
     def has(self, key: object) -> bool:
-        return key in self._fragments
-
-    def get(self, key: object) -> str:
-        return self._fragments[key]
+        return key in self
 
     def put(self, key: object, fragment: str) -> str:
-        self._fragments[key] = fragment
+        self[key] = fragment
         return fragment
 
 
@@ -50,13 +44,11 @@ class MaterialTranslations:
         self._known: dict[str, str] = {}
 
     def __call__(self, key: str) -> str:
-        known = self._known.get(key)
-        if known is None:
+        if key not in self._known:
             own = self.env.get_template(f"partials/languages/{self.language}.html").module
             english = self.env.get_template("partials/languages/en.html").module
-            known = self._known[key] = own.t(key) or english.t(key) or key  # type: ignore[attr-defined]
-            if key == "language" and known == "zh":
-                known = self._known[key] = (
-                    "zh-CN"  # <html lang>: Simplified Chinese as written in China
-                )
-        return known
+            text = own.t(key) or english.t(key) or key  # type: ignore[attr-defined]
+            if key == "language" and text == "zh":
+                text = "zh-CN"  # <html lang>: Simplified Chinese as written in China
+            self._known[key] = text
+        return self._known[key]

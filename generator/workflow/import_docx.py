@@ -109,11 +109,8 @@ class Embedded:
     """An image or embedded file of the document, saved beside the item."""
 
     label: str  # 图1, 嵌入文件1
-    extension: str
+    name: str  # the file name beside the item, linked as it is
     data: bytes
-    # Written in the Markdown until the item's name, and so the file's, is known.
-    placeholder: str
-    name: str = ""  # the file name beside the item
 
 
 @dataclass
@@ -162,37 +159,27 @@ def import_docx(site: Path, request: ImportRequest, as_of: AsOf) -> Imported:
     if index_no is None and file_name is None:  # no serial to name it by: the document's name
         file_name = f"{as_of.day.strftime('%Y%m%d')}-{safe_name(request.source.stem)}"
     path = item_path(site, column, as_of, index_no or "", file_name)
-    for embedded in reader.embedded:
-        embedded.name = safe_name(f"{embedded.label}{embedded.extension}")
     given = {source: safe_name(source.name) for source in request.attachments}  # in its folder
     if len(set(given.values())) < len(given):
         raise ImportRefused("--attach 给出的附件中有同名文件，请先改名，使每个附件的文件名不同。")
-    body, unmatched = render_body(blocks, header, tail, reader, given)
+    body, unmatched = render_body(blocks, header, tail, given)
 
     doc_no, doc_no_written = normalized_doc_number(header.doc_no)
     title = header.title
     genre = next((g for g in GENRES if title and title.endswith(g) and g != "其他"), None)
-    values: list[tuple[str, str | None]] = [
-        ("title", quoted(title) if title else None),
-        ("index_no", index_no),
-        ("publisher", unit.name if unit else None),
-        ("doc_no", doc_no),
-        ("topic", None),
-        ("disclosure", "主动公开"),
-        ("written", tail.written.isoformat() if tail.written else None),
-        ("published", as_of.day.isoformat()),
-        ("genre", genre),
-        ("keywords", "[]"),
-        ("summary", None),
-        ("validity", "现行有效" if "validity" in column.required else None),
-        ("editor", None),
-        ("reviewer", None),
-        ("approver", None),
-    ]
-    notes = {key: note for key, note in BLANK_NOTES.items() if not dict(values).get(key)}
+    values = {
+        "title": quoted(title) if title else None,
+        "index_no": index_no,
+        "publisher": unit.name if unit else None,
+        "doc_no": doc_no,
+        "written": tail.written.isoformat() if tail.written else None,
+        "published": as_of.day.isoformat(),
+        "genre": genre,
+    }
+    notes = {key: note for key, note in BLANK_NOTES.items() if not values.get(key)}
     if "doc_no" not in column.required:
         notes.pop("doc_no", None)  # optional here: a column without 文号 needs no reminder
-    lines = front_matter(values, notes)
+    lines = front_matter(column, values, notes)
     if reader.skipped_objects:
         lines.insert(1, f"# 注意：原文件中有 {reader.skipped_objects} 个嵌入对象无法导出，"
                         "请从 Word 中另存为文件，放在本文件旁边并链接。")  # fmt: skip
@@ -321,8 +308,6 @@ class DocumentReader:
         self.document = document
         self.embedded: list[Embedded] = []
         self.skipped_objects = 0
-        self._images = 0
-        self._files = 0
         self._counts: dict[int, dict[int, int]] = {}  # numbered paragraphs so far, by list
 
     def blocks(self) -> list[Block]:
@@ -384,11 +369,11 @@ class DocumentReader:
         for blip in run.element.iter(qn("a:blip")):
             image = self.save(blip.get(qn("r:embed")), "图")
             if image is not None:
-                pieces.append((f"![{image.label}]({image.placeholder})", False, True))
+                pieces.append((f"![{image.label}]({image.name})", False, True))
         for ole in run.element.iter("{urn:schemas-microsoft-com:office:office}OLEObject"):
             saved = self.save(ole.get(qn("r:id")), "嵌入文件")
             if saved is not None:
-                pieces.append((f"[{saved.label}]({saved.placeholder})", False, True))
+                pieces.append((f"[{saved.label}]({saved.name})", False, True))
         if run.text:
             pieces.append((run.text, run.bold is True, False))
         return pieces
@@ -402,14 +387,9 @@ class DocumentReader:
             # An OLE package keeps its file inside a binary stream of its own: not ours to unpack.
             self.skipped_objects += 1
             return None
-        if kind == "图":
-            self._images += 1
-            number = self._images
-        else:
-            self._files += 1
-            number = self._files
-        placeholder = f"\0{len(self.embedded)}\0"
-        embedded = Embedded(f"{kind}{number}", extension, part.blob, placeholder)
+        number = 1 + sum(1 for saved in self.embedded if saved.label.startswith(kind))
+        label = f"{kind}{number}"
+        embedded = Embedded(label, safe_name(f"{label}{extension}"), part.blob)
         self.embedded.append(embedded)
         return embedded
 
@@ -510,13 +490,8 @@ def inline_of(markdown: str) -> str:
 
 def is_red(run: Run) -> bool:
     color = run.font.color
-    if color is None or color.type is None:
-        return False
-    rgb = color.rgb
-    if rgb is None:
-        return False
-    red, green, blue = rgb[0], rgb[1], rgb[2]
-    return red >= 0xC0 and green < 0x60 and blue < 0x60
+    rgb = color.rgb if color is not None and color.type is not None else None
+    return rgb is not None and rgb[0] >= 0xC0 and rgb[1] < 0x60 and rgb[2] < 0x60
 
 
 def escape(text: str) -> str:
@@ -641,10 +616,9 @@ def chinese_date(text: str) -> date | None:
     match = DATE_LINE.match(text.translate(_FULL_WIDTH_DIGITS).replace(" ", ""))
     if not match:
         return None
-    year = match["year"]
-    year_number = int("".join(str(_NUMERALS.get(c, c)) for c in year))
+    year = int("".join(str(_NUMERALS.get(c, c)) for c in match["year"]))
     try:
-        return date(year_number, count(match["month"]), count(match["day"]))
+        return date(year, count(match["month"]), count(match["day"]))
     except ValueError:
         return None
 
@@ -654,7 +628,7 @@ def count(text: str) -> int:
     if text.isdigit():
         return int(text)
     if "十" not in text:
-        return _NUMERALS.get(text, 0) if len(text) == 1 else 0
+        return _NUMERALS.get(text, 0)
     tens, _, ones = text.partition("十")
     return (_NUMERALS.get(tens, 0) if tens else 1) * 10 + (_NUMERALS.get(ones, 0) if ones else 0)
 
@@ -696,14 +670,9 @@ def safe_name(name: str) -> str:
 
 
 def render_body(
-    blocks: list[Block],
-    header: Header,
-    tail: Tail,
-    reader: DocumentReader,
-    given: dict[Path, str],
+    blocks: list[Block], header: Header, tail: Tail, given: dict[Path, str]
 ) -> tuple[str, list[str]]:
     """The body's Markdown, and the listed attachments no given file was found for."""
-    links = {e.placeholder: e.name for e in reader.embedded}
     listed = listed_attachments(blocks, tail)
     matched = match_attachments([name for _, _, name in listed], list(given))
     unmatched = [name for (_, _, name), source in zip(listed, matched, strict=True) if not source]
@@ -738,10 +707,7 @@ def render_body(
         previous_listed = block.listed
     if unlisted:
         parts.extend(extra_attachments(unlisted, given, tail.attachments_at is None))
-    body = "\n\n".join(parts) + "\n"
-    for placeholder, name in links.items():
-        body = body.replace(placeholder, name)
-    return body, unmatched
+    return "\n\n".join(parts) + "\n", unmatched
 
 
 def shaped(block: Block, markdown: str) -> str:
@@ -770,10 +736,8 @@ def listed_attachments(blocks: list[Block], tail: Tail) -> list[tuple[int, str, 
     if rest:
         numbered = LISTED.match(rest)
         head = first.text[: len(first.text) - len(rest)]
-        if numbered:
-            entries.append((tail.attachments_at, head + numbered["prefix"], numbered["name"]))
-        else:
-            entries.append((tail.attachments_at, head, rest))
+        prefix, name = (head + numbered["prefix"], numbered["name"]) if numbered else (head, rest)
+        entries.append((tail.attachments_at, prefix, name))
     end = tail.date_index if tail.date_index is not None else len(blocks)
     for index in range(tail.attachments_at + 1, end):
         text = blocks[index].text

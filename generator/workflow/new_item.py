@@ -13,8 +13,7 @@ from generator.content.catalog import Catalog, Column, Unit
 from generator.content.collection import CONTENT_DIR, read_collection
 from generator.content.dates import AsOf
 from generator.content.doc_number import DocNumber, parse_doc_number
-from generator.content.fields import label
-from generator.content.index_number import IndexNumber
+from generator.content.fields import FIELDS, label
 from generator.content.model import Collection
 from generator.diagnostics import Report
 
@@ -35,7 +34,6 @@ class NewItem:
     topic: str = DEFAULT_TOPIC
     doc_no: str | None = None
     genre: str | None = None
-    validity: str | None = None
     interprets: str | None = None
     editor: str | None = None
     reviewer: str | None = None
@@ -66,14 +64,6 @@ def find_unit(catalog: Catalog, column: Column, wanted: str) -> Unit:
     return unit
 
 
-def next_index_number(catalog: Catalog, used: list[IndexNumber], unit: Unit, as_of: AsOf) -> str:
-    """The next serial after the highest one used by this unit in this year (and month)."""
-    day = as_of.day
-    scope = (unit.code, day.year, day.month if catalog.index_pattern.has_month else None)
-    highest = max((number.serial for number in used if number.scope == scope), default=0)
-    return catalog.index_pattern.format(unit.code, day.year, highest + 1, day.month)
-
-
 def open_catalog(site: Path) -> tuple[Collection, Catalog]:
     """The site's items and catalog, or an error when columns.yml cannot be used."""
     report = Report()
@@ -84,8 +74,13 @@ def open_catalog(site: Path) -> tuple[Collection, Catalog]:
 
 
 def assign_index_number(collection: Collection, unit: Unit, as_of: AsOf) -> str:
+    """The next serial after the highest one used by this unit in this year (and month)."""
+    pattern = collection.catalog.index_pattern
+    day = as_of.day
+    scope = (unit.code, day.year, day.month if pattern.has_month else None)
     used = [item.index_no for item in collection.items if item.index_no]
-    return next_index_number(collection.catalog, used, unit, as_of)
+    highest = max((number.serial for number in used if number.scope == scope), default=0)
+    return pattern.format(unit.code, day.year, highest + 1, day.month)
 
 
 def item_path(
@@ -108,13 +103,22 @@ def item_path(
 
 
 def front_matter(
-    values: list[tuple[str, str | None]], notes: dict[str, str] | None = None
+    column: Column, values: dict[str, str | None], notes: dict[str, str] | None = None
 ) -> list[str]:
-    """The front matter lines with Chinese keys; an empty key to fill in carries its note as a
-    YAML comment, which the clerk reads and `disclosure check` ignores."""
+    """A new item's front matter lines with Chinese keys, in the order of the field table; an
+    empty key to fill in carries its note as a YAML comment, which the clerk reads and
+    `disclosure check` ignores. A new item is 主动公开, has no keywords yet, and is 现行有效
+    where the column requires a validity."""
+    values = {
+        "disclosure": "主动公开",
+        "keywords": "[]",
+        "validity": "现行有效" if "validity" in column.required else None,
+        **values,
+    }
     notes = notes or {}
     lines = ["---"]
-    for key, value in values:
+    for key in (field.key for field in FIELDS):
+        value = values.get(key)
         if value:
             lines.append(f"{label(key)}: {value}")
         elif key in notes:
@@ -145,7 +149,7 @@ def create_item(site: Path, request: NewItem, as_of: AsOf) -> Path:
         raise NewItemError(f"主题分类“{request.topic}”不在词表中，格式为“一级/二级”。")
     index_no = assign_index_number(collection, unit, as_of)
     for key in column.required:
-        if not getattr(request, key, None) and key not in ("validity",):
+        if not getattr(request, key, None) and key != "validity":  # filled in below
             raise NewItemError(
                 f"栏目“{column.name}”要求填写{label(key)}（--{key.replace('_', '-')}）。"
             )
@@ -155,28 +159,27 @@ def create_item(site: Path, request: NewItem, as_of: AsOf) -> Path:
         )
     day = as_of.day.isoformat()
     path = item_path(site, column, as_of, index_no, request.file_name)
-    values: list[tuple[str, str | None]] = [
-        ("title", quoted(request.title)),
-        ("index_no", index_no),
-        ("publisher", unit.name),
-        ("doc_no", _normalized_doc_no(request.doc_no)),
-        ("topic", request.topic),
-        ("disclosure", "主动公开"),
-        ("written", day),
-        ("published", day),
-        ("genre", request.genre or "通知"),
-        ("keywords", "[]"),
-        ("summary", None),
-        ("validity", request.validity or ("现行有效" if "validity" in column.required else None)),
-        ("interprets", request.interprets),
-        ("editor", request.editor),
-        ("reviewer", request.reviewer),
-        ("approver", request.approver),
-    ]
-    lines = front_matter(values)
+    values = {
+        "title": quoted(request.title),
+        "index_no": index_no,
+        "publisher": unit.name,
+        "doc_no": _normalized_doc_no(request.doc_no),
+        "topic": request.topic,
+        "written": day,
+        "published": day,
+        "genre": request.genre or "通知",
+        "interprets": request.interprets,
+        "editor": request.editor,
+        "reviewer": request.reviewer,
+        "approver": request.approver,
+    }
+    lines = front_matter(column, values)
     # No placeholder text in the body: it would be published. An empty body is what the first
     # `disclosure check` names (E-ITEM-EMPTY), with what to write.
-    lines.insert(-1, "# 正文写在下一行 --- 之后；附件放在本文件所在的文件夹中，用 [附件名称](附件1.pdf) 链接。")
+    lines.insert(
+        -1,
+        "# 正文写在下一行 --- 之后；附件放在本文件所在的文件夹中，用 [附件名称](附件1.pdf) 链接。",
+    )
     write_new_file(site, path, ("\n".join(lines) + "\n").encode("utf-8"))
     return path
 
