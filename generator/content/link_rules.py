@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
+from generator.content.attachments import SIDECAR_SUFFIX
 from generator.content.dates import AsOf
-from generator.content.links import TABLES_SUFFIX, Link, attachment_type, resolve
+from generator.content.links import Link, attachment_type, resolve
 from generator.content.markdown_html import to_html
 from generator.content.model import Collection, ColumnPage, Item
 from generator.content.nesting import convertible
@@ -391,7 +392,7 @@ def check_links(collection: Collection, as_of: AsOf, report: Report) -> None:
         for link in source.links():
             rules.check_link(source, link)
     for orphan in sorted(set(collection.attachments) - rules.linked):
-        if not orphan.endswith(TABLES_SUFFIX):  # an annual report's tables, read beside it
+        if not orphan.endswith(SIDECAR_SUFFIX):  # an annual report's tables, read beside it
             report.add(
                 "W-FILE-ORPHAN",
                 f"content/{orphan}",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
-from generator.content.attachments import SIDECAR_SUFFIX, attachment_kind
+from generator.content.attachments import attachment_kind
 from generator.content.markup import readable_markup
 
 # [text](target "title") and ![alt](target); target may be wrapped in <…>.
@@ -22,7 +22,6 @@ _INLINE = re.compile(r"!?\[(?P<text>[^\]]*)\]\(\s*(?P<target><[^>]*>|[^)\s]+)(?:
 _REFERENCE = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*(?P<target><[^>]*>|\S+)")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _LINK_ATTRIBUTES = {"href", "src"}
-TABLES_SUFFIX = SIDECAR_SUFFIX  # an annual report's statistical tables, beside the report
 
 
 @dataclass(frozen=True)

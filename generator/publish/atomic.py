@@ -95,7 +95,9 @@ class AtomicOutput:
             deletions = [path for path in present if path not in keep and path not in staged]
             journal = self.target.parent / f".{self.target.name}-apply-{os.getpid()}.json"
             with open(journal, "w", encoding="utf-8") as file:
-                json.dump({"staging": self.staging.name, "delete": deletions}, file, ensure_ascii=False)
+                json.dump(
+                    {"staging": self.staging.name, "delete": deletions}, file, ensure_ascii=False
+                )
                 file.flush()
                 os.fsync(file.fileno())
             _finish_apply(journal, self.target)

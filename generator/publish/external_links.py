@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import quote, urldefrag, urlsplit, urlunsplit
 
 from generator.content.dates import AsOf
+from generator.content.item_cache import replace_file
 from generator.content.link_rules import markdown_sources
 from generator.content.model import Collection
 from generator.diagnostics import Report, Severity
@@ -125,9 +126,8 @@ class ExternalLinkChecker:
         data = {"version": 1, "links": {url: asdict(r) for url, r in sorted(cache.items())}}
         try:
             self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.cache_path.with_suffix(".json.partial")
-            partial.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-            partial.replace(self.cache_path)
+            text = json.dumps(data, ensure_ascii=False, indent=1)
+            replace_file(self.cache_path, text.encode("utf-8"))
         except OSError:
             pass  # a cache we cannot write costs time, not correctness
 

@@ -41,11 +41,11 @@ from typing import Any
 
 import orjson
 
+from generator.content.attachments import SIDECAR_SUFFIX
 from generator.content.catalog import Catalog, Column
 from generator.content.dates import AsOf
-from generator.content.item_cache import CACHE_DIR, committed
+from generator.content.item_cache import CACHE_DIR, committed, replace_file
 from generator.content.model import Collection, Item
-from generator.site.annual_report import SIDECAR_SUFFIX
 from generator.site.model import FacetValue, SiteIdentity, SiteModel
 from generator.site.pages import PageView
 
@@ -112,9 +112,7 @@ class BuildManifest:
         }
         try:
             path.parent.mkdir(exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(orjson.dumps(data))
-            temporary.replace(path)
+            replace_file(path, orjson.dumps(data))
         except OSError:
             pass
 

@@ -44,19 +44,18 @@ from pathlib import Path
 
 import yaml
 
+from generator.content.attachments import SIDECAR_SUFFIX
 from generator.content.catalog import Catalog, Unit
 from generator.content.collection import CONTENT_DIR
 from generator.content.dates import AsOf
 from generator.content.fields import SUPERSEDED_VALIDITY
-from generator.content.links import TABLES_SUFFIX
-from generator.content.load import _YamlLoader, decode
+from generator.content.load import decode
 from generator.content.model import Collection, Item
 from generator.content.validate import TRUE_WORDS
-from generator.content.yaml_nesting import too_deep
+from generator.content.yaml_nesting import TooDeep, read_yaml
 from generator.diagnostics import Report
 from generator.site.validity import POLICY_COLUMN_TYPE, VALID
 
-SIDECAR_SUFFIX = TABLES_SUFFIX
 REPORT_COLUMN_TYPE = "信息公开年报"  # the ColumnType whose items may carry tables
 MAX_NESTING = 10  # a legal sidecar scans as 4 (yaml_nesting counts generously); far deeper: refused
 
@@ -496,32 +495,30 @@ def read_tables(
     text = decode(path, rel, report)
     if text is None:
         return None
-    deep = too_deep(text, MAX_NESTING)
-    if deep is not None:
+    root = read_yaml(text, MAX_NESTING)
+    if isinstance(root, TooDeep):
         report.add(
             "E-REPORT-YAML",
             rel,
-            deep.line + 1,
-            f"第 {deep.line + 1} 行嵌套过深；统计表最多三层：表、分组、行。",
-            column=deep.column + 1,
+            root.line + 1,
+            f"第 {root.line + 1} 行嵌套过深；统计表最多三层：表、分组、行。",
+            column=root.column + 1,
         )
         return None
-    try:
-        root = yaml.compose(text, Loader=_YamlLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+    if isinstance(root, yaml.MarkedYAMLError):
+        mark = root.problem_mark or root.context_mark
         line = mark.line + 1 if mark else 1
         report.add(
             "E-REPORT-YAML",
             rel,
             line,
-            f"第 {line} 行无法解析（{error.problem or error.context or error}）："
+            f"第 {line} 行无法解析（{root.problem or root.context or root}）："
             "检查半角冒号后的空格、方括号是否成对、同一层的键是否左对齐。",
             column=mark.column + 1 if mark else 1,
         )
         return None
-    except yaml.YAMLError as error:
-        report.add("E-REPORT-YAML", rel, 1, f"统计表无法解析：{error}")
+    if isinstance(root, yaml.YAMLError):
+        report.add("E-REPORT-YAML", rel, 1, f"统计表无法解析：{root}")
         return None
     reader = _Sidecar(rel, catalog, report)
     if not isinstance(root, yaml.MappingNode):
