@@ -41,6 +41,23 @@ def test_a_file_link_to_outside_content_is_an_error_and_never_read(site) -> None
     assert SECRET not in problems[0].message
 
 
+def test_a_file_link_in_an_item_folder_is_an_error_and_never_published(site) -> None:
+    # An item folder (index.md with its attachments) is walked apart from its column's folder:
+    # its files go through the same refusal of links.
+    buildable(site)
+    secret = plant_secret(site)
+    folder = site.root / ZCWJ / "20181214-jiaqiang-zhengwu-gongkai"
+    folder.with_suffix(".md").unlink()  # the item moves into a folder of its own
+    site.write(f"{ZCWJ}/{folder.name}/index.md", front_matter(POLICY, "见[附件](fujian.txt)。\n"))
+    (folder / "fujian.txt").symlink_to(secret)
+    problems = [d for d in site.check() if d.code == "E-PATH-SYMLINK"]
+    assert [d.file for d in problems] == [f"{ZCWJ}/{folder.name}/fujian.txt"]
+    result = run(site, "build")
+    assert result.returncode == 1 and "E-PATH-SYMLINK" in result.stdout
+    published = [p for p in (site.root / "site").rglob("*") if p.is_file()]
+    assert not any(SECRET in p.read_text(errors="replace") for p in published)
+
+
 @pytest.mark.parametrize(
     ("make", "words"),
     [

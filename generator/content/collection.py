@@ -59,19 +59,46 @@ def _bundle_column(catalog: Catalog, rel_folder: str, filenames: list[str]) -> C
     return column
 
 
+@dataclass(frozen=True)
+class _Folder:
+    """A folder of content/ as os.walk gives it: which of its entries are read at all."""
+
+    path: Path
+    rel: str  # relative to content/; "" for content/ itself
+    links: frozenset[str]  # the names of its symbolic links
+    content_root: Path  # content/, resolved
+    report: Report
+
+    def src_uri(self, name: str) -> str:
+        return f"{self.rel}/{name}" if self.rel else name
+
+    def reads(self, name: str) -> bool:
+        """Not hidden, named in UTF-8 and no symbolic link; the last two reported otherwise."""
+        return (
+            not name.startswith(".")
+            and _utf8_name(name, self.rel, self.report)
+            and not (
+                name in self.links
+                and _refused_link(
+                    self.path / name, self.src_uri(name), self.content_root, self.report
+                )
+            )
+        )
+
+
 def _discover_bundle(
-    rel_folder: str,
+    folder: _Folder,
     column: Column,
     filenames: list[str],
     dirnames: list[str],
     found: ContentFiles,
-    report: Report,
 ) -> None:
     """An item folder: its index.md is the item, its other files the item's attachments, which
     keep their names (附件1.pdf) without meeting another item's."""
+    rel_folder, report = folder.rel, folder.report
     for name in sorted(filenames):
-        src_uri = f"{rel_folder}/{name}"
-        if name.startswith(".") or not _utf8_name(name, rel_folder, report):
+        src_uri = folder.src_uri(name)
+        if not folder.reads(name):
             continue
         _check_name(src_uri, report)
         if name == INTRO:
@@ -100,26 +127,15 @@ def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFile
     found = ContentFiles()
     seen_columns: set[str] = set()
     content_root = content_dir.resolve()
-    for folder, dirnames, filenames in os.walk(content_dir):
-        rel_folder = Path(folder).relative_to(content_dir).as_posix()
+    for path, dirnames, filenames in os.walk(content_dir):
+        rel_folder = Path(path).relative_to(content_dir).as_posix()
         rel_folder = "" if rel_folder == "." else rel_folder
-        links = symlinks_in(folder)
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if not d.startswith(".")
-            and _utf8_name(d, rel_folder, report)
-            and not (
-                d in links
-                and _refused_link(
-                    Path(folder) / d, f"{rel_folder}/{d}".lstrip("/"), content_root, report
-                )
-            )
-        )
+        folder = _Folder(Path(path), rel_folder, symlinks_in(path), content_root, report)
+        dirnames[:] = sorted(d for d in dirnames if folder.reads(d))
         column = catalog.column(rel_folder) if rel_folder else None
         bundle_of = _bundle_column(catalog, rel_folder, filenames) if column is None else None
         if bundle_of is not None:  # an item folder: index.md and its attachments
-            _discover_bundle(rel_folder, bundle_of, filenames, dirnames, found, report)
+            _discover_bundle(folder, bundle_of, filenames, dirnames, found)
             dirnames[:] = []
             continue
         if rel_folder and column is None:
@@ -135,15 +151,8 @@ def discover(content_dir: Path, catalog: Catalog, report: Report) -> ContentFile
         if column is not None:
             seen_columns.add(column.path)
         for name in sorted(filenames):
-            src_uri = f"{rel_folder}/{name}" if rel_folder else name
-            if (
-                name.startswith(".")
-                or not _utf8_name(name, rel_folder, report)
-                or (
-                    name in links
-                    and _refused_link(Path(folder) / name, src_uri, content_root, report)
-                )
-            ):
+            src_uri = folder.src_uri(name)
+            if not folder.reads(name):
                 continue
             _check_name(src_uri, report)
             if not name.endswith(".md"):
