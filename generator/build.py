@@ -1,6 +1,6 @@
 """One build of a site, read top to bottom in :func:`build`:
 
-lock → load and validate → site model and page plan → render → search index ‖ link check → commit
+lock → load and validate → site model and page plan → render → link check → search index → commit
 
 :class:`Build` holds the stages. `disclosure build` runs them through :func:`build`, handing it
 the renderer (the MkDocs adapter, generator/render/mkdocs_build.py); when MkDocs itself runs

@@ -7,6 +7,7 @@ annotations and the clerk's guide refer to; :data:`CODES` is the single list of 
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -525,3 +526,9 @@ def summary_line(diagnostics: Iterable[Diagnostic]) -> str:
     if not diagnostics:
         return "检查通过：没有发现问题。"
     return f"发现 {errors} 个错误、{warnings} 个警告，涉及 {files} 个文件。"
+
+
+def did_you_mean(name: str, candidates: Iterable[str], cutoff: float) -> str:
+    """“是不是“…”？” with the candidate closest to ``name``, or "" when none is close enough."""
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=cutoff)
+    return f"是不是“{close[0]}”？" if close else ""

@@ -17,7 +17,8 @@ from typing import Any
 
 from generator.capabilities import peak_resident_bytes
 
-# search and links run at the same time (generator/publish/pipeline.py): each is its own wall time.
+# In an incremental build search and links run at the same time (generator/publish/pipeline.py):
+# each is its own wall time.
 STAGES = ("validate", "model", "render", "search", "links", "commit")
 
 

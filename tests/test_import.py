@@ -15,11 +15,13 @@ from urllib.parse import unquote
 
 import pytest
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
+from docx.oxml.ns import qn
 from pypdf import PdfWriter
 from sites import build, copy_reference_site, html, run_cli
 from word_files import centred, png, red_header_notice
@@ -573,3 +575,20 @@ def test_text_that_looks_like_markup_stays_text(site: Path, tmp_path: Path) -> N
                     encoding="utf-8")  # fmt: skip
     checked = check(site, item.relative_to(site).as_posix())
     assert checked.returncode == 0, checked.stdout
+
+
+def test_a_style_without_a_name(site: Path, tmp_path: Path) -> None:
+    # Word files written by other programs may define a style with no w:name.
+    document = Document()
+    centred(document, "湟源县人民政府办公室关于网站维护的通知", 22)
+    centred(document, "源政办〔2026〕213号", 16)
+    style = document.styles.add_style("Nameless", WD_STYLE_TYPE.PARAGRAPH)
+    style.element.remove(style.element.find(qn("w:name")))
+    document.add_paragraph("各单位：", style=style)
+    document.add_paragraph("维护时间为周六。", style=style)
+    source = tmp_path / "无名样式.docx"
+    document.save(str(source))
+    result = import_file(site, source)
+    assert result.returncode == 0, result.stderr
+    text = (site / imported_path(result)).read_text(encoding="utf-8")
+    assert "\n各单位：\n" in text and "\n维护时间为周六。\n" in text

@@ -168,6 +168,10 @@ class Catalog:
         """A unit by full name or alias."""
         return self._unit_by_name.get(name.strip())
 
+    def unit_names(self) -> list[str]:
+        """Every unit's full name and aliases, in the order of columns.yml."""
+        return list(self._unit_by_name)
+
     def column(self, path: str) -> Column | None:
         return self._column_by_path.get(path)
 

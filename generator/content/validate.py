@@ -8,7 +8,6 @@ in :class:`ItemValidator`; rules needing all items (uniqueness, references, cycl
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -32,7 +31,7 @@ from generator.content.fields import (
 from generator.content.load import SourceFile
 from generator.content.model import ColumnPage, Item
 from generator.content.texts import FORBIDDEN_CHARACTER, front_matter_texts, strings
-from generator.diagnostics import Report
+from generator.diagnostics import Report, did_you_mean
 
 KEYWORD_SEPARATORS = re.compile(r"[，,、;；\s]+")
 T = TypeVar("T")
@@ -162,8 +161,7 @@ class ItemValidator:
         for entry in self.source.entries.values():
             if entry.key is not None:
                 continue
-            close = difflib.get_close_matches(entry.name, candidates, n=1, cutoff=0.5)
-            hint = f"是不是“{close[0]}”？" if close else ""
+            hint = did_you_mean(entry.name, candidates, cutoff=0.5)
             message = f"未知的键“{entry.name}”。{hint}自定义内容请写在 extra: 下面。"
             self.problem("E-KEY-UNKNOWN", entry.name, message)  # kept under the name it has
 
@@ -191,8 +189,7 @@ class ItemValidator:
         if value is None:
             return None
         if value not in allowed:
-            close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.3)
-            hint = f"是不是“{close[0]}”？" if close else ""
+            hint = did_you_mean(value, allowed, cutoff=0.3)
             self.problem(
                 code, key, f"{_field_name(key)}“{value}”不可用。{hint}可选：{'、'.join(allowed)}。"
             )
@@ -205,9 +202,7 @@ class ItemValidator:
             return None
         unit = self.catalog.unit(name)
         if unit is None:
-            names = [n for u in self.catalog.units for n in (u.name, *u.aliases)]
-            close = difflib.get_close_matches(name, names, n=1, cutoff=0.4)
-            hint = f"是不是“{close[0]}”？" if close else ""
+            hint = did_you_mean(name, self.catalog.unit_names(), cutoff=0.4)
             self.problem(
                 "E-PUBLISHER-UNKNOWN",
                 "publisher",

@@ -33,7 +33,6 @@ each table at the end of the body section whose heading starts with ``二、``, 
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -53,7 +52,7 @@ from generator.content.load import decode
 from generator.content.model import Collection, Item
 from generator.content.validate import TRUE_WORDS
 from generator.content.yaml_nesting import TooDeep, read_yaml
-from generator.diagnostics import Report
+from generator.diagnostics import Report, did_you_mean
 from generator.site.validity import POLICY_COLUMN_TYPE, VALID
 
 REPORT_COLUMN_TYPE = "信息公开年报"  # the ColumnType whose items may carry tables
@@ -312,8 +311,7 @@ class _Sidecar:
         return result
 
     def unknown(self, node: yaml.Node, name: str, where: str, known: list[str]) -> None:
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.4)
-        hint = f"是不是“{close[0]}”？" if close else ""
+        hint = did_you_mean(name, known, cutoff=0.4)
         self.problem(
             "E-REPORT-FORMAT",
             node,
@@ -468,9 +466,7 @@ class _Sidecar:
             name = str(value.value).strip() if isinstance(value, yaml.ScalarNode) else ""
             unit = self.catalog.unit(name) if name else None
             if unit is None:
-                names = [n for u in self.catalog.units for n in (u.name, *u.aliases)]
-                close = difflib.get_close_matches(name, names, n=1, cutoff=0.4)
-                hint = f"是不是“{close[0]}”？" if close else ""
+                hint = did_you_mean(name, self.catalog.unit_names(), cutoff=0.4)
                 self.problem(
                     "E-REPORT-VALUE",
                     value,

@@ -336,8 +336,8 @@ class DocumentReader:
                 sizes.append(content.font.size.pt)
             red = red or (bool(content.text.strip()) and is_red(content))
         style = paragraph.style
-        style_name = style.name if style is not None else ""
-        heading = HEADING_STYLE.match(style_name or "")
+        style_name = (style.name if style is not None else None) or ""  # a style may lack a name
+        heading = HEADING_STYLE.match(style_name)
         alignment = paragraph.alignment
         if alignment is None and style is not None:
             alignment = style.paragraph_format.alignment
