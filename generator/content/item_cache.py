@@ -348,9 +348,11 @@ def _item(data: Any, rel: str, column: Column, catalog: Catalog, body: BodyOnDis
         raise _Damaged("item")
     if data["source"] != rel or data["column"] != column.path:
         raise _Damaged("item of another file")
-    stored = {name: data[name] for name in _STORED_TYPES}
-    if any(type(stored[name]) not in types for name, types in _STORED_TYPES.items()):
-        raise _Damaged("field of the wrong type")
+    stored = {}
+    for name, types in _STORED_TYPES.items():  # a loop: this runs for every item of a site
+        stored[name] = value = data[name]
+        if type(value) not in types:
+            raise _Damaged("field of the wrong type")
     keywords, lines = data["keywords"], data["lines"]
     if type(keywords) is not list or not set(map(type, keywords)) <= {str}:
         raise _Damaged("keywords")
@@ -433,14 +435,18 @@ def _optional(value: Any, parse: Callable[[str], Any]) -> Any:
 
 def _reparsed(value: Any, parse: Callable[[str], Any], kind: type) -> Any:
     """A 索引号, 主题分类 or 文号 stored as its text, read again: it must read back the same."""
-    parsed = _optional(value, parse)
-    if value is not None and (not isinstance(parsed, kind) or str(parsed) != value):
+    if value is None:
+        return None
+    parsed = parse(_text(value))
+    if not isinstance(parsed, kind) or str(parsed) != value:
         raise _Damaged(kind.__name__)
     return parsed
 
 
 def _extra(value: Any) -> dict[str, Any]:
     """``extra:`` as the loader builds it: mappings, lists, text and nulls only."""
+    if value == {}:
+        return {}  # nearly every item
     if not isinstance(value, dict):
         raise _Damaged("extra")
     pending: list[tuple[Any, int]] = [(value, 0)]

@@ -187,11 +187,11 @@ def _interpretation(public: list[Item], minimum: float | None) -> Interpretation
 
 def monthly_counts(public: list[Item], unit_order: list[str]) -> dict[str, Counter[str]]:
     """Items per unit and "YYYY-MM": the units of ``unit_order`` first, in that order."""
-    counts: dict[str, Counter[str]] = {name: Counter() for name in unit_order}
+    counts = defaultdict(Counter, {name: Counter() for name in unit_order})
     for item in public:
         if item.published is not None:
             unit = item.publisher.name if item.publisher else NO_PUBLISHER
-            counts.setdefault(unit, Counter())[item.published.isoformat()[:7]] += 1
+            counts[unit][item.published.isoformat()[:7]] += 1
     order = {name: n for n, name in enumerate(unit_order)}
     return dict(sorted(counts.items(), key=lambda pair: (order.get(pair[0], len(order)), pair[0])))
 

@@ -53,8 +53,11 @@ def filters_with_items(model: SiteModel) -> list[tuple[FilterChoice, list[list[I
     add("column", "栏目", [(columns[c.path], model.by_column.get(c.path, [])) for c in listed])
     for facet in model.facets:
         add(facet.key, facet.title, [(value.name, value.items) for value in facet.values])
-    validity = [(name, [i for i in model.items if i.validity == name]) for name in VALIDITY_VALUES]
-    add("validity", "有效性", validity)
+    by_validity: dict[str, list[Item]] = {name: [] for name in VALIDITY_VALUES}
+    for item in model.items:  # one pass over every item of the site
+        if item.validity in by_validity:
+            by_validity[item.validity].append(item)
+    add("validity", "有效性", list(by_validity.items()))
     return found
 
 
