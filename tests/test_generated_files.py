@@ -16,7 +16,7 @@ from generator.content.dates import AsOf
 from generator.diagnostics import Report
 from generator.publish.feeds import SITE_FEED
 from generator.publish.generated_files import plan_files
-from generator.render.config import site_settings
+from generator.render.mkdocs_config import site_settings
 from generator.site.check import check_site
 from generator.site.model import SiteIdentity, build_site_model
 

@@ -25,7 +25,7 @@ from playwright.sync_api import Browser
 from sites import REFERENCE_AS_OF, REPO, build, copy_reference_site, html, run_cli
 
 from generator.content.sanitize import clean, dropped_markup
-from generator.render.files import sitemap_urls
+from generator.render.mkdocs_files import sitemap_urls
 
 COLUMN = "content/fdzdgknr/zcwj"
 BASE_ITEM = f"{COLUMN}/20161209-jiujiang-zhengwu-gongkai-yijian.md"

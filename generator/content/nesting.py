@@ -18,7 +18,7 @@ far above what a disclosure text needs (a numbered list inside a quote inside a 
 Python-Markdown's reading of raw HTML is quadratic in the number of tags that are opened and
 never closed with ``>``: more than
 :data:`MAX_UNCLOSED_TAGS` of them is an error too. The build bounds each conversion in time as
-well (:mod:`generator.render.time_bound`), for whatever this count does not foresee.
+well (:mod:`generator.render.mkdocs_time_bound`), for whatever this count does not foresee.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException, Plugin
 
 from generator.build import Build, BuildFailed, SiteSettings
 from generator.content.dates import AsOf
-from generator.render.config import SetupError, site_settings
+from generator.render.mkdocs_config import SetupError, site_settings
 from generator.render.mkdocs_preview import Preview
 from generator.render.plugin import DisclosurePlugin
 

@@ -32,7 +32,7 @@ from mkdocs.livereload import LiveReloadServer
 from generator.build import Build, BuildOptions
 from generator.content.dates import AsOf
 from generator.diagnostics import Diagnostic, Report, Severity, format_report, summary_line
-from generator.render.config import site_settings
+from generator.render.mkdocs_config import site_settings
 
 PROBLEMS_TEMPLATE = Path(__file__).parent / "preview" / "problems.html"
 

@@ -37,29 +37,29 @@ from generator.content.sanitize import may_be_refused, sanitize
 from generator.diagnostics import Report, Severity, summary_line
 from generator.publish.external_links import ExternalMode
 from generator.render.cjk_breaks import CjkLineBreaksExtension
-from generator.render.config import (
+from generator.render.mkdocs_config import (
     DisclosureConfig,
     SetupError,
     navigation,
     site_settings,
     theme_dirs,
 )
-from generator.render.files import (
+from generator.render.mkdocs_conversion import MarkdownConversion
+from generator.render.mkdocs_files import (
     add_generated_pages,
     keep_public_files,
     no_static_files,
     sitemap,
     sitemap_urls,
 )
-from generator.render.mkdocs_conversion import MarkdownConversion
 from generator.render.mkdocs_parallel import RenderShare, default_workers, fork_workers
+from generator.render.mkdocs_time_bound import bound_conversion
 from generator.render.plain_text import PlainTextExtension
 from generator.render.templates import (
     MaterialTranslations,
     RenderedFragments,
     keep_compiled_templates,
 )
-from generator.render.time_bound import bound_conversion
 from generator.site.annual_report import with_tables
 from generator.site.pages import with_item_details
 

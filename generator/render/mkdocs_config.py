@@ -62,7 +62,7 @@ class DisclosureConfig(Config):
     # build kept off the public server; the public site has neither (issue #26).
     staff_pages = option.Type(bool, default=False)
     deploy_keep = option.Type(int, default=5)  # releases `disclosure deploy` keeps on the server
-    # The bound on one page's Markdown conversion (generator/render/time_bound.py): well above
+    # The bound on one page's Markdown conversion (mkdocs_time_bound.py): well above
     # what the largest item allowed (5 MB of ordinary text) needs; see bench/README.md.
     markdown_seconds = option.Type((int, float), default=20)
     # Links to other sites in a plain `mkdocs build` (`disclosure build --external` says it there)
