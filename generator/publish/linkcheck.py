@@ -623,7 +623,9 @@ class SourceMap:
         source = self.source(page)
         if source is None:
             return None
-        written = self._links.setdefault(page, source.links())
+        written = self._links.get(page)
+        if written is None:  # once a page: a released body is read again from its file
+            written = self._links[page] = source.links()
         # 1. A link to a file that MkDocs rewrote: another text, the same destination.
         destination = (target, fragment)
         for candidate in written:
